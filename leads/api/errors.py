@@ -1,0 +1,102 @@
+"""The ONE place that turns exceptions into the error shape of DESIGN.md section 4."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.http import Http404
+from pydantic import ValidationError as PydanticValidationError
+from rest_framework import exceptions as drf
+from rest_framework.response import Response
+
+from leads.domain import errors as domain
+from leads.store.connection import is_database_unavailable
+
+logger = logging.getLogger(__name__)
+
+
+class PayloadTooLarge(drf.APIException):
+    status_code = 413
+    default_detail = "The request body is too large."
+    default_code = "payload_too_large"
+
+
+_DOMAIN_STATUS: list[tuple[type[domain.DomainError], int]] = [
+    (domain.ValidationFailed, 400),
+    (domain.NotAuthenticated, 401),
+    (domain.Forbidden, 403),
+    (domain.NotFound, 404),
+    (domain.Conflict, 409),
+]
+
+_PYDANTIC_MESSAGES = {
+    "extra_forbidden": "is not a field you can send here",
+    "missing": "is required",
+}
+
+
+def error_body(
+    code: str,
+    message: str,
+    fields: dict[str, list[str]] | None = None,
+    details: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    error: dict[str, Any] = {"code": code, "message": message, "fields": fields or {}}
+    if details:
+        error["details"] = details
+    return {"error": error}
+
+
+def pydantic_fields(exc: PydanticValidationError) -> dict[str, list[str]]:
+    fields: dict[str, list[str]] = {}
+    for error in exc.errors(include_url=False):
+        path = ".".join(str(part) for part in error["loc"]) or "body"
+        message = _PYDANTIC_MESSAGES.get(error["type"], error["msg"])
+        if message.startswith("Value error, "):
+            message = message.removeprefix("Value error, ")
+        fields.setdefault(path, []).append(message)
+    return fields
+
+
+def _drf_fields(detail: Any) -> dict[str, list[str]]:
+    if not isinstance(detail, dict):
+        return {}
+    return {
+        str(key): [str(item) for item in value] if isinstance(value, list) else [str(value)]
+        for key, value in detail.items()
+    }
+
+
+def _response(status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
+    return Response(body, status=status, headers=headers)
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, domain.DomainError):
+        status = next(code for family, code in _DOMAIN_STATUS if isinstance(exc, family))
+        return _response(status, error_body(exc.code, exc.message, exc.fields, exc.details))
+    if isinstance(exc, PydanticValidationError):
+        fields = pydantic_fields(exc)
+        named = ", ".join(fields)
+        return _response(400, error_body("invalid", f"Invalid input: {named}.", fields))
+    if isinstance(exc, Http404):
+        return _response(404, error_body("not_found", "Not found."))
+    if isinstance(exc, drf.APIException):
+        headers = {}
+        auth_header = getattr(exc, "auth_header", None)
+        if auth_header:
+            headers["WWW-Authenticate"] = auth_header
+        detail = exc.detail
+        message = str(detail) if not isinstance(detail, dict | list) else "Invalid input."
+        code = exc.get_codes() if isinstance(exc.get_codes(), str) else exc.default_code
+        return _response(
+            exc.status_code, error_body(str(code), message, _drf_fields(detail)), headers
+        )
+    if is_database_unavailable(exc):
+        logger.error("database unavailable: %s", exc)
+        return _response(
+            503, error_body("database_unavailable", "The database cannot be reached; try again.")
+        )
+    logger.exception("unhandled error", exc_info=exc)
+    return _response(500, error_body("server_error", "Something went wrong on our side."))

@@ -1,0 +1,72 @@
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from leads.domain.errors import NotFound
+
+from .views.accounts import LoginView, LogoutView, MeView, UserCollectionView, UserDetailView
+from .views.leads import LeadCollectionView, LeadDetailView
+from .views.pipeline import (
+    ActivityCollectionView,
+    AssignView,
+    KanbanMoveView,
+    KanbanView,
+    TaskActionView,
+    TaskCollectionView,
+    TransitionView,
+)
+from .views.workflow import ConfigView, StageCollectionView, StageDetailView, StageReorderView
+
+
+class UnknownEndpoint(APIView):
+    """Answers unknown /api/ paths in the API's error shape instead of Django's HTML page."""
+
+    authentication_classes: list[type] = []
+    permission_classes: list[type] = []
+    schema = None
+
+    def dispatch_unknown(self, request: Request, rest: str = "") -> Response:
+        raise NotFound(f"No endpoint {request.path}.")
+
+    get = post = put = patch = delete = dispatch_unknown
+
+
+urlpatterns = [
+    path("auth/login/", LoginView.as_view(), name="auth-login"),
+    path("auth/logout/", LogoutView.as_view(), name="auth-logout"),
+    path("auth/me/", MeView.as_view(), name="auth-me"),
+    path("users/", UserCollectionView.as_view(), name="users"),
+    path("users/<str:uid>/", UserDetailView.as_view(), name="user-detail"),
+    path("config/", ConfigView.as_view(), name="config"),
+    path("stages/", StageCollectionView.as_view(), name="stages"),
+    path("stages/reorder/", StageReorderView.as_view(), name="stages-reorder"),
+    path("stages/<str:uid>/", StageDetailView.as_view(), name="stage-detail"),
+    path("leads/", LeadCollectionView.as_view(), name="leads"),
+    path("leads/kanban/", KanbanView.as_view(), name="kanban"),
+    path("leads/kanban/move/", KanbanMoveView.as_view(), name="kanban-move"),
+    path("leads/<str:uid>/", LeadDetailView.as_view(), name="lead-detail"),
+    path("leads/<str:uid>/transition/", TransitionView.as_view(), name="lead-transition"),
+    path("leads/<str:uid>/assign/", AssignView.as_view(), name="lead-assign"),
+    path("leads/<str:uid>/tasks/", TaskCollectionView.as_view(), name="lead-tasks"),
+    path(
+        "leads/<str:uid>/tasks/<str:task_uid>/complete/",
+        TaskActionView.as_view(action="complete"),
+        name="task-complete",
+    ),
+    path(
+        "leads/<str:uid>/tasks/<str:task_uid>/reopen/",
+        TaskActionView.as_view(action="reopen"),
+        name="task-reopen",
+    ),
+    path(
+        "leads/<str:uid>/tasks/<str:task_uid>/skip/",
+        TaskActionView.as_view(action="skip"),
+        name="task-skip",
+    ),
+    path("leads/<str:uid>/activities/", ActivityCollectionView.as_view(), name="lead-activities"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    re_path(r"^(?P<rest>.*)$", UnknownEndpoint.as_view()),
+]

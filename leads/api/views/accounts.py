@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.middleware.csrf import get_token
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from pydantic import RootModel
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from leads.domain.inputs import Login, UserCreate, UserUpdate
+from leads.selectors import users as user_selectors
+from leads.services import users as user_services
+
+from ..auth import sign_in_session
+from ..permissions import AdminWrites, SignedIn
+from ..schemas import LoginOut, UserOut
+from .base import ERRORS, actor, body, render
+
+
+class UserListOut(RootModel[list[UserOut]]):
+    """Users, by username."""
+
+
+class LoginView(APIView):
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="auth_login", request=Login, responses={200: LoginOut, **ERRORS}, auth=[]
+    )
+    def post(self, request: Request) -> Response:
+        credentials = Login.model_validate(body(request))
+        signed_in = user_services.auth_login(
+            username=credentials.username, password=credentials.password
+        )
+        # The web app rides on the session cookie; API clients use the token.
+        sign_in_session(request._request, signed_in.user)
+        get_token(request._request)
+        return render(
+            LoginOut(
+                token=signed_in.token,
+                expires_in_hours=settings.LEADCRM_TOKEN_TTL_HOURS,
+                user=UserOut.of(signed_in.user),
+            )
+        )
+
+
+class LogoutView(APIView):
+    permission_classes = [SignedIn]
+
+    @extend_schema(operation_id="auth_logout", request=None, responses={204: None, **ERRORS})
+    def post(self, request: Request) -> Response:
+        if isinstance(request.auth, str):
+            user_services.auth_logout(token=request.auth)
+        request._request.session.flush()
+        return Response(status=204)
+
+
+class MeView(APIView):
+    permission_classes = [SignedIn]
+
+    @extend_schema(operation_id="auth_me", responses={200: UserOut, **ERRORS})
+    def get(self, request: Request) -> Response:
+        return render(UserOut.of(actor(request)))
+
+
+class UserCollectionView(APIView):
+    permission_classes = [AdminWrites]
+
+    @extend_schema(
+        operation_id="users_list",
+        responses={200: UserListOut, **ERRORS},
+        parameters=[
+            OpenApiParameter(
+                "include_inactive", bool, OpenApiParameter.QUERY, description="admins only"
+            )
+        ],
+    )
+    def get(self, request: Request) -> Response:
+        include_inactive = request.query_params.get("include_inactive") in ("1", "true")
+        users = user_selectors.user_list(
+            include_inactive=include_inactive and actor(request).is_admin
+        )
+        return render(UserListOut.model_validate([UserOut.of(user) for user in users]))
+
+    @extend_schema(
+        operation_id="users_create", request=UserCreate, responses={201: UserOut, **ERRORS}
+    )
+    def post(self, request: Request) -> Response:
+        user = user_services.user_create(data=UserCreate.model_validate(body(request)))
+        return render(UserOut.of(user), 201)
+
+
+class UserDetailView(APIView):
+    permission_classes = [AdminWrites]
+
+    @extend_schema(operation_id="users_retrieve", responses={200: UserOut, **ERRORS})
+    def get(self, request: Request, uid: str) -> Response:
+        return render(UserOut.of(user_selectors.user_get(uid=uid)))
+
+    @extend_schema(
+        operation_id="users_update", request=UserUpdate, responses={200: UserOut, **ERRORS}
+    )
+    def patch(self, request: Request, uid: str) -> Response:
+        changes = UserUpdate.model_validate(body(request))
+        return render(UserOut.of(user_services.user_update(uid=uid, changes=changes)))

@@ -1,0 +1,70 @@
+"""What every view shares: rendering models, reading versions, documenting errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter
+from pydantic import BaseModel
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from leads.domain.errors import ValidationFailed
+from leads.domain.models import User
+
+from ..schemas import ErrorOut
+
+ERRORS: dict[int, type[BaseModel]] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    413: ErrorOut,
+}
+
+
+def render(model: BaseModel, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(model.model_dump(mode="json"), status=status, headers=headers)
+
+
+def actor(request: Request) -> User:
+    user = request.user
+    assert isinstance(user, User), "the permission classes let only signed-in users through"
+    return user
+
+
+def body(request: Request) -> dict[str, Any]:
+    """The JSON object sent; anything else (a list, a string) is a 400 naming the body."""
+    data = request.data
+    if not isinstance(data, dict):
+        raise ValidationFailed.on("body", "must be a JSON object")
+    return data
+
+
+def expected_version(request: Request, body_version: int | None) -> int | None:
+    """The version the client read, from `version` in the body or an `If-Match` header."""
+    header = request.headers.get("If-Match")
+    if header is None:
+        return body_version
+    value = header.strip().removeprefix("W/").strip('"')
+    if not value.isdigit():
+        raise ValidationFailed.on("If-Match", "must be the version number the client read")
+    version = int(value)
+    if body_version is not None and body_version != version:
+        raise ValidationFailed.on("version", "differs from the If-Match header")
+    return version
+
+
+def etag(version: int) -> dict[str, str]:
+    return {"ETag": f'"{version}"'}
+
+
+def query_parameters(model: type[BaseModel]) -> list[OpenApiParameter]:
+    """The query parameters of a list endpoint, documented from the model that parses them."""
+    parameters = []
+    for name, field in model.model_fields.items():
+        parameters.append(
+            OpenApiParameter(name, str, OpenApiParameter.QUERY, description=field.description or "")
+        )
+    return parameters

@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from leads.domain.enums import WorkItemStatus
+from leads.domain.inputs import LeadCreate, LeadUpdate
+from leads.domain.queries import LeadFilter
+from leads.selectors import leads as lead_selectors
+from leads.services import leads as lead_services
+
+from ..schemas import LeadListItem, LeadOut, LeadPageOut
+from .base import ERRORS, actor, body, etag, expected_version, query_parameters, render
+
+SORTS = Literal["created_at", "-created_at", "updated_at", "-updated_at", "name", "-name"]
+
+
+class LeadListParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    stage: str | None = Field(None, description="stage uid")
+    status: WorkItemStatus | None = None
+    assigned_to: str | None = Field(None, description="user uid, or `me`")
+    tag: str | None = None
+    created_after: datetime | None = Field(None, description="ISO 8601, inclusive")
+    created_before: datetime | None = Field(None, description="ISO 8601, exclusive")
+    q: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = Field(
+        None, description="search in name, email, phone and company"
+    )
+    sort: SORTS = Field("-created_at", description="created_at, updated_at or name; - for desc")
+    limit: int = Field(25, ge=1, le=200)
+    cursor: str | None = Field(None, description="from a previous page's next/previous link")
+
+
+DATA_FILTER = OpenApiParameter(
+    "data.<field_key>",
+    str,
+    OpenApiParameter.QUERY,
+    description="custom field equals (a multi-select field: contains) this value",
+)
+
+
+def page_url(request: Request, cursor: str | None) -> str | None:
+    if cursor is None:
+        return None
+    params = request.query_params.copy()
+    params["cursor"] = cursor
+    return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+
+
+class LeadCollectionView(APIView):
+    @extend_schema(
+        operation_id="leads_list",
+        parameters=[*query_parameters(LeadListParams), DATA_FILTER],
+        responses={200: LeadPageOut, **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        raw = request.query_params.dict()
+        data_raw = {key[5:]: raw.pop(key) for key in list(raw) if key.startswith("data.")}
+        params = LeadListParams.model_validate(raw)
+        assigned_to = actor(request).uid if params.assigned_to == "me" else params.assigned_to
+        page = lead_selectors.lead_list(
+            lead_filter=LeadFilter(
+                stage=params.stage,
+                status=params.status,
+                assigned_to=assigned_to,
+                tag=params.tag,
+                created_after=params.created_after,
+                created_before=params.created_before,
+                search=params.q or None,
+                data_equals=lead_selectors.data_filters(data_raw),
+            ),
+            sort=params.sort,
+            limit=params.limit,
+            cursor=params.cursor,
+        )
+        return render(
+            LeadPageOut(
+                results=[LeadListItem.model_validate(item.model_dump()) for item in page.items],
+                next=page_url(request, page.next_cursor),
+                previous=page_url(request, page.previous_cursor),
+                next_cursor=page.next_cursor,
+                previous_cursor=page.previous_cursor,
+            )
+        )
+
+    @extend_schema(
+        operation_id="leads_create", request=LeadCreate, responses={201: LeadOut, **ERRORS}
+    )
+    def post(self, request: Request) -> Response:
+        data = LeadCreate.model_validate(body(request))
+        lead = lead_services.lead_create(data=data, actor=actor(request))
+        return render(LeadOut.model_validate(lead.model_dump()), 201, etag(lead.version))
+
+
+class LeadDetailView(APIView):
+    @extend_schema(operation_id="leads_retrieve", responses={200: LeadOut, **ERRORS})
+    def get(self, request: Request, uid: str) -> Response:
+        lead = lead_selectors.lead_get(uid=uid)
+        return render(LeadOut.model_validate(lead.model_dump()), headers=etag(lead.version))
+
+    @extend_schema(
+        operation_id="leads_update",
+        request=LeadUpdate,
+        responses={200: LeadOut, **ERRORS},
+        parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=False)],
+    )
+    def patch(self, request: Request, uid: str) -> Response:
+        changes = LeadUpdate.model_validate(body(request))
+        lead = lead_services.lead_update(
+            uid=uid,
+            changes=changes,
+            actor=actor(request),
+            expected_version=expected_version(request, changes.version),
+        )
+        return render(LeadOut.model_validate(lead.model_dump()), headers=etag(lead.version))
+
+    @extend_schema(
+        operation_id="leads_destroy",
+        responses={204: None, **ERRORS},
+        parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=False)],
+    )
+    def delete(self, request: Request, uid: str) -> Response:
+        lead_services.lead_delete(uid=uid, expected_version=expected_version(request, None))
+        return Response(status=204)

@@ -1,0 +1,248 @@
+"""Working a lead: transitions, assignment, tasks, the timeline, and the Kanban board."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from drf_spectacular.utils import extend_schema
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from leads.domain.enums import ActivityType, TaskStatus, WorkItemStatus
+from leads.domain.inputs import ActivityCreate, Assign, KanbanMove, TaskCreate, TransitionInput
+from leads.domain.models import TaskInstance, WorkItem
+from leads.domain.queries import LeadFilter
+from leads.selectors import kanban as kanban_selectors
+from leads.selectors import leads as lead_selectors
+from leads.services import leads as lead_services
+from leads.services import tasks as task_services
+from leads.services import transitions as transition_services
+
+from ..schemas import (
+    ActivityOut,
+    ActivityPageOut,
+    KanbanCard,
+    KanbanColumn,
+    KanbanOut,
+    LeadOut,
+    TaskActionOut,
+    TaskListOut,
+)
+from .base import ERRORS, actor, body, etag, expected_version, query_parameters, render
+from .leads import page_url
+
+
+def _lead_out(lead: WorkItem, status: int = 200) -> Response:
+    return render(LeadOut.model_validate(lead.model_dump()), status, etag(lead.version))
+
+
+class TransitionView(APIView):
+    @extend_schema(
+        operation_id="leads_transition",
+        request=TransitionInput,
+        responses={200: LeadOut, **ERRORS},
+    )
+    def post(self, request: Request, uid: str) -> Response:
+        data = TransitionInput.model_validate(body(request))
+        lead = transition_services.lead_transition(
+            uid=uid,
+            to_stage=data.to_stage,
+            actor=actor(request),
+            expected_version=expected_version(request, data.version),
+            note=data.note,
+            data=data.data,
+        )
+        return _lead_out(lead)
+
+
+class AssignView(APIView):
+    @extend_schema(operation_id="leads_assign", request=Assign, responses={200: LeadOut, **ERRORS})
+    def post(self, request: Request, uid: str) -> Response:
+        data = Assign.model_validate(body(request))
+        lead = lead_services.lead_assign(
+            uid=uid,
+            user_ids=data.user_ids,
+            mode=data.mode,
+            actor=actor(request),
+            expected_version=expected_version(request, data.version),
+        )
+        return _lead_out(lead)
+
+
+class TaskFilter(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    stage: str | None = Field(None, description="stage uid the tasks came from")
+    status: TaskStatus | None = None
+
+
+class TaskCollectionView(APIView):
+    @extend_schema(
+        operation_id="leads_tasks_list",
+        parameters=query_parameters(TaskFilter),
+        responses={200: TaskListOut, **ERRORS},
+    )
+    def get(self, request: Request, uid: str) -> Response:
+        params = TaskFilter.model_validate(request.query_params.dict())
+        tasks = lead_selectors.task_list(uid=uid, stage=params.stage, status=params.status)
+        return render(TaskListOut.model_validate(tasks))
+
+    @extend_schema(
+        operation_id="leads_tasks_create",
+        request=TaskCreate,
+        responses={201: TaskInstance, **ERRORS},
+    )
+    def post(self, request: Request, uid: str) -> Response:
+        data = TaskCreate.model_validate(body(request))
+        task = lead_services.task_add(uid=uid, data=data, actor=actor(request))
+        return render(task, 201)
+
+
+_TASK_ACTIONS = {
+    "complete": (task_services.task_complete, "completed", "was already completed"),
+    "reopen": (task_services.task_reopen, "reopened", "was already open"),
+    "skip": (task_services.task_skip, "skipped", "was already skipped"),
+}
+
+
+class TaskActionView(APIView):
+    """complete / reopen / skip: doing it twice is harmless and says so (`changed: false`)."""
+
+    action = "complete"
+
+    @extend_schema(request=None, responses={200: TaskActionOut, **ERRORS})
+    def post(self, request: Request, uid: str, task_uid: str) -> Response:
+        perform, done, already = _TASK_ACTIONS[self.action]
+        lead, changed = perform(uid=uid, task_uid=task_uid, actor=actor(request))
+        task = next(task for task in lead.tasks if task.uid == task_uid)
+        return render(
+            TaskActionOut(
+                task=task,
+                changed=changed,
+                message=f"'{task.title}' {done}." if changed else f"'{task.title}' {already}.",
+                lead=LeadOut.model_validate(lead.model_dump()),
+            ),
+            headers=etag(lead.version),
+        )
+
+
+class ActivityFilter(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    type: list[ActivityType] = Field(default_factory=list, description="repeat to allow several")
+    cursor: str | None = None
+    limit: int = Field(20, ge=1, le=100)
+
+
+class ActivityCollectionView(APIView):
+    @extend_schema(
+        operation_id="leads_activities_list",
+        parameters=query_parameters(ActivityFilter),
+        responses={200: ActivityPageOut, **ERRORS},
+    )
+    def get(self, request: Request, uid: str) -> Response:
+        raw: dict[str, object] = {
+            **request.query_params.dict(),
+            "type": request.query_params.getlist("type"),
+        }
+        params = ActivityFilter.model_validate(raw)
+        page = lead_selectors.activity_list(
+            uid=uid, types=[t.value for t in params.type], cursor=params.cursor, limit=params.limit
+        )
+        return render(
+            ActivityPageOut(
+                results=[ActivityOut.model_validate(a.model_dump()) for a in page.items],
+                total=page.total,
+                next=page_url(request, page.next_cursor),
+                next_cursor=page.next_cursor,
+            )
+        )
+
+    @extend_schema(
+        operation_id="leads_activities_create",
+        request=ActivityCreate,
+        responses={201: ActivityOut, **ERRORS},
+    )
+    def post(self, request: Request, uid: str) -> Response:
+        data = ActivityCreate.model_validate(body(request))
+        activity = lead_services.activity_log(uid=uid, data=data, actor=actor(request))
+        return render(ActivityOut.model_validate(activity.model_dump()), 201)
+
+
+class KanbanParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    per_column: int = Field(50, ge=1, le=200)
+    stage: str | None = Field(None, description="only this column (to load more of it)")
+    cursor: str | None = Field(None, description="a column's next_cursor; needs `stage`")
+    assigned_to: str | None = Field(None, description="user uid, or `me`")
+    q: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
+    status: WorkItemStatus | None = None
+    tag: str | None = None
+
+
+class KanbanView(APIView):
+    @extend_schema(
+        operation_id="leads_kanban",
+        parameters=query_parameters(KanbanParams),
+        responses={200: KanbanOut, **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        params = KanbanParams.model_validate(request.query_params.dict())
+        assigned_to = actor(request).uid if params.assigned_to == "me" else params.assigned_to
+        board = kanban_selectors.kanban_board(
+            lead_filter=LeadFilter(
+                assigned_to=assigned_to,
+                search=params.q or None,
+                status=params.status,
+                tag=params.tag,
+            ),
+            per_column=params.per_column,
+            stage=params.stage,
+            cursor=params.cursor,
+        )
+        columns = [
+            KanbanColumn(
+                **column.stage.model_dump(
+                    include={
+                        "uid",
+                        "name",
+                        "slug",
+                        "color",
+                        "order",
+                        "kind",
+                        "probability",
+                        "allowed_next_stages",
+                        "required_fields",
+                    }
+                ),
+                count=column.count,
+                value_total=column.value_total,
+                weighted_total=column.weighted_total,
+                oldest_entered_at=column.oldest_entered_at,
+                leads=[KanbanCard.model_validate(card) for card in column.cards],
+                next_cursor=column.next_cursor,
+            )
+            for column in board.columns
+        ]
+        return render(KanbanOut(columns=columns, value_field=board.value_field))
+
+
+class KanbanMoveView(APIView):
+    @extend_schema(
+        operation_id="leads_kanban_move", request=KanbanMove, responses={200: LeadOut, **ERRORS}
+    )
+    def post(self, request: Request) -> Response:
+        data = KanbanMove.model_validate(body(request))
+        lead = transition_services.kanban_move(
+            lead_uid=data.lead_uid,
+            to_stage=data.to_stage,
+            actor=actor(request),
+            after=data.after,
+            before=data.before,
+            expected_version=expected_version(request, data.version),
+            data=data.data,
+        )
+        return _lead_out(lead)

@@ -1,0 +1,110 @@
+"""Every error the domain and services raise, flat, with no HTTP in them.
+
+The API's one exception handler maps the families (ValidationFailed, NotFound, Conflict,
+Forbidden, NotAuthenticated) to status codes; `code` is the machine-readable reason clients see.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    code = "error"
+    default_message = "The request could not be completed."
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        fields: dict[str, list[str]] | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        self.message = message or self.default_message
+        self.fields = fields or {}
+        self.details = details or {}
+        super().__init__(self.message)
+
+
+class ValidationFailed(DomainError):
+    code = "invalid"
+    default_message = "The input is not valid."
+
+    @classmethod
+    def on(cls, field: str, message: str) -> ValidationFailed:
+        return cls(f"{field}: {message}", fields={field: [message]})
+
+
+class NotFound(DomainError):
+    code = "not_found"
+    default_message = "Not found."
+
+
+class LeadNotFound(NotFound):
+    code = "lead_not_found"
+
+
+class StageNotFound(NotFound):
+    code = "stage_not_found"
+
+
+class UserNotFound(NotFound):
+    code = "user_not_found"
+
+
+class TaskNotFound(NotFound):
+    code = "task_not_found"
+
+
+class ConfigNotFound(NotFound):
+    code = "config_not_found"
+    default_message = "The workflow is not configured yet: run `python manage.py init_lead_data`."
+
+
+class Conflict(DomainError):
+    code = "conflict"
+    default_message = "The request conflicts with the current state."
+
+
+class VersionConflict(Conflict):
+    code = "version_conflict"
+    default_message = "Someone else changed this record; reload it and try again."
+
+
+class DuplicateKey(Conflict):
+    code = "duplicate"
+
+
+class StageInUse(Conflict):
+    code = "stage_in_use"
+
+
+class ConfigLocked(Conflict):
+    code = "config_locked"
+
+
+class TransitionNotAllowed(Conflict):
+    code = "transition_not_allowed"
+
+
+class BlockingTasks(Conflict):
+    code = "blocking_tasks"
+
+
+class MissingRequiredFields(Conflict):
+    code = "missing_required_fields"
+
+
+class NotAuthenticated(DomainError):
+    code = "not_authenticated"
+    default_message = "Sign in first."
+
+
+class InvalidCredentials(NotAuthenticated):
+    code = "invalid_credentials"
+    default_message = "Unknown username or wrong password."
+
+
+class Forbidden(DomainError):
+    code = "forbidden"
+    default_message = "Your role does not allow this."

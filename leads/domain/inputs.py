@@ -1,0 +1,230 @@
+"""What clients may send: one model per use, unknown fields refused, server-owned fields absent."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from .enums import ActivityType, StageKind, TaskPriority, UserRole
+from .fields import FieldDefinition, FieldValueError, Int64, normalize_email, normalize_phone
+from .models import Color, Probability, Slug, StageUid
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+Version = Annotated[StrictInt, Field(ge=1, le=2**63 - 1)]
+Username = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.@+-]{2,64}$")]
+Password = Annotated[str, StringConstraints(min_length=8, max_length=256)]
+
+
+class Input(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def _optional_email(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    try:
+        return normalize_email(value.strip())
+    except FieldValueError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _optional_phone(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    try:
+        return normalize_phone(value)
+    except FieldValueError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _blank_to_none(value: str | None) -> str | None:
+    return value or None
+
+
+def _unique_tags(tags: list[str] | None) -> list[str] | None:
+    return None if tags is None else list(dict.fromkeys(tags))
+
+
+class LeadCreate(Input):
+    name: Name
+    email: Annotated[str, Field(max_length=254)] | None = None
+    phone: Annotated[str, Field(max_length=40)] | None = None
+    company: ShortText | None = None
+    source: Annotated[ShortText, Field(max_length=100)] | None = None
+    tags: Annotated[list[Tag], Field(max_length=30)] = Field(default_factory=list)
+    assigned_to: Annotated[list[str], Field(max_length=20)] = Field(default_factory=list)
+    data: dict[str, Any] = Field(default_factory=dict)
+
+    _email = field_validator("email")(_optional_email)
+    _phone = field_validator("phone")(_optional_phone)
+    _company = field_validator("company", "source")(_blank_to_none)
+    _tags = field_validator("tags")(_unique_tags)
+
+
+class LeadUpdate(Input):
+    """Only the fields sent change; `data` keys merge into the lead's, a null clears one."""
+
+    name: Name | None = None
+    email: Annotated[str, Field(max_length=254)] | None = None
+    phone: Annotated[str, Field(max_length=40)] | None = None
+    company: ShortText | None = None
+    source: Annotated[ShortText, Field(max_length=100)] | None = None
+    tags: Annotated[list[Tag], Field(max_length=30)] | None = None
+    data: dict[str, Any] | None = None
+    version: Version | None = None
+
+    _email = field_validator("email")(_optional_email)
+    _phone = field_validator("phone")(_optional_phone)
+    _company = field_validator("company", "source")(_blank_to_none)
+    _tags = field_validator("tags")(_unique_tags)
+
+    @field_validator("name")
+    @classmethod
+    def _name_cannot_be_cleared(cls, name: str | None) -> str:
+        if name is None:
+            raise ValueError("a lead needs a name")
+        return name
+
+
+class TaskTemplateInput(Input):
+    uid: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")] | None = None
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    description: Annotated[str, Field(max_length=2_000)] = ""
+    required: StrictBool = False
+    skippable: StrictBool = False
+    due_in_hours: Annotated[StrictInt, Field(ge=0, le=24 * 365)] | None = None
+    priority: TaskPriority = TaskPriority.NORMAL
+    order: Int64 | None = None
+
+
+StageName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+StageRefs = Annotated[list[str], Field(max_length=100)]
+
+
+class StageCreate(Input):
+    uid: StageUid | None = None
+    name: StageName
+    slug: Slug | None = None
+    color: Color = "#64748b"
+    order: Int64 | None = None
+    kind: StageKind = StageKind.OPEN
+    probability: Probability | None = None
+    description: Annotated[str, Field(max_length=2_000)] = ""
+    allowed_next_stages: StageRefs = Field(default_factory=list)
+    required_fields: StageRefs = Field(default_factory=list)
+    task_templates: Annotated[list[TaskTemplateInput], Field(max_length=50)] = Field(
+        default_factory=list
+    )
+
+
+class StageUpdate(Input):
+    name: StageName | None = None
+    slug: Slug | None = None
+    color: Color | None = None
+    kind: StageKind | None = None
+    probability: Probability | None = None
+    description: Annotated[str, Field(max_length=2_000)] | None = None
+    allowed_next_stages: StageRefs | None = None
+    required_fields: StageRefs | None = None
+    task_templates: Annotated[list[TaskTemplateInput], Field(max_length=50)] | None = None
+    version: Version | None = None
+
+
+class StageReorder(Input):
+    order: Annotated[list[str], Field(max_length=200)]
+
+
+class ConfigUpdate(Input):
+    workflow_name: Annotated[str, StringConstraints(min_length=1, max_length=120)] | None = None
+    variables: Annotated[list[FieldDefinition], Field(max_length=200)] | None = None
+    initial_stage: str | None = None
+    value_field: str | None = None
+    locked: StrictBool | None = None
+    version: Version | None = None
+
+
+class UserCreate(Input):
+    username: Username
+    password: Password
+    display_name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)] = ""
+    email: Annotated[str, Field(max_length=254)] | None = None
+    role: UserRole = UserRole.MEMBER
+
+    _email = field_validator("email")(_optional_email)
+
+
+class UserUpdate(Input):
+    display_name: (
+        Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)] | None
+    ) = None
+    email: Annotated[str, Field(max_length=254)] | None = None
+    role: UserRole | None = None
+    is_active: StrictBool | None = None
+    password: Password | None = None
+
+    _email = field_validator("email")(_optional_email)
+
+
+class Login(Input):
+    username: Annotated[str, Field(min_length=1, max_length=64)]
+    password: Annotated[str, Field(min_length=1, max_length=256)]
+
+
+class TransitionInput(Input):
+    to_stage: Annotated[str, Field(min_length=1, max_length=80)]
+    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2_000)] | None = None
+    data: dict[str, Any] | None = None
+    version: Version | None = None
+
+
+class KanbanMove(Input):
+    """Drop `lead_uid` into `to_stage` below the card `after` and above the card `before`."""
+
+    lead_uid: Annotated[str, Field(min_length=1, max_length=40)]
+    to_stage: Annotated[str, Field(min_length=1, max_length=80)]
+    after: Annotated[str, Field(max_length=40)] | None = None
+    before: Annotated[str, Field(max_length=40)] | None = None
+    data: dict[str, Any] | None = None
+    version: Version | None = None
+
+
+class Assign(Input):
+    user_ids: Annotated[list[str], Field(max_length=20)]
+    mode: Literal["replace", "add", "remove"] = "replace"
+    version: Version | None = None
+
+
+class ActivityCreate(Input):
+    type: Literal[ActivityType.NOTE, ActivityType.CALL, ActivityType.EMAIL, ActivityType.MEETING]
+    body: Annotated[str, StringConstraints(strip_whitespace=True, max_length=10_000)] = ""
+    outcome: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
+    duration_minutes: Annotated[StrictInt, Field(ge=0, le=24 * 60)] | None = None
+    occurred_at: AwareDatetime | None = None
+
+    @model_validator(mode="after")
+    def _a_note_needs_text(self) -> ActivityCreate:
+        if self.type is ActivityType.NOTE and not self.body:
+            raise ValueError("a note needs a body")
+        return self
+
+
+class TaskCreate(Input):
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    description: Annotated[str, Field(max_length=2_000)] = ""
+    due_at: AwareDatetime | None = None
+    assigned_to: str | None = None
+    required: StrictBool = False
+    priority: TaskPriority = TaskPriority.NORMAL

@@ -1,0 +1,217 @@
+"""The stored documents. The store converts them to and from MongoDB; the API never sees `_id`."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator
+
+from .enums import (
+    ActivityType,
+    StageKind,
+    TaskPriority,
+    TaskStatus,
+    UserRole,
+    WorkItemStatus,
+)
+from .fields import FieldDefinition, Int64
+
+LEAD_UID_PATTERN = r"^LEAD-\d{6}-\d{5,}$"
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+COLOR_PATTERN = r"^#[0-9a-fA-F]{6}$"
+STAGE_UID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$"
+CONFIG_UID = "default"
+
+Slug = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=64)]
+Color = Annotated[str, Field(pattern=COLOR_PATTERN)]
+StageUid = Annotated[str, Field(pattern=STAGE_UID_PATTERN)]
+Probability = Annotated[StrictInt, Field(ge=0, le=100)]
+
+
+def utcnow() -> datetime:
+    """Now, truncated to the millisecond MongoDB keeps, so a read returns what was written."""
+    now = datetime.now(UTC)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+def new_uid(prefix: str) -> str:
+    return f"{prefix}-{secrets.token_hex(6)}"
+
+
+def slugify(name: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return slug[:64].strip("-") or "stage"
+
+
+class Document(BaseModel):
+    # Stored documents may carry fields a newer version added; reading them must not fail.
+    model_config = ConfigDict(extra="ignore", validate_assignment=False)
+
+
+class TaskTemplate(Document):
+    uid: str = Field(default_factory=lambda: new_uid("tt"))
+    title: Annotated[str, Field(min_length=1, max_length=200)]
+    description: Annotated[str, Field(max_length=2_000)] = ""
+    required: StrictBool = False
+    skippable: StrictBool = False
+    due_in_hours: Annotated[StrictInt, Field(ge=0, le=24 * 365)] | None = None
+    priority: TaskPriority = TaskPriority.NORMAL
+    order: Int64 = 0
+
+
+class WorkStage(Document):
+    uid: StageUid
+    name: Annotated[str, Field(min_length=1, max_length=80)]
+    slug: Slug
+    color: Color = "#64748b"
+    order: Int64 = 0
+    kind: StageKind = StageKind.OPEN
+    probability: Probability = 0
+    description: Annotated[str, Field(max_length=2_000)] = ""
+    allowed_next_stages: list[str] = Field(default_factory=list)
+    required_fields: list[str] = Field(default_factory=list)
+    task_templates: list[TaskTemplate] = Field(default_factory=list)
+    version: int = 1
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+    @field_validator("color")
+    @classmethod
+    def _lowercase_color(cls, color: str) -> str:
+        return color.lower()
+
+
+class TaskInstance(Document):
+    uid: str = Field(default_factory=lambda: new_uid("task"))
+    template_uid: str | None = None
+    stage: str | None = None
+    title: str
+    description: str = ""
+    required: bool = False
+    skippable: bool = False
+    status: TaskStatus = TaskStatus.PENDING
+    priority: TaskPriority = TaskPriority.NORMAL
+    due_at: datetime | None = None
+    assigned_to: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    created_by: str | None = None
+    completed_at: datetime | None = None
+    completed_by: str | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (TaskStatus.PENDING, TaskStatus.IN_PROGRESS)
+
+
+class Activity(Document):
+    uid: str = Field(default_factory=lambda: new_uid("act"))
+    type: ActivityType
+    actor: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    occurred_at: datetime | None = None
+    body: str = ""
+    outcome: str | None = None
+    duration_minutes: int | None = None
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+class FieldChange(Document):
+    field: str
+    old: Any = None
+    new: Any = None
+
+
+class StageVisit(Document):
+    kind: Literal["stage_visit"] = "stage_visit"
+    stage: str
+    entered_at: datetime
+    entered_by: str | None = None
+    exited_at: datetime | None = None
+    exited_by: str | None = None
+    duration_seconds: int | None = None
+
+
+class FieldChangeEntry(Document):
+    kind: Literal["field_change"] = "field_change"
+    at: datetime
+    by: str | None = None
+    changes: list[FieldChange]
+
+
+HistoryEntry = Annotated[StageVisit | FieldChangeEntry, Field(discriminator="kind")]
+
+
+class LeadSummary(Document):
+    """A lead without its embedded tasks, activities and history: what lists and cards read."""
+
+    uid: str
+    name: str
+    email: str | None = None
+    phone: str | None = None
+    company: str | None = None
+    source: str | None = None
+    status: WorkItemStatus = WorkItemStatus.OPEN
+    current_stage: str
+    rank: str
+    stage_entered_at: datetime = Field(default_factory=utcnow)
+    assigned_to: list[str] = Field(default_factory=list)
+    data: dict[str, Any] = Field(default_factory=dict)
+    tags: list[str] = Field(default_factory=list)
+    version: int = 1
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    created_by: str | None = None
+    closed_at: datetime | None = None
+
+
+class WorkItem(LeadSummary):
+    """A lead, with its tasks, activities and history embedded."""
+
+    tasks: list[TaskInstance] = Field(default_factory=list)
+    # Reads return only the latest activities; this counts them all (computed, never stored).
+    activities: list[Activity] = Field(default_factory=list)
+    activity_count: int = 0
+    history: list[HistoryEntry] = Field(default_factory=list)
+
+
+class WorkItemConfig(Document):
+    uid: Literal["default"] = "default"
+    workflow_name: str = "Sales pipeline"
+    variables: list[FieldDefinition] = Field(default_factory=list)
+    initial_stage: str | None = None
+    value_field: str | None = None
+    locked: bool = False
+    version: int = 1
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+    def field(self, key: str) -> FieldDefinition | None:
+        return next((d for d in self.variables if d.field_key == key), None)
+
+
+class User(Document):
+    uid: str = Field(default_factory=lambda: new_uid("usr"))
+    username: str
+    display_name: str = ""
+    email: str | None = None
+    role: UserRole = UserRole.MEMBER
+    is_active: bool = True
+    password_changed_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+    # DRF's permission checks read these from request.user.
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def can_write_leads(self) -> bool:
+        return self.role in (UserRole.ADMIN, UserRole.MEMBER)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is UserRole.ADMIN

@@ -1,0 +1,40 @@
+"""Typed read queries the selectors hand to the store, which turns them into MongoDB filters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from .enums import WorkItemStatus
+
+LeadSortKey = Literal["created_at", "updated_at", "name"]
+LEAD_SORT_KEYS: tuple[LeadSortKey, ...] = ("created_at", "updated_at", "name")
+
+
+@dataclass(frozen=True)
+class LeadFilter:
+    stage: str | None = None
+    status: WorkItemStatus | None = None
+    assigned_to: str | None = None
+    tag: str | None = None
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+    search: str | None = None
+    # custom field key -> coerced value; a multi_select matches when it contains the value
+    data_equals: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """One page of a keyset-paginated list: rows strictly beyond `after` in the walk order.
+
+    `backward` walks against the sort order (the previous page); the store still returns the
+    rows in sort order.
+    """
+
+    sort_key: LeadSortKey = "created_at"
+    descending: bool = True
+    after: tuple[Any, str] | None = None
+    backward: bool = False
+    limit: int = 25

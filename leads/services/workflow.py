@@ -1,0 +1,313 @@
+"""Use cases that change the pipeline: the config and its stages."""
+
+from __future__ import annotations
+
+from leads.domain.enums import ActivityType, FieldType, StageKind, WorkItemStatus
+from leads.domain.errors import (
+    ConfigLocked,
+    ConfigNotFound,
+    Conflict,
+    StageInUse,
+    StageNotFound,
+    ValidationFailed,
+    VersionConflict,
+)
+from leads.domain.fields import FieldDefinition
+from leads.domain.inputs import (
+    ConfigUpdate,
+    StageCreate,
+    StageReorder,
+    StageUpdate,
+    TaskTemplateInput,
+)
+from leads.domain.models import (
+    Activity,
+    StageVisit,
+    TaskTemplate,
+    User,
+    WorkItemConfig,
+    WorkStage,
+    slugify,
+    utcnow,
+)
+from leads.domain.ranks import rank_for_arrival
+from leads.services.leads import stage_tasks
+from leads.store import connection
+from leads.store import leads as lead_store
+from leads.store import workflow as workflow_store
+from leads.store.connection import Session
+
+VALUE_FIELD_TYPES = frozenset({FieldType.CURRENCY, FieldType.DECIMAL, FieldType.INTEGER})
+STATUS_OF_KIND = {
+    StageKind.OPEN: WorkItemStatus.OPEN,
+    StageKind.WON: WorkItemStatus.WON,
+    StageKind.LOST: WorkItemStatus.LOST,
+}
+DEFAULT_PROBABILITY = {StageKind.WON: 100, StageKind.LOST: 0, StageKind.OPEN: 0}
+
+
+def config_ensure() -> WorkItemConfig:
+    """The config, created empty when the database has none yet."""
+    workflow_store.insert_config_if_missing(WorkItemConfig())
+    config = workflow_store.get_config()
+    if config is None:
+        raise ConfigNotFound()
+    return config
+
+
+def _check_variables(old: list[FieldDefinition], new: list[FieldDefinition], locked: bool) -> None:
+    keys = [definition.field_key for definition in new]
+    duplicates = sorted({key for key in keys if keys.count(key) > 1})
+    if duplicates:
+        raise ValidationFailed.on("variables", f"duplicate field_key: {', '.join(duplicates)}")
+    if not locked:
+        return
+    new_by_key = {definition.field_key: definition for definition in new}
+    removed = [d.field_key for d in old if d.field_key not in new_by_key]
+    if removed:
+        raise ConfigLocked(
+            f"The workflow is locked: fields can be added but not removed ({', '.join(removed)}).",
+            fields={"variables": [f"cannot remove {key}" for key in removed]},
+        )
+    retyped = [d.field_key for d in old if new_by_key[d.field_key].field_type != d.field_type]
+    if retyped:
+        raise ConfigLocked(
+            f"The workflow is locked: a field's type cannot change ({', '.join(retyped)}).",
+            fields={"variables": [f"cannot change the type of {key}" for key in retyped]},
+        )
+
+
+def config_update(*, changes: ConfigUpdate, expected_version: int | None) -> WorkItemConfig:
+    """Change the workflow config. Raises ConfigNotFound, ConfigLocked, ValidationFailed,
+    VersionConflict."""
+    config, stages = workflow_store.get_config_and_stages()
+    if config is None:
+        raise ConfigNotFound()
+    if expected_version is not None and expected_version != config.version:
+        raise VersionConflict(details={"current_version": config.version})
+    fields_set = changes.model_fields_set
+    updated = config.model_copy(deep=True)
+    if changes.workflow_name is not None:
+        updated.workflow_name = changes.workflow_name
+    if changes.variables is not None:
+        _check_variables(config.variables, changes.variables, config.locked)
+        updated.variables = changes.variables
+    if "locked" in fields_set and changes.locked is not None:
+        if config.locked and not changes.locked:
+            raise ConfigLocked("A locked workflow stays locked.", fields={"locked": ["is final"]})
+        updated.locked = changes.locked
+    if "initial_stage" in fields_set:
+        stage = next((stage for stage in stages if stage.uid == changes.initial_stage), None)
+        if stage is None or stage.kind is not StageKind.OPEN:
+            raise ValidationFailed.on("initial_stage", "must name an open stage")
+        updated.initial_stage = stage.uid
+    if "value_field" in fields_set:
+        updated.value_field = changes.value_field
+    if updated.value_field is not None:
+        value_field = updated.field(updated.value_field)
+        if value_field is None or value_field.field_type not in VALUE_FIELD_TYPES:
+            raise ValidationFailed.on(
+                "value_field", "must name a currency, decimal or integer field"
+            )
+    keys = {definition.field_key for definition in updated.variables}
+    # Stages that require a removed field stop requiring it, in the same transaction.
+    stale = [stage for stage in stages if set(stage.required_fields) - keys]
+    updated.version = config.version + 1
+    updated.updated_at = utcnow()
+
+    def write(session: Session | None) -> None:
+        if not workflow_store.replace_config(
+            updated, expected_version=config.version, session=session
+        ):
+            raise VersionConflict()
+        for stage in stale:
+            trimmed = stage.model_copy(
+                update={
+                    "required_fields": [key for key in stage.required_fields if key in keys],
+                    "version": stage.version + 1,
+                    "updated_at": updated.updated_at,
+                }
+            )
+            if not workflow_store.replace_stage(
+                trimmed, expected_version=stage.version, session=session
+            ):
+                raise VersionConflict(f"Stage {stage.uid} changed meanwhile; try again.")
+
+    if stale:
+        connection.in_transaction(write)
+    else:
+        write(None)
+    return updated
+
+
+def _templates(inputs: list[TaskTemplateInput]) -> list[TaskTemplate]:
+    templates = []
+    for position, item in enumerate(inputs):
+        values = item.model_dump(exclude_none=True)
+        values.setdefault("order", position)
+        templates.append(TaskTemplate.model_validate(values))
+    uids = [template.uid for template in templates]
+    if len(set(uids)) != len(uids):
+        raise ValidationFailed.on("task_templates", "task template uids must be unique")
+    return templates
+
+
+def _check_references(
+    stage: WorkStage, stages: list[WorkStage], config: WorkItemConfig | None
+) -> None:
+    errors: dict[str, list[str]] = {}
+    known = {other.uid for other in stages if other.uid != stage.uid}
+    if stage.uid in stage.allowed_next_stages:
+        errors["allowed_next_stages"] = ["a stage cannot lead to itself"]
+    unknown = [uid for uid in stage.allowed_next_stages if uid not in known]
+    if unknown:
+        errors.setdefault("allowed_next_stages", []).append(
+            f"unknown stage(s): {', '.join(unknown)}"
+        )
+    if len(set(stage.allowed_next_stages)) != len(stage.allowed_next_stages):
+        errors.setdefault("allowed_next_stages", []).append("lists a stage twice")
+    field_keys = {d.field_key for d in config.variables} if config else set()
+    unknown_fields = [key for key in stage.required_fields if key not in field_keys]
+    if unknown_fields:
+        errors["required_fields"] = [f"unknown field(s): {', '.join(unknown_fields)}"]
+    if len(set(stage.required_fields)) != len(stage.required_fields):
+        errors.setdefault("required_fields", []).append("lists a field twice")
+    if errors:
+        raise ValidationFailed("The stage refers to things that do not exist.", fields=errors)
+
+
+def stage_create(*, data: StageCreate) -> WorkStage:
+    """Add a stage. Raises ValidationFailed, DuplicateKey."""
+    config, stages = workflow_store.get_config_and_stages()
+    slug = data.slug or slugify(data.name)
+    stage = WorkStage(
+        uid=data.uid or f"stage-{slug}",
+        name=data.name,
+        slug=slug,
+        color=data.color,
+        order=data.order
+        if data.order is not None
+        else max((s.order for s in stages), default=-1) + 1,
+        kind=data.kind,
+        probability=(
+            data.probability if data.probability is not None else DEFAULT_PROBABILITY[data.kind]
+        ),
+        description=data.description,
+        allowed_next_stages=data.allowed_next_stages,
+        required_fields=data.required_fields,
+        task_templates=_templates(data.task_templates),
+    )
+    _check_references(stage, stages, config)
+    workflow_store.insert_stage(stage)
+    return stage
+
+
+def stage_update(*, uid: str, changes: StageUpdate, expected_version: int | None) -> WorkStage:
+    """Edit a stage and its task templates. Raises StageNotFound, VersionConflict,
+    ValidationFailed, DuplicateKey."""
+    config, stages = workflow_store.get_config_and_stages()
+    stage = next((stage for stage in stages if stage.uid == uid), None)
+    if stage is None:
+        raise StageNotFound(f"No stage {uid}.")
+    if expected_version is not None and expected_version != stage.version:
+        raise VersionConflict(details={"current_version": stage.version})
+    values = changes.model_dump(exclude_unset=True, exclude={"version", "task_templates"})
+    null_fields = [name for name, value in values.items() if value is None]
+    if null_fields:
+        raise ValidationFailed(
+            "These fields cannot be null.",
+            fields={name: ["cannot be null"] for name in null_fields},
+        )
+    if changes.task_templates is not None:
+        values["task_templates"] = _templates(changes.task_templates)
+    if (
+        config is not None
+        and config.initial_stage == uid
+        and values.get("kind", StageKind.OPEN) is not StageKind.OPEN
+    ):
+        raise ValidationFailed.on("kind", "the initial stage must stay an open stage")
+    updated = stage.model_copy(
+        update={**values, "version": stage.version + 1, "updated_at": utcnow()}
+    )
+    updated = WorkStage.model_validate(updated.model_dump())
+    _check_references(updated, stages, config)
+    if not workflow_store.replace_stage(updated, expected_version=stage.version):
+        raise VersionConflict()
+    return updated
+
+
+def stage_delete(*, uid: str, move_to: str | None, actor: User) -> int:
+    """Delete a stage, moving its leads to `move_to` in the same transaction; returns how many
+    moved. Raises StageNotFound, StageInUse, Conflict, ValidationFailed."""
+    if move_to == uid:
+        raise ValidationFailed.on("move_to", "must be another stage than the one deleted")
+
+    def delete(session: Session) -> int:
+        stage = workflow_store.get_stage(uid, session=session)
+        if stage is None:
+            raise StageNotFound(f"No stage {uid}.")
+        config = workflow_store.get_config(session=session)
+        if config is not None and config.initial_stage == uid:
+            raise Conflict(
+                "This is the initial stage: choose another initial stage before deleting it."
+            )
+        target = None
+        if move_to is not None:
+            target = workflow_store.get_stage(move_to, session=session)
+            if target is None:
+                raise ValidationFailed.on("move_to", f"unknown stage {move_to}")
+        count = lead_store.count_leads_in_stage(uid, session=session)
+        moved = 0
+        if count and target is None:
+            raise StageInUse(
+                f"{count} lead(s) are in this stage: give ?move_to=<stage uid> to move them.",
+                details={"lead_count": count},
+            )
+        if count and target is not None:
+            now = utcnow()
+            moved = lead_store.move_stage_leads(
+                from_stage=uid,
+                to_stage=target.uid,
+                visit=StageVisit(stage=target.uid, entered_at=now, entered_by=actor.uid),
+                activity=Activity(
+                    type=ActivityType.SYSTEM,
+                    actor=actor.uid,
+                    created_at=now,
+                    body=f"Moved from {stage.name} to {target.name}: {stage.name} was deleted",
+                    details={"event": "stage_deleted", "from_stage": uid, "to_stage": target.uid},
+                ),
+                tasks=stage_tasks(target, actor=actor, now=now),
+                rank=rank_for_arrival(now),
+                moved_at=now,
+                status=STATUS_OF_KIND[target.kind],
+                session=session,
+            )
+        workflow_store.delete_stage(uid, session=session)
+        workflow_store.remove_from_allowed_next(uid, session=session)
+        return moved
+
+    return connection.in_transaction(delete)
+
+
+def stage_reorder(*, data: StageReorder) -> list[WorkStage]:
+    """Put the stages in the given order, all at once. Raises ValidationFailed."""
+
+    def reorder(session: Session) -> list[WorkStage]:
+        current = {stage.uid for stage in workflow_store.list_stages(session=session)}
+        if len(data.order) != len(set(data.order)):
+            raise ValidationFailed.on("order", "lists a stage twice")
+        if set(data.order) != current:
+            missing = sorted(current - set(data.order))
+            unknown = sorted(set(data.order) - current)
+            problems = []
+            if missing:
+                problems.append(f"missing: {', '.join(missing)}")
+            if unknown:
+                problems.append(f"unknown: {', '.join(unknown)}")
+            raise ValidationFailed.on(
+                "order", "must list every stage exactly once (" + "; ".join(problems) + ")"
+            )
+        workflow_store.set_stage_order(data.order, session=session)
+        return workflow_store.list_stages(session=session)
+
+    return connection.in_transaction(reorder)

@@ -1,0 +1,71 @@
+"""Every index the service's queries use. Each query in the store names the one serving it."""
+
+from __future__ import annotations
+
+from pymongo import ASCENDING, DESCENDING, IndexModel
+
+from .connection import leads, users
+
+# Leads, stages, config and counters share `leads`; every query filters on `type` first.
+LEAD_INDEXES = [
+    # any document by its key; lead detail, config, counters, stages by uid
+    IndexModel([("type", ASCENDING), ("uid", ASCENDING)], name="type_uid", unique=True),
+    # a Kanban column in card order (uid breaks rank ties, so a column walk stops after its
+    # cards instead of sorting the stage); leads of one stage (stage delete, counts)
+    IndexModel(
+        [
+            ("type", ASCENDING),
+            ("current_stage", ASCENDING),
+            ("rank", ASCENDING),
+            ("uid", ASCENDING),
+        ],
+        name="type_stage_rank",
+    ),
+    IndexModel([("type", ASCENDING), ("status", ASCENDING)], name="type_status"),
+    # the default lead list (newest first) and its keyset pages; uid breaks ties
+    IndexModel(
+        [("type", ASCENDING), ("created_at", DESCENDING), ("uid", DESCENDING)],
+        name="type_created_uid",
+    ),
+    IndexModel(
+        [("type", ASCENDING), ("updated_at", DESCENDING), ("uid", DESCENDING)],
+        name="type_updated_uid",
+    ),
+    IndexModel(
+        [("type", ASCENDING), ("name", ASCENDING), ("uid", ASCENDING)], name="type_name_uid"
+    ),
+    IndexModel([("type", ASCENDING), ("email", ASCENDING)], name="type_email"),
+    IndexModel([("type", ASCENDING), ("phone", ASCENDING)], name="type_phone"),
+    # "my leads", newest first, without an in-memory sort
+    IndexModel(
+        [
+            ("type", ASCENDING),
+            ("assigned_to", ASCENDING),
+            ("created_at", DESCENDING),
+            ("uid", DESCENDING),
+        ],
+        name="type_assigned",
+    ),
+    IndexModel([("type", ASCENDING), ("tags", ASCENDING)], name="type_tags"),
+    # stages in pipeline order; slugs unique among stages only
+    IndexModel([("type", ASCENDING), ("order", ASCENDING), ("uid", ASCENDING)], name="type_order"),
+    IndexModel(
+        [("type", ASCENDING), ("slug", ASCENDING)],
+        name="stage_slug_unique",
+        unique=True,
+        partialFilterExpression={"type": "stage"},
+    ),
+]
+
+USER_INDEXES = [
+    IndexModel([("uid", ASCENDING)], name="uid_unique", unique=True),
+    IndexModel([("username", ASCENDING)], name="username_unique", unique=True),
+    IndexModel([("tokens.digest", ASCENDING)], name="token_digest"),
+]
+
+
+def ensure_indexes() -> list[str]:
+    """Create the indexes that are missing (idempotent); returns every index name."""
+    names = leads().create_indexes(LEAD_INDEXES)
+    names += users().create_indexes(USER_INDEXES)
+    return names

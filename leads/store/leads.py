@@ -1,0 +1,605 @@
+"""Lead documents: reads, conditional writes and the keyset-paginated list."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pymongo import ReturnDocument
+from pymongo.errors import DuplicateKeyError
+
+from leads.domain.enums import WorkItemStatus
+from leads.domain.errors import DuplicateKey
+from leads.domain.models import (
+    CONFIG_UID,
+    Activity,
+    LeadSummary,
+    StageVisit,
+    TaskInstance,
+    WorkItem,
+    WorkItemConfig,
+    WorkStage,
+)
+from leads.domain.queries import LeadFilter, PageRequest
+
+from .connection import Doc, Session, leads
+from .documents import CONFIG, LEAD, STAGE, from_document, from_documents, to_document, to_value
+
+LATEST_ACTIVITIES = 20
+
+_SUMMARY_FIELDS = list(LeadSummary.model_fields)
+_EMBEDDED_FIELDS = ("tasks", "history")
+# Summaries leave the embedded lists on the server.
+SUMMARY_PROJECTION: Doc = {"_id": 0, **{name: 1 for name in _SUMMARY_FIELDS}}
+# A lead's detail carries its latest activities and their count, never the whole timeline.
+DETAIL_PROJECTION: Doc = {
+    **SUMMARY_PROJECTION,
+    **{name: 1 for name in _EMBEDDED_FIELDS},
+    "activities": {"$slice": -LATEST_ACTIVITIES},
+    "activity_count": {"$size": {"$ifNull": ["$activities", []]}},
+}
+
+
+def _lead_from(document: Doc | None) -> WorkItem | None:
+    if document is not None and "activities" in document:
+        # Stored oldest first (append-only); shown newest first.
+        document["activities"].reverse()
+    return from_document(WorkItem, document)
+
+
+def get_lead(uid: str) -> WorkItem | None:
+    # index: type_uid
+    return _lead_from(leads().find_one({"type": LEAD, "uid": uid}, DETAIL_PROJECTION))
+
+
+def get_lead_and_config(uid: str) -> tuple[WorkItem | None, WorkItemConfig | None]:
+    """The lead (without activities) and the workflow config, in one round trip."""
+    # index: type_uid (an $or of two exact keys)
+    cursor = leads().find(
+        {"$or": [{"type": LEAD, "uid": uid}, {"type": CONFIG, "uid": CONFIG_UID}]},
+        {"_id": 0, "activities": 0},
+    )
+    lead: WorkItem | None = None
+    config: WorkItemConfig | None = None
+    for document in cursor:
+        if document["type"] == LEAD:
+            lead = from_document(WorkItem, document)
+        else:
+            config = from_document(WorkItemConfig, document)
+    return lead, config
+
+
+def lead_exists(uid: str) -> bool:
+    # index: type_uid (covered)
+    return leads().find_one({"type": LEAD, "uid": uid}, {"_id": 0, "uid": 1}) is not None
+
+
+def insert_lead(lead: WorkItem) -> None:
+    try:
+        leads().insert_one(to_document(lead, LEAD))
+    except DuplicateKeyError as exc:
+        raise DuplicateKey(f"a lead {lead.uid} exists already") from exc
+
+
+def update_lead(
+    *,
+    uid: str,
+    expected_version: int,
+    set_fields: dict[str, Any],
+    push_history: list[Any] | None = None,
+    push_activities: list[Activity] | None = None,
+    push_tasks: list[TaskInstance] | None = None,
+) -> WorkItem | None:
+    """Apply the change only if the lead is still at `expected_version`; None when it is not."""
+    update: Doc = {"$set": set_fields, "$inc": {"version": 1}}
+    appended = {
+        "history": [to_value(entry) for entry in push_history or []],
+        "activities": [to_value(activity) for activity in push_activities or []],
+        "tasks": [to_value(task) for task in push_tasks or []],
+    }
+    pushes = {name: {"$each": values} for name, values in appended.items() if values}
+    if pushes:
+        update["$push"] = pushes
+    # index: type_uid
+    document = leads().find_one_and_update(
+        {"type": LEAD, "uid": uid, "version": expected_version},
+        update,
+        projection=DETAIL_PROJECTION,
+        return_document=ReturnDocument.AFTER,
+    )
+    return _lead_from(document)
+
+
+def delete_lead(*, uid: str, expected_version: int | None) -> bool:
+    query: Doc = {"type": LEAD, "uid": uid}
+    if expected_version is not None:
+        query["version"] = expected_version
+    # index: type_uid
+    return leads().delete_one(query).deleted_count == 1
+
+
+def _filter_query(lead_filter: LeadFilter) -> Doc:
+    query: Doc = {"type": LEAD}
+    if lead_filter.stage is not None:
+        query["current_stage"] = lead_filter.stage
+    if lead_filter.status is not None:
+        query["status"] = lead_filter.status.value
+    if lead_filter.assigned_to is not None:
+        query["assigned_to"] = lead_filter.assigned_to
+    if lead_filter.tag is not None:
+        query["tags"] = lead_filter.tag
+    created: Doc = {}
+    if lead_filter.created_after is not None:
+        created["$gte"] = lead_filter.created_after
+    if lead_filter.created_before is not None:
+        created["$lt"] = lead_filter.created_before
+    if created:
+        query["created_at"] = created
+    for key, value in lead_filter.data_equals.items():
+        # Keys were checked against the field definitions; values are coerced scalars.
+        query[f"data.{key}"] = value
+    if lead_filter.search:
+        pattern = {"$regex": re.escape(lead_filter.search), "$options": "i"}
+        query["$or"] = [{name: pattern} for name in ("name", "email", "phone", "company")]
+    return query
+
+
+def find_leads(lead_filter: LeadFilter, page: PageRequest) -> list[LeadSummary]:
+    """Up to `page.limit` leads beyond `page.after`, in the sort order.
+
+    Served by type_created_uid / type_updated_uid / type_name_uid (the sort, walked from the
+    cursor, so a late page costs what the first does), or by the filter's own index
+    (type_stage_rank, type_status, type_assigned, type_tags) when that is more selective.
+    """
+    query = _filter_query(lead_filter)
+    walk = -1 if page.descending else 1
+    if page.backward:
+        walk = -walk
+    if page.after is not None:
+        key_value, uid = page.after
+        op = "$lt" if walk == -1 else "$gt"
+        beyond = {
+            "$or": [{page.sort_key: {op: key_value}}, {page.sort_key: key_value, "uid": {op: uid}}]
+        }
+        query = {"$and": [query, beyond]}
+    cursor = (
+        leads()
+        .find(query, SUMMARY_PROJECTION)
+        .sort([(page.sort_key, walk), ("uid", walk)])
+        .limit(page.limit)
+        # One batch for the whole page: the server's default first batch (101) would cost a
+        # getMore round trip on large pages.
+        .batch_size(page.limit)
+    )
+    rows = from_documents(LeadSummary, cursor)
+    if page.backward:
+        rows.reverse()
+    return rows
+
+
+def count_leads_in_stage(stage_uid: str, session: Session | None = None) -> int:
+    # index: type_stage_rank
+    return leads().count_documents({"type": LEAD, "current_stage": stage_uid}, session=session)
+
+
+def _enter_stage(
+    *,
+    to_stage: str,
+    visit: StageVisit,
+    activities: list[Activity],
+    tasks: list[TaskInstance],
+    rank: str,
+    moved_at: datetime,
+    extra: Doc,
+) -> list[Doc]:
+    """The update pipeline that moves a lead: close its open visit, open one, add the target's
+    tasks and the activities. Stored values go in as $literal so none is read as an operator."""
+    open_visit = {
+        "$and": [{"$eq": ["$$entry.kind", "stage_visit"]}, {"$eq": ["$$entry.exited_at", None]}]
+    }
+    closed_visit = {
+        "$mergeObjects": [
+            "$$entry",
+            {
+                "exited_at": moved_at,
+                "exited_by": visit.entered_by,
+                "duration_seconds": {
+                    "$dateDiff": {
+                        "startDate": "$$entry.entered_at",
+                        "endDate": moved_at,
+                        "unit": "second",
+                    }
+                },
+            },
+        ]
+    }
+    closed_history = {
+        "$map": {
+            "input": {"$ifNull": ["$history", []]},
+            "as": "entry",
+            "in": {"$cond": [open_visit, closed_visit, "$$entry"]},
+        }
+    }
+    history_tail = [to_value(entry) for entry in extra.pop("history_entries", [])]
+    history_tail.append(to_value(visit))
+
+    def appended(name: str, values: list[Doc]) -> Doc:
+        return {"$concatArrays": [{"$ifNull": [f"${name}", []]}, {"$literal": values}]}
+
+    return [
+        {
+            "$set": {
+                **{name: {"$literal": value} for name, value in extra.items()},
+                "current_stage": to_stage,
+                "rank": rank,
+                "stage_entered_at": moved_at,
+                "updated_at": moved_at,
+                "version": {"$add": ["$version", 1]},
+                "history": {"$concatArrays": [closed_history, {"$literal": history_tail}]},
+                "tasks": appended("tasks", [to_value(task) for task in tasks]),
+                "activities": appended("activities", [to_value(a) for a in activities]),
+            }
+        }
+    ]
+
+
+def transition_lead(
+    *,
+    uid: str,
+    expected_version: int,
+    to_stage: str,
+    visit: StageVisit,
+    activities: list[Activity],
+    tasks: list[TaskInstance],
+    rank: str,
+    moved_at: datetime,
+    set_fields: Doc,
+    history_entries: list[Any],
+) -> WorkItem | None:
+    """Move one lead in ONE conditional write; None when it is no longer at `expected_version`."""
+    pipeline = _enter_stage(
+        to_stage=to_stage,
+        visit=visit,
+        activities=activities,
+        tasks=tasks,
+        rank=rank,
+        moved_at=moved_at,
+        extra={**set_fields, "history_entries": history_entries},
+    )
+    # index: type_uid
+    document = leads().find_one_and_update(
+        {"type": LEAD, "uid": uid, "version": expected_version},
+        pipeline,
+        projection=DETAIL_PROJECTION,
+        return_document=ReturnDocument.AFTER,
+    )
+    return _lead_from(document)
+
+
+def move_stage_leads(
+    *,
+    from_stage: str,
+    to_stage: str,
+    visit: StageVisit,
+    activity: Activity,
+    tasks: list[TaskInstance],
+    rank: str,
+    moved_at: datetime,
+    status: WorkItemStatus,
+    session: Session,
+) -> int:
+    """Move every lead of a stage into another (the stage is being deleted); their status
+    follows the target's kind."""
+    closed_at: Any = None if status is WorkItemStatus.OPEN else moved_at
+    pipeline = _enter_stage(
+        to_stage=to_stage,
+        visit=visit,
+        activities=[activity],
+        tasks=tasks,
+        rank=rank,
+        moved_at=moved_at,
+        extra={"status": status.value},
+    )
+    # Leads already of that status keep their closing date.
+    pipeline[0]["$set"]["closed_at"] = {
+        "$cond": [{"$eq": ["$status", status.value]}, "$closed_at", {"$literal": closed_at}]
+    }
+    # index: type_stage_rank
+    result = leads().update_many(
+        {"type": LEAD, "current_stage": from_stage}, pipeline, session=session
+    )
+    return result.modified_count
+
+
+@dataclass(frozen=True)
+class LeadContext:
+    """A lead (without activities) with what deciding a move needs."""
+
+    lead: WorkItem | None
+    config: WorkItemConfig | None
+    stages: list[WorkStage]
+    neighbours: dict[str, LeadSummary]
+
+
+def get_lead_with_workflow(uid: str, neighbour_uids: tuple[str, ...] = ()) -> LeadContext:
+    """The lead, the config, every stage and the given other leads (as summaries), in one
+    round trip."""
+    wanted: list[Doc] = [
+        {"type": LEAD, "uid": uid},
+        {"type": CONFIG, "uid": CONFIG_UID},
+        {"type": STAGE},
+    ]
+    if neighbour_uids:
+        wanted.append({"type": LEAD, "uid": {"$in": list(neighbour_uids)}})
+    # index: type_uid (each branch of the $or)
+    cursor = leads().find({"$or": wanted}, {"_id": 0, "activities": 0})
+    lead: WorkItem | None = None
+    config: WorkItemConfig | None = None
+    stages: list[WorkStage] = []
+    neighbours: dict[str, LeadSummary] = {}
+    for document in cursor:
+        if document["type"] == CONFIG:
+            config = from_document(WorkItemConfig, document)
+        elif document["type"] == STAGE:
+            stages.append(WorkStage.model_validate(document))
+        elif document["uid"] == uid:
+            lead = from_document(WorkItem, document)
+        else:
+            neighbours[document["uid"]] = LeadSummary.model_validate(document)
+    stages.sort(key=lambda stage: (stage.order, stage.uid))
+    return LeadContext(lead=lead, config=config, stages=stages, neighbours=neighbours)
+
+
+def set_task_status(
+    *,
+    uid: str,
+    task_uid: str,
+    from_statuses: list[str],
+    changes: Doc,
+    activity: Activity,
+    verb: str,
+) -> WorkItem | None:
+    """Change one task of a lead if it is in one of `from_statuses`, logging `verb: <title>`,
+    in one write. None when the lead, the task or the status does not match."""
+    this_task = {"$eq": ["$$task.uid", task_uid]}
+    title = {
+        "$arrayElemAt": [
+            {
+                "$map": {
+                    "input": {"$filter": {"input": "$tasks", "as": "task", "cond": this_task}},
+                    "as": "task",
+                    "in": "$$task.title",
+                }
+            },
+            0,
+        ]
+    }
+    logged = {
+        "$mergeObjects": [
+            {"$literal": to_value(activity)},
+            {"body": {"$concat": [f"{verb}: ", title]}},
+        ]
+    }
+    pipeline = [
+        {
+            "$set": {
+                "tasks": {
+                    "$map": {
+                        "input": "$tasks",
+                        "as": "task",
+                        "in": {
+                            "$cond": [
+                                this_task,
+                                {"$mergeObjects": ["$$task", {"$literal": changes}]},
+                                "$$task",
+                            ]
+                        },
+                    }
+                },
+                "activities": {"$concatArrays": [{"$ifNull": ["$activities", []]}, [logged]]},
+                "version": {"$add": ["$version", 1]},
+                "updated_at": activity.created_at,
+            }
+        }
+    ]
+    # index: type_uid
+    document = leads().find_one_and_update(
+        {
+            "type": LEAD,
+            "uid": uid,
+            "tasks": {"$elemMatch": {"uid": task_uid, "status": {"$in": from_statuses}}},
+        },
+        pipeline,
+        projection=DETAIL_PROJECTION,
+        return_document=ReturnDocument.AFTER,
+    )
+    return _lead_from(document)
+
+
+def _card_projection(value_field: str | None) -> Doc:
+    in_stage = {"$eq": ["$$task.stage", "$current_stage"]}
+    stage_tasks = {
+        "$filter": {"input": {"$ifNull": ["$tasks", []]}, "as": "task", "cond": in_stage}
+    }
+    done = {"$in": ["$$task.status", ["completed", "skipped"]]}
+    return {
+        "_id": 0,
+        "uid": 1,
+        "name": 1,
+        "email": 1,
+        "company": 1,
+        "assigned_to": 1,
+        "status": 1,
+        "rank": 1,
+        "version": 1,
+        "updated_at": 1,
+        "entered_stage_at": "$stage_entered_at",
+        "current_stage": 1,
+        "value": f"$data.{value_field}" if value_field else {"$literal": None},
+        # A new name: projecting into `tasks` would apply to each element of that array.
+        "task_progress": {
+            "total": {"$size": stage_tasks},
+            "completed": {"$size": {"$filter": {"input": stage_tasks, "as": "task", "cond": done}}},
+        },
+    }
+
+
+def kanban(
+    *,
+    lead_filter: LeadFilter,
+    stage_uids: list[str],
+    per_column: int,
+    value_field: str | None,
+    after: dict[str, tuple[str, str]] | None = None,
+) -> tuple[dict[str, Doc], dict[str, list[Doc]]]:
+    """Column totals (count, value sum, oldest entry) for every stage and the first
+    `per_column` cards of each listed stage in rank order, in ONE aggregation.
+
+    Totals come from one $group over the filtered leads (only the fields it sums are read);
+    each column's cards come from its own $unionWith branch, an index walk of type_stage_rank
+    that stops after `per_column` cards, so no stage's leads are all loaded and empty stages
+    simply have no rows.
+    """
+    base = _filter_query(lead_filter)
+    value = f"$data.{value_field}" if value_field else 0
+    pipeline: list[Doc] = [
+        {"$match": base},
+        {
+            "$group": {
+                "_id": "$current_stage",
+                "count": {"$sum": 1},
+                "value_total": {"$sum": {"$cond": [{"$isNumber": value}, value, 0]}},
+                "oldest_entered_at": {"$min": "$stage_entered_at"},
+            }
+        },
+        {"$set": {"row": "totals"}},
+    ]
+    card = {**_card_projection(value_field), "row": {"$literal": "card"}}
+    for stage_uid in stage_uids:
+        column: Doc = {**base, "current_stage": stage_uid}
+        if after and stage_uid in after:
+            rank, uid = after[stage_uid]
+            column = {
+                "$and": [
+                    column,
+                    {"$or": [{"rank": {"$gt": rank}}, {"rank": rank, "uid": {"$gt": uid}}]},
+                ]
+            }
+        pipeline.append(
+            {
+                "$unionWith": {
+                    "coll": leads().name,
+                    "pipeline": [
+                        {"$match": column},
+                        {"$sort": {"rank": 1, "uid": 1}},
+                        {"$limit": per_column},
+                        {"$project": card},
+                    ],
+                }
+            }
+        )
+    totals: dict[str, Doc] = {}
+    cards: dict[str, list[Doc]] = {uid: [] for uid in stage_uids}
+    # index: type_stage_rank (each branch), type_* of the filter for the totals
+    rows = leads().aggregate(pipeline, batchSize=max(101, per_column * (len(stage_uids) + 1)))
+    for row in rows:
+        if row.pop("row") == "totals":
+            totals[row.pop("_id")] = row
+        else:
+            row["tasks"] = row.pop("task_progress")
+            cards[row["current_stage"]].append(row)
+    return totals, cards
+
+
+def set_rank(*, uid: str, expected_version: int, rank: str, now: datetime) -> WorkItem | None:
+    """Place a card inside its column: one write of one document."""
+    return update_lead(
+        uid=uid, expected_version=expected_version, set_fields={"rank": rank, "updated_at": now}
+    )
+
+
+def append_activity(*, uid: str, activity: Activity) -> bool:
+    """Log an activity; appending is safe without a version check."""
+    # index: type_uid
+    result = leads().update_one(
+        {"type": LEAD, "uid": uid},
+        {
+            "$push": {"activities": to_value(activity)},
+            "$inc": {"version": 1},
+            "$set": {"updated_at": activity.created_at},
+        },
+    )
+    return result.matched_count == 1
+
+
+def add_task(*, uid: str, task: TaskInstance, activity: Activity) -> WorkItem | None:
+    """Add a task to the lead's current stage (read inside the update, so it cannot be stale)."""
+    stored = {**to_value(task), "stage": "$current_stage"}
+    literal = {
+        key: value if key == "stage" else {"$literal": value} for key, value in stored.items()
+    }
+    # index: type_uid
+    document = leads().find_one_and_update(
+        {"type": LEAD, "uid": uid},
+        [
+            {
+                "$set": {
+                    "tasks": {"$concatArrays": [{"$ifNull": ["$tasks", []]}, [literal]]},
+                    "activities": {
+                        "$concatArrays": [
+                            {"$ifNull": ["$activities", []]},
+                            [{"$literal": to_value(activity)}],
+                        ]
+                    },
+                    "version": {"$add": ["$version", 1]},
+                    "updated_at": activity.created_at,
+                }
+            }
+        ],
+        projection=DETAIL_PROJECTION,
+        return_document=ReturnDocument.AFTER,
+    )
+    return _lead_from(document)
+
+
+def get_activities(
+    *, uid: str, types: list[str] | None, before: int | None, limit: int
+) -> tuple[list[Activity], int, int] | None:
+    """Activities (of `types`) older than position `before`, newest first, the position of the
+    oldest one returned, and how many match in all; None when there is no such lead.
+
+    Positions count from the oldest, so they stay put as new activities arrive."""
+    matching: Any = {"$ifNull": ["$activities", []]}
+    if types:
+        matching = {"$filter": {"input": matching, "cond": {"$in": ["$$this.type", types]}}}
+    end: Any = (
+        {"$size": "$matching"} if before is None else {"$min": [before, {"$size": "$matching"}]}
+    )
+    start = {"$max": [0, {"$subtract": [end, limit]}]}
+    pipeline: list[Doc] = [
+        {"$match": {"type": LEAD, "uid": uid}},
+        {"$project": {"_id": 0, "matching": matching}},
+        {"$set": {"end": end}},
+        {"$set": {"start": start}},
+        {
+            "$project": {
+                "total": {"$size": "$matching"},
+                "start": 1,
+                "page": {
+                    "$cond": [
+                        {"$gt": ["$end", "$start"]},
+                        {"$slice": ["$matching", "$start", {"$subtract": ["$end", "$start"]}]},
+                        [],
+                    ]
+                },
+            }
+        },
+    ]
+    # index: type_uid
+    rows = list(leads().aggregate(pipeline))
+    if not rows:
+        return None
+    page = from_documents(Activity, reversed(rows[0]["page"]))
+    return page, int(rows[0]["start"]), int(rows[0]["total"])

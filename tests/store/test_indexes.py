@@ -1,0 +1,178 @@
+"""The indexes of DESIGN section 2, as ensure_indexes leaves them (the database fixture ran it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pymongo.errors import DuplicateKeyError
+
+from leads.domain.errors import DuplicateKey
+from leads.domain.models import WorkStage
+from leads.store import connection
+from leads.store import workflow as workflow_store
+from leads.store.indexes import LEAD_INDEXES, USER_INDEXES, ensure_indexes
+
+Key = list[tuple[str, int]]
+
+EXPECTED_LEAD_INDEXES: dict[str, Key] = {
+    "type_uid": [("type", 1), ("uid", 1)],
+    "type_stage_rank": [("type", 1), ("current_stage", 1), ("rank", 1), ("uid", 1)],
+    "type_status": [("type", 1), ("status", 1)],
+    "type_created_uid": [("type", 1), ("created_at", -1), ("uid", -1)],
+    "type_updated_uid": [("type", 1), ("updated_at", -1), ("uid", -1)],
+    "type_name_uid": [("type", 1), ("name", 1), ("uid", 1)],
+    "type_email": [("type", 1), ("email", 1)],
+    "type_phone": [("type", 1), ("phone", 1)],
+    "type_assigned": [("type", 1), ("assigned_to", 1), ("created_at", -1), ("uid", -1)],
+    "type_tags": [("type", 1), ("tags", 1)],
+    "type_order": [("type", 1), ("order", 1), ("uid", 1)],
+    "stage_slug_unique": [("type", 1), ("slug", 1)],
+}
+EXPECTED_USER_INDEXES: dict[str, Key] = {
+    "uid_unique": [("uid", 1)],
+    "username_unique": [("username", 1)],
+    "token_digest": [("tokens.digest", 1)],
+}
+# DESIGN section 2, word for word: each must be an index or the leading keys of one.
+DESIGN_LEAD_INDEXES: list[Key] = [
+    [("type", 1), ("uid", 1)],
+    [("type", 1), ("current_stage", 1), ("rank", 1)],
+    [("type", 1), ("status", 1)],
+    [("type", 1), ("created_at", -1)],
+    [("type", 1), ("email", 1)],
+    [("type", 1), ("phone", 1)],
+    [("type", 1), ("assigned_to", 1)],
+    [("type", 1), ("order", 1)],
+    [("type", 1), ("slug", 1)],
+]
+
+
+def _indexes(collection_name: str) -> dict[str, dict[str, Any]]:
+    return dict(connection.database()[collection_name].index_information())
+
+
+def _key(index: dict[str, Any]) -> Key:
+    return [(name, int(direction)) for name, direction in index["key"]]
+
+
+def _stage(slug: str, uid: str | None = None) -> WorkStage:
+    return WorkStage(uid=uid or f"stage-{slug}", name=slug.title(), slug=slug)
+
+
+def test_every_lead_index_exists_with_its_name_and_keys() -> None:
+    indexes = _indexes(connection.LEADS)
+    assert {name: _key(index) for name, index in indexes.items() if name != "_id_"} == (
+        EXPECTED_LEAD_INDEXES
+    )
+
+
+def test_every_user_index_exists_with_its_name_and_keys() -> None:
+    indexes = _indexes(connection.USERS)
+    assert {name: _key(index) for name, index in indexes.items() if name != "_id_"} == (
+        EXPECTED_USER_INDEXES
+    )
+
+
+@pytest.mark.parametrize(
+    "design_key", DESIGN_LEAD_INDEXES, ids=lambda key: "_".join(f for f, _ in key)
+)
+def test_every_index_the_design_names_leads_an_index(design_key: Key) -> None:
+    keys = [_key(index) for index in _indexes(connection.LEADS).values()]
+    assert any(key[: len(design_key)] == design_key for key in keys), keys
+
+
+def test_only_the_keys_and_usernames_are_unique() -> None:
+    unique = {
+        name
+        for collection in (connection.LEADS, connection.USERS)
+        for name, index in _indexes(collection).items()
+        if index.get("unique")
+    }
+    assert unique == {"type_uid", "stage_slug_unique", "uid_unique", "username_unique"}
+
+
+def test_the_slug_index_is_partial_and_applies_to_stages_only() -> None:
+    indexes = _indexes(connection.LEADS)
+    assert indexes["stage_slug_unique"]["partialFilterExpression"] == {"type": "stage"}
+    partial = {name for name, index in indexes.items() if "partialFilterExpression" in index}
+    assert partial == {"stage_slug_unique"}
+
+
+def test_the_index_lists_are_what_the_collections_hold() -> None:
+    assert [model.document["name"] for model in LEAD_INDEXES] == list(EXPECTED_LEAD_INDEXES)
+    assert [model.document["name"] for model in USER_INDEXES] == list(EXPECTED_USER_INDEXES)
+
+
+def test_ensure_indexes_returns_every_index_name() -> None:
+    assert sorted(ensure_indexes()) == sorted([*EXPECTED_LEAD_INDEXES, *EXPECTED_USER_INDEXES])
+
+
+def test_ensure_indexes_twice_is_harmless() -> None:
+    before = (_indexes(connection.LEADS), _indexes(connection.USERS))
+    first = ensure_indexes()
+    second = ensure_indexes()
+    assert first == second
+    assert (_indexes(connection.LEADS), _indexes(connection.USERS)) == before
+
+
+def test_ensure_indexes_on_a_collection_with_data_keeps_the_data() -> None:
+    connection.database().drop_collection(connection.LEADS)
+    workflow_store.insert_stage(_stage("new"))
+    ensure_indexes()
+    assert workflow_store.get_stage("stage-new") is not None
+    assert set(_indexes(connection.LEADS)) == {"_id_", *EXPECTED_LEAD_INDEXES}
+
+
+def test_a_lead_and_a_stage_may_share_a_slug_value() -> None:
+    workflow_store.insert_stage(_stage("new"))
+    leads = connection.leads()
+    leads.insert_one({"type": "lead", "uid": "LEAD-202601-00001", "slug": "new"})
+    leads.insert_one({"type": "lead", "uid": "LEAD-202601-00002", "slug": "new"})
+    assert leads.count_documents({"slug": "new"}) == 3
+
+
+def test_documents_without_a_slug_never_collide_on_the_slug_index() -> None:
+    leads = connection.leads()
+    leads.insert_many([{"type": "lead", "uid": f"LEAD-202601-{n:05d}"} for n in range(1, 4)])
+    leads.insert_one({"type": "counter", "uid": "lead-seq-202601", "value": 3})
+    leads.insert_one({"type": "config", "uid": "default"})
+    assert leads.count_documents({}) == 5
+
+
+def test_two_stages_may_not_share_a_slug() -> None:
+    workflow_store.insert_stage(_stage("new"))
+    with pytest.raises(DuplicateKey, match="slug 'new' is used by another stage"):
+        workflow_store.insert_stage(_stage("new", uid="stage-other"))
+    assert [stage.uid for stage in workflow_store.list_stages()] == ["stage-new"]
+
+
+def test_a_raw_second_stage_with_the_same_slug_is_refused_by_the_server() -> None:
+    leads = connection.leads()
+    leads.insert_one({"type": "stage", "uid": "a", "slug": "same"})
+    with pytest.raises(DuplicateKeyError):
+        leads.insert_one({"type": "stage", "uid": "b", "slug": "same"})
+
+
+def test_a_uid_is_unique_within_its_type_only() -> None:
+    leads = connection.leads()
+    leads.insert_one({"type": "stage", "uid": "shared"})
+    leads.insert_one({"type": "lead", "uid": "shared"})
+    with pytest.raises(DuplicateKeyError):
+        leads.insert_one({"type": "lead", "uid": "shared"})
+
+
+def test_a_second_stage_with_the_same_uid_is_refused_as_such() -> None:
+    workflow_store.insert_stage(_stage("new"))
+    with pytest.raises(DuplicateKey, match="a stage with uid 'stage-new' exists already"):
+        workflow_store.insert_stage(_stage("renamed", uid="stage-new"))
+
+
+def test_renaming_a_stage_to_another_stage_s_slug_is_refused() -> None:
+    workflow_store.insert_stage(_stage("new"))
+    workflow_store.insert_stage(_stage("old"))
+    taken = _stage("new", uid="stage-old")
+    with pytest.raises(DuplicateKey, match="slug 'new' is used by another stage"):
+        workflow_store.replace_stage(taken, expected_version=1)
+    stage = workflow_store.get_stage("stage-old")
+    assert stage is not None and stage.slug == "old"

@@ -1,0 +1,686 @@
+"""The queries the store really sends are served by an index: explained on a few hundred leads.
+
+The commands are captured with a CommandListener on a client swapped in for the store's, then
+explained as sent, so a change in how the store builds a query is what these tests see.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from pymongo import MongoClient
+from pymongo.monitoring import (
+    CommandFailedEvent,
+    CommandListener,
+    CommandStartedEvent,
+    CommandSucceededEvent,
+)
+
+from leads.domain.enums import ActivityType, WorkItemStatus
+from leads.domain.models import Activity, TaskInstance, WorkItem, WorkStage
+from leads.domain.queries import LeadFilter, LeadSortKey, PageRequest
+from leads.domain.ranks import rank_for_arrival
+from leads.services import users as user_services
+from leads.store import connection
+from leads.store import leads as lead_store
+from leads.store import users as user_store
+from leads.store import workflow as workflow_store
+from leads.store.documents import to_document
+from tests.builders import PASSWORD, make_pipeline, make_user
+
+Doc = dict[str, Any]
+
+LEAD_COUNT = 400
+TAGS = ("hot", "cold", "partner", "event", "inbound", "outbound")
+INDUSTRIES = ("saas", "retail")
+BASE_TIME = datetime(2026, 1, 1, tzinfo=UTC)
+QUERY_COMMANDS = {"find", "findAndModify", "aggregate", "count", "distinct", "update", "delete"}
+# Fields a driver adds to a command that explain refuses or does not need.
+_SESSION_FIELDS = {
+    "lsid",
+    "$db",
+    "$clusterTime",
+    "$readPreference",
+    "txnNumber",
+    "autocommit",
+    "startTransaction",
+    "readConcern",
+    "writeConcern",
+}
+SORTS: list[tuple[LeadSortKey, bool]] = [
+    (key, descending)
+    for key in ("created_at", "updated_at", "name")
+    for descending in (True, False)
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# explain helpers
+
+
+def winning_plans(explain: Doc) -> list[Doc]:
+    """Every winningPlan in an explain answer: a find's, an aggregate's $cursor, each shard's."""
+    found: list[Doc] = []
+
+    def visit(node: Any) -> None:
+        if isinstance(node, dict):
+            planner = node.get("queryPlanner")
+            if isinstance(planner, dict) and "winningPlan" in planner:
+                found.append(planner["winningPlan"])
+                return
+            if "winningPlan" in node and "stage" not in node:
+                found.append(node["winningPlan"])
+                return
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+
+    visit(explain)
+    return found
+
+
+def _plan_nodes(plan: Doc) -> Iterator[Doc]:
+    """The nodes of a plan tree, depth first; the SBE form's `queryPlan` is walked too."""
+    if "queryPlan" in plan:
+        yield from _plan_nodes(plan["queryPlan"])
+        return
+    if "winningPlan" in plan:  # a shard's entry
+        yield from _plan_nodes(plan["winningPlan"])
+        return
+    yield plan
+    for key in ("inputStage", "thenStage", "elseStage", "outerStage", "innerStage"):
+        child = plan.get(key)
+        if isinstance(child, dict):
+            yield from _plan_nodes(child)
+    for key in ("inputStages", "shards"):
+        for child in plan.get(key) or []:
+            yield from _plan_nodes(child)
+
+
+def plan_stages(explain: Doc) -> list[str]:
+    """The stage names of every winning plan in an explain answer, outermost first."""
+    plans = winning_plans(explain)
+    assert plans, f"no winningPlan in {explain}"
+    return [node["stage"] for plan in plans for node in _plan_nodes(plan) if "stage" in node]
+
+
+def plan_indexes(explain: Doc) -> list[str]:
+    return [
+        node["indexName"]
+        for plan in winning_plans(explain)
+        for node in _plan_nodes(plan)
+        if "indexName" in node
+    ]
+
+
+def describe(explain: Doc) -> str:
+    """`LIMIT > FETCH > IXSCAN(type_created_uid)`: the shape of the winning plan, for messages."""
+    parts = []
+    for plan in winning_plans(explain):
+        for node in _plan_nodes(plan):
+            if "stage" in node:
+                name = node["stage"]
+                if "indexName" in node:
+                    name += f"({node['indexName']})"
+                parts.append(name)
+    return " > ".join(parts)
+
+
+def is_index_served(stages: list[str]) -> bool:
+    """No collection scan, and some index (or the _id / EXPRESS fast paths) finds the rows."""
+    return "COLLSCAN" not in stages and any(
+        stage in ("IXSCAN", "IDHACK", "COUNT_SCAN", "DISTINCT_SCAN") or stage.startswith("EXPRESS")
+        for stage in stages
+    )
+
+
+def test_plan_walker_reads_classic_sbe_and_aggregate_forms() -> None:
+    classic = {
+        "queryPlanner": {
+            "winningPlan": {
+                "stage": "LIMIT",
+                "inputStage": {
+                    "stage": "OR",
+                    "inputStages": [
+                        {"stage": "IXSCAN", "indexName": "a"},
+                        {"stage": "FETCH", "inputStage": {"stage": "IXSCAN", "indexName": "b"}},
+                    ],
+                },
+            }
+        }
+    }
+    sbe = {
+        "queryPlanner": {
+            "winningPlan": {
+                "queryPlan": {"stage": "SORT", "inputStage": {"stage": "COLLSCAN"}},
+                "slotBasedPlan": {"stages": "[1] scan ..."},
+            }
+        }
+    }
+    aggregate = {"stages": [{"$cursor": classic}, {"$group": {}}]}
+    assert plan_stages(classic) == ["LIMIT", "OR", "IXSCAN", "FETCH", "IXSCAN"]
+    assert plan_indexes(classic) == ["a", "b"]
+    assert plan_stages(sbe) == ["SORT", "COLLSCAN"]
+    assert plan_stages(aggregate) == plan_stages(classic)
+    assert is_index_served(plan_stages(classic))
+    assert not is_index_served(plan_stages(sbe))
+
+
+# ---------------------------------------------------------------------------------------------
+# capturing what the store sends
+
+
+class _Capture(CommandListener):
+    def __init__(self) -> None:
+        self.commands: list[Doc] = []
+        self._lock = threading.Lock()
+
+    def started(self, event: CommandStartedEvent) -> None:
+        if event.command_name in QUERY_COMMANDS:
+            command = {
+                key: copy.deepcopy(value)
+                for key, value in event.command.items()
+                if key not in _SESSION_FIELDS
+            }
+            with self._lock:
+                self.commands.append(command)
+
+    def succeeded(self, event: CommandSucceededEvent) -> None:
+        return None
+
+    def failed(self, event: CommandFailedEvent) -> None:
+        return None
+
+
+@dataclass
+class Explainer:
+    capture: _Capture
+
+    def sent_by(self, call: Callable[[], object]) -> list[Doc]:
+        """The query commands `call` sends through the store, as the server received them."""
+        self.capture.commands.clear()
+        call()
+        commands = list(self.capture.commands)
+        assert commands, "the call sent no query"
+        return commands
+
+    def explain(self, command: Doc) -> Doc:
+        explained: Doc = connection.database().command(
+            {"explain": command, "verbosity": "executionStats"}
+        )
+        return explained
+
+    def only(self, call: Callable[[], object]) -> Doc:
+        """The explain answer of the one query `call` sends."""
+        commands = self.sent_by(call)
+        assert len(commands) == 1, commands
+        return self.explain(commands[0])
+
+
+@pytest.fixture
+def explainer(mongo_uri: str) -> Iterator[Explainer]:
+    capture = _Capture()
+    client: MongoClient[Doc] = MongoClient(
+        mongo_uri, tz_aware=True, serverSelectionTimeoutMS=5_000, event_listeners=[capture]
+    )
+    # Every store module reaches MongoDB through connection.client(); swap in a listening one,
+    # and put the store's back before the database fixture drops the test database with it.
+    store_client = connection.client()
+    connection._client = client
+    try:
+        yield Explainer(capture)
+    finally:
+        connection._client = store_client
+        client.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# data
+
+
+@dataclass
+class World:
+    stages: dict[str, WorkStage]
+    user_ids: list[str]
+    token: str
+    username: str
+    leads: list[WorkItem]
+
+
+def _bulk_leads(stages: list[WorkStage], user_ids: list[str]) -> list[WorkItem]:
+    statuses = list(WorkItemStatus)
+    leads = []
+    for i in range(LEAD_COUNT):
+        created = BASE_TIME + timedelta(hours=i)
+        leads.append(
+            WorkItem(
+                uid=f"LEAD-202601-{i + 1:05d}",
+                name=f"Lead {(i * 7919) % LEAD_COUNT:04d}",
+                email=f"lead{i}@example{i % 13}.com",
+                phone=f"+4930{i:07d}",
+                company=f"Company {i % 37}",
+                status=statuses[i % len(statuses)],
+                current_stage=stages[i % len(stages)].uid,
+                rank=rank_for_arrival(created),
+                assigned_to=[user_ids[i % len(user_ids)]] if i % 3 else [],
+                data={"budget": (i % 50) * 1000, "industry": INDUSTRIES[i % 2]},
+                tags=[TAGS[i % len(TAGS)], TAGS[(i + 1) % len(TAGS)]] if i % 5 else [],
+                created_at=created,
+                updated_at=created + timedelta(minutes=(i * 37) % 1000),
+                stage_entered_at=created,
+            )
+        )
+    # Same ties on the sort keys as real data has: the uid must break them.
+    leads[1].created_at = leads[0].created_at
+    leads[3].name = leads[2].name
+    connection.leads().insert_many([to_document(lead, "lead") for lead in leads])
+    return leads
+
+
+@pytest.fixture
+def world() -> World:
+    stages = make_pipeline()
+    users = [make_user() for _ in range(5)]
+    sign_in = user_services.auth_login(username=users[0].username, password=PASSWORD)
+    leads = _bulk_leads(list(stages.values()), [user.uid for user in users])
+    return World(
+        stages=stages,
+        user_ids=[user.uid for user in users],
+        token=sign_in.token,
+        username=users[0].username,
+        leads=leads,
+    )
+
+
+def _assert_no_collscan(explain: Doc) -> list[str]:
+    stages = plan_stages(explain)
+    assert is_index_served(stages), describe(explain)
+    return stages
+
+
+def _assert_streams_in_index_order(explain: Doc) -> None:
+    stages = _assert_no_collscan(explain)
+    # SORT_MERGE merges already-sorted index scans; only SORT holds every row back.
+    assert "SORT" not in stages, describe(explain)
+    assert not any(stage.startswith("SORT_KEY") for stage in stages), describe(explain)
+
+
+# ---------------------------------------------------------------------------------------------
+# the lead list
+
+
+def test_find_leads_sends_one_find_with_the_filter_and_sort_the_store_builds(
+    world: World, explainer: Explainer
+) -> None:
+    lead_filter = LeadFilter(stage=world.stages["new"].uid, tag="hot")
+    commands = explainer.sent_by(
+        lambda: lead_store.find_leads(lead_filter, PageRequest(sort_key="name", descending=False))
+    )
+    assert len(commands) == 1
+    (command,) = commands
+    assert command["find"] == "leads"
+    assert command["filter"] == lead_store._filter_query(lead_filter)
+    assert list(command["sort"].items()) == [("name", 1), ("uid", 1)]
+    assert command["limit"] == 25
+
+
+@pytest.mark.parametrize(("sort_key", "descending"), SORTS)
+def test_every_sort_of_the_unfiltered_list_streams_from_an_index(
+    world: World, explainer: Explainer, sort_key: LeadSortKey, descending: bool
+) -> None:
+    page = PageRequest(sort_key=sort_key, descending=descending)
+    explain = explainer.only(lambda: lead_store.find_leads(LeadFilter(), page))
+    _assert_streams_in_index_order(explain)
+    stats = explain["executionStats"]
+    assert stats["nReturned"] == page.limit
+    # The sort's own index, walked in order: a page reads a page of keys, not the collection.
+    assert stats["totalKeysExamined"] <= page.limit + 1, describe(explain)
+
+
+@pytest.mark.parametrize(("sort_key", "descending"), SORTS)
+@pytest.mark.parametrize("backward", [False, True], ids=["next", "previous"])
+def test_every_keyset_page_streams_from_an_index(
+    world: World, explainer: Explainer, sort_key: LeadSortKey, descending: bool, backward: bool
+) -> None:
+    ordered = sorted(
+        world.leads, key=lambda lead: (getattr(lead, sort_key), lead.uid), reverse=descending
+    )
+    cursor_row = ordered[len(ordered) // 2]
+    page = PageRequest(
+        sort_key=sort_key,
+        descending=descending,
+        after=(getattr(cursor_row, sort_key), cursor_row.uid),
+        backward=backward,
+    )
+    rows: list[Any] = []
+    explain = explainer.only(lambda: rows.extend(lead_store.find_leads(LeadFilter(), page)))
+    _assert_streams_in_index_order(explain)
+    middle = len(ordered) // 2
+    expected = ordered[middle - page.limit : middle] if backward else ordered[middle + 1 :][:25]
+    assert [row.uid for row in rows] == [lead.uid for lead in expected]
+
+
+@pytest.mark.parametrize(("sort_key", "descending"), SORTS)
+def test_a_late_keyset_page_reads_no_more_keys_than_the_first(
+    world: World, explainer: Explainer, sort_key: LeadSortKey, descending: bool
+) -> None:
+    ordered = sorted(
+        world.leads, key=lambda lead: (getattr(lead, sort_key), lead.uid), reverse=descending
+    )
+    cursor_row = ordered[-50]
+    page = PageRequest(
+        sort_key=sort_key,
+        descending=descending,
+        after=(getattr(cursor_row, sort_key), cursor_row.uid),
+    )
+    explain = explainer.only(lambda: lead_store.find_leads(LeadFilter(), page))
+    stats = explain["executionStats"]
+    assert stats["nReturned"] == page.limit
+    # find_leads promises "a late page costs what the first does".
+    assert stats["totalKeysExamined"] <= 2 * page.limit + 2, (
+        f"{stats['totalKeysExamined']} keys for a page of {page.limit}: {describe(explain)}"
+    )
+
+
+def _filters(world: World) -> dict[str, LeadFilter]:
+    return {
+        "stage": LeadFilter(stage=world.stages["contacted"].uid),
+        "status": LeadFilter(status=WorkItemStatus.WON),
+        "assigned_to": LeadFilter(assigned_to=world.user_ids[1]),
+        "tag": LeadFilter(tag="partner"),
+        "created_after": LeadFilter(created_after=BASE_TIME + timedelta(hours=300)),
+        "created_before": LeadFilter(created_before=BASE_TIME + timedelta(hours=100)),
+        "created_between": LeadFilter(
+            created_after=BASE_TIME + timedelta(hours=100),
+            created_before=BASE_TIME + timedelta(hours=150),
+        ),
+        "search": LeadFilter(search="lead 01"),
+        "data": LeadFilter(data_equals={"industry": "saas"}),
+        "everything": LeadFilter(
+            stage=world.stages["new"].uid,
+            status=WorkItemStatus.OPEN,
+            assigned_to=world.user_ids[4],
+            tag="inbound",
+            search="example",
+            data_equals={"budget": 4000},
+        ),
+    }
+
+
+FILTER_NAMES = [
+    "stage",
+    "status",
+    "assigned_to",
+    "tag",
+    "created_after",
+    "created_before",
+    "created_between",
+    "search",
+    "data",
+    "everything",
+]
+
+
+@pytest.mark.parametrize("name", FILTER_NAMES)
+@pytest.mark.parametrize(("sort_key", "descending"), SORTS)
+def test_every_filter_of_the_list_is_served_by_an_index(
+    world: World, explainer: Explainer, name: str, sort_key: LeadSortKey, descending: bool
+) -> None:
+    lead_filter = _filters(world)[name]
+    page = PageRequest(sort_key=sort_key, descending=descending)
+    explain = explainer.only(lambda: lead_store.find_leads(lead_filter, page))
+    _assert_no_collscan(explain)
+
+
+@pytest.mark.parametrize("name", FILTER_NAMES)
+def test_every_filtered_keyset_page_is_served_by_an_index(
+    world: World, explainer: Explainer, name: str
+) -> None:
+    lead_filter = _filters(world)[name]
+    first = lead_store.find_leads(lead_filter, PageRequest(limit=5))
+    assert first, f"the {name} filter matches no lead"
+    after = (first[-1].created_at, first[-1].uid)
+    page = PageRequest(after=after, limit=5)
+    explain = explainer.only(lambda: lead_store.find_leads(lead_filter, page))
+    _assert_no_collscan(explain)
+
+
+# ---------------------------------------------------------------------------------------------
+# the other queries
+
+
+def test_lead_detail_is_one_exact_index_lookup(world: World, explainer: Explainer) -> None:
+    uid = world.leads[123].uid
+    explain = explainer.only(lambda: lead_store.get_lead(uid))
+    _assert_no_collscan(explain)
+    assert set(plan_indexes(explain)) == {"type_uid"}
+    assert explain["executionStats"]["totalDocsExamined"] == 1
+
+
+def test_lead_and_config_are_one_query_on_the_uid_index(world: World, explainer: Explainer) -> None:
+    uid = world.leads[7].uid
+    explain = explainer.only(lambda: lead_store.get_lead_and_config(uid))
+    _assert_no_collscan(explain)
+    assert set(plan_indexes(explain)) == {"type_uid"}
+    assert explain["executionStats"]["totalDocsExamined"] == 2
+
+
+def test_lead_update_and_delete_find_their_lead_by_the_uid_index(
+    world: World, explainer: Explainer
+) -> None:
+    lead = world.leads[9]
+    update = explainer.only(
+        lambda: lead_store.update_lead(
+            uid=lead.uid, expected_version=lead.version, set_fields={"name": "Renamed"}
+        )
+    )
+    delete = explainer.only(
+        lambda: lead_store.delete_lead(uid=lead.uid, expected_version=lead.version + 1)
+    )
+    for explain in (update, delete):
+        _assert_no_collscan(explain)
+        assert set(plan_indexes(explain)) == {"type_uid"}
+
+
+def test_config_and_stages_are_one_query_on_the_uid_index(
+    world: World, explainer: Explainer
+) -> None:
+    explain = explainer.only(workflow_store.get_config_and_stages)
+    _assert_no_collscan(explain)
+    # Reads the config and the four stages, never the leads.
+    assert explain["executionStats"]["totalDocsExamined"] == 1 + len(world.stages)
+
+
+def test_config_alone_is_an_exact_index_lookup(world: World, explainer: Explainer) -> None:
+    explain = explainer.only(workflow_store.get_config)
+    _assert_no_collscan(explain)
+    assert explain["executionStats"]["totalDocsExamined"] == 1
+
+
+def test_listing_stages_reads_only_stages_through_an_index(
+    world: World, explainer: Explainer
+) -> None:
+    explain = explainer.only(workflow_store.list_stages)
+    _assert_no_collscan(explain)
+    assert explain["executionStats"]["totalDocsExamined"] == len(world.stages)
+
+
+def test_one_stage_is_an_exact_index_lookup(world: World, explainer: Explainer) -> None:
+    uid = world.stages["won"].uid
+    explain = explainer.only(lambda: workflow_store.get_stage(uid))
+    _assert_no_collscan(explain)
+    assert explain["executionStats"]["totalDocsExamined"] == 1
+
+
+def test_counting_a_stage_s_leads_reads_only_its_index_keys(
+    world: World, explainer: Explainer
+) -> None:
+    uid = world.stages["new"].uid
+    explain = explainer.only(lambda: lead_store.count_leads_in_stage(uid))
+    _assert_no_collscan(explain)
+    assert "type_stage_rank" in plan_indexes(explain)
+
+
+def test_the_lead_number_counter_is_an_exact_index_lookup(
+    world: World, explainer: Explainer
+) -> None:
+    workflow_store.next_lead_number("202601")
+    explain = explainer.only(lambda: workflow_store.next_lead_number("202601"))
+    _assert_no_collscan(explain)
+    assert set(plan_indexes(explain)) == {"type_uid"}
+
+
+def test_user_by_token_uses_the_token_digest_index(world: World, explainer: Explainer) -> None:
+    user = None
+
+    def call() -> None:
+        nonlocal user
+        user = user_services.auth_user_for_token(world.token)
+
+    explain = explainer.only(call)
+    assert user is not None and user.uid == world.user_ids[0]
+    _assert_no_collscan(explain)
+    assert set(plan_indexes(explain)) == {"token_digest"}
+
+
+def test_user_by_username_and_by_uid_use_their_unique_indexes(
+    world: World, explainer: Explainer
+) -> None:
+    by_name = explainer.only(lambda: user_store.get_user_by_username(world.username))
+    by_uid = explainer.only(lambda: user_store.get_user(world.user_ids[2]))
+    _assert_no_collscan(by_name)
+    _assert_no_collscan(by_uid)
+    assert set(plan_indexes(by_name)) == {"username_unique"}
+    assert set(plan_indexes(by_uid)) == {"uid_unique"}
+
+
+# ---------------------------------------------------------------------------------------------
+# the board and the lead's own writes
+
+
+def _union_branches(explain: Doc) -> list[Doc]:
+    """The explained sub-pipelines of an aggregate's $unionWith stages (one per Kanban column)."""
+    branches = []
+    for stage in explain.get("stages", []):
+        union = stage.get("$unionWith")
+        if union is not None:
+            branches.append(union["pipeline"][0]["$cursor"])
+    return branches
+
+
+def test_lead_with_workflow_is_one_query_on_the_uid_index(
+    world: World, explainer: Explainer
+) -> None:
+    uid, neighbours = world.leads[5].uid, (world.leads[6].uid, world.leads[7].uid)
+    explain = explainer.only(lambda: lead_store.get_lead_with_workflow(uid, neighbours))
+    _assert_no_collscan(explain)
+    # The lead, its two neighbours, the config and the four stages; no other lead.
+    assert explain["executionStats"]["totalDocsExamined"] == 3 + 1 + len(world.stages)
+
+
+def test_the_board_totals_and_every_column_are_served_by_indexes(
+    world: World, explainer: Explainer
+) -> None:
+    stage_uids = [stage.uid for stage in world.stages.values()]
+    explain = explainer.only(
+        lambda: lead_store.kanban(
+            lead_filter=LeadFilter(), stage_uids=stage_uids, per_column=10, value_field="budget"
+        )
+    )
+    _assert_no_collscan(explain)
+    assert len(_union_branches(explain)) == len(stage_uids)
+    for branch in _union_branches(explain):
+        _assert_no_collscan(branch)
+        assert plan_indexes(branch) == ["type_stage_rank"], describe(branch)
+
+
+def test_a_board_column_walks_its_index_and_stops_after_its_cards(
+    world: World, explainer: Explainer
+) -> None:
+    per_column = 10
+    stage_uids = [stage.uid for stage in world.stages.values()]
+    explain = explainer.only(
+        lambda: lead_store.kanban(
+            lead_filter=LeadFilter(),
+            stage_uids=stage_uids,
+            per_column=per_column,
+            value_field="budget",
+        )
+    )
+    # kanban() promises "an index walk of type_stage_rank that stops after `per_column` cards,
+    # so no stage's leads are all loaded": no SORT stage, and about a page of leads read.
+    columns = [
+        (describe(branch), branch["executionStats"]["totalDocsExamined"])
+        for branch in _union_branches(explain)
+    ]
+    assert len(columns) == len(stage_uids)
+    loaded_whole_stage = [
+        f"{plan} read {docs} leads for {per_column} cards"
+        for plan, docs in columns
+        if "SORT" in plan.split(" > ") or docs > per_column + 1
+    ]
+    assert loaded_whole_stage == []
+
+
+def test_a_later_board_column_page_is_served_by_the_stage_index(
+    world: World, explainer: Explainer
+) -> None:
+    new = world.stages["new"].uid
+    first = lead_store.kanban(
+        lead_filter=LeadFilter(), stage_uids=[new], per_column=10, value_field=None
+    )[1][new]
+    after = {new: (first[-1]["rank"], first[-1]["uid"])}
+    explain = explainer.only(
+        lambda: lead_store.kanban(
+            lead_filter=LeadFilter(),
+            stage_uids=[new],
+            per_column=10,
+            value_field=None,
+            after=after,
+        )
+    )
+    (branch,) = _union_branches(explain)
+    _assert_no_collscan(branch)
+    assert "type_stage_rank" in plan_indexes(branch), describe(branch)
+
+
+def test_a_page_of_activities_reads_one_lead_by_the_uid_index(
+    world: World, explainer: Explainer
+) -> None:
+    uid = world.leads[11].uid
+    explain = explainer.only(
+        lambda: lead_store.get_activities(uid=uid, types=["note"], before=None, limit=10)
+    )
+    _assert_no_collscan(explain)
+    assert set(plan_indexes(explain)) == {"type_uid"}
+
+
+def test_task_and_activity_writes_find_their_lead_by_the_uid_index(
+    world: World, explainer: Explainer
+) -> None:
+    lead = world.leads[13]
+    activity = Activity(type=ActivityType.NOTE, body="hello")
+    task = TaskInstance(title="Follow up")
+    added = explainer.only(lambda: lead_store.add_task(uid=lead.uid, task=task, activity=activity))
+    appended = explainer.only(lambda: lead_store.append_activity(uid=lead.uid, activity=activity))
+    completed = explainer.only(
+        lambda: lead_store.set_task_status(
+            uid=lead.uid,
+            task_uid=task.uid,
+            from_statuses=["pending"],
+            changes={"status": "completed"},
+            activity=activity,
+            verb="Completed",
+        )
+    )
+    for explain in (added, appended, completed):
+        _assert_no_collscan(explain)
+        assert set(plan_indexes(explain)) == {"type_uid"}, describe(explain)
