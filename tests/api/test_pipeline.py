@@ -329,3 +329,21 @@ def test_deleting_a_stage_with_move_to_logs_a_system_activity(member: User) -> N
     moved = client.get(f"/api/leads/{lead.uid}/").json()
     assert moved["current_stage"] == "stage-contacted"
     assert moved["activities"][0]["type"] == "system"
+
+
+def test_removing_an_allowed_next_stage_takes_effect_for_the_next_transition(
+    member: User,
+) -> None:
+    client = client_for(member)
+    uid = make_lead(member).uid
+    _complete_open_required(client, uid)
+    client_for(make_user(UserRole.ADMIN)).patch(
+        "/api/stages/stage-new/", {"allowed_next_stages": ["stage-lost"]}, format="json"
+    )
+
+    response = client.post(
+        f"/api/leads/{uid}/transition/", {"to_stage": "stage-contacted"}, format="json"
+    )
+
+    assert response.status_code == 409
+    assert response.json()["error"]["details"]["allowed_next_stages"] == ["stage-lost"]
