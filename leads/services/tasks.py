@@ -90,10 +90,8 @@ def task_skip(*, uid: str, task_uid: str, actor: User) -> tuple[WorkItem, bool]:
         activity=activity,
         verb="Skipped task",
     )
-    if skipped is None:
-        raise (
-            LeadNotFound(f"No lead {uid}.")
-            if not lead_store.lead_exists(uid)
-            else Conflict(f"'{task.title}' changed meanwhile; reload and try again.")
-        )
-    return skipped, True
+    if skipped is not None:
+        return skipped, True
+    if not lead_store.lead_exists(uid):
+        raise LeadNotFound(f"No lead {uid}.")
+    raise Conflict(f"'{task.title}' changed meanwhile; reload and try again.")
