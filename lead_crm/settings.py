@@ -57,7 +57,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # WhiteNoise plus the web app's hashed assets (leads/web.py).
+    "leads.web.WebAppStaticMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -96,6 +97,12 @@ USE_TZ = True
 STATIC_URL = "/static/"
 # Served from the apps' static folders through WhiteNoise's finders: no collectstatic step.
 WHITENOISE_USE_FINDERS = True
+
+# The built web app (`make run` builds it): `index.html` for every client route, `assets/` by
+# WhiteNoise. Vite names assets `<name>-<8-character base64url hash>.<ext>`: those are cached
+# for good (`immutable`); anything else keeps WhiteNoise's short max-age.
+LEADCRM_WEB_APP_DIR = Path(os.environ.get("LEADCRM_WEB_APP_DIR", BASE_DIR / "frontend" / "dist"))
+WHITENOISE_IMMUTABLE_FILE_TEST = r"^/assets/.+-[A-Za-z0-9_-]{8}\.[A-Za-z0-9]+$"
 
 # Requests larger than this are refused with 413 before they are parsed.
 MAX_BODY_BYTES = int(os.environ.get("LEADCRM_MAX_BODY_BYTES", str(1024 * 1024)))

@@ -1,0 +1,91 @@
+import { Navigate, NavLink, Route, Routes, useLocation, useSearchParams } from "react-router-dom";
+import { BoardPage } from "../board/BoardPage";
+import { LeadCreatePage } from "../leads/LeadCreatePage";
+import { LeadDetailPage } from "../leads/LeadDetailPage";
+import { LeadListPage } from "../leads/LeadListPage";
+import { SettingsPage } from "../settings/SettingsPage";
+import { ErrorBanner, Spinner } from "../ui/components";
+import { Avatar } from "../ui/components";
+import { AuthProvider, useAuth, useMe } from "./auth";
+import { LoginPage } from "./LoginPage";
+import { initials } from "./queries";
+
+export function App() {
+  const me = useMe();
+  const location = useLocation();
+  if (me.isPending) return <Spinner label="Loading Lead CRM" />;
+  if (me.isError) return <ErrorBanner error={me.error} onRetry={() => void me.refetch()} />;
+  if (!me.data) {
+    if (location.pathname === "/login") return <LoginPage />;
+    const next = `${location.pathname}${location.search}`;
+    return <Navigate to={`/login?next=${encodeURIComponent(next)}`} replace />;
+  }
+  return (
+    <AuthProvider user={me.data}>
+      <Shell />
+    </AuthProvider>
+  );
+}
+
+function Shell() {
+  const { user, isAdmin, signOut } = useAuth();
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <NavLink to="/" className="brand">
+          <span className="brand-mark" aria-hidden="true" />
+          Lead CRM
+        </NavLink>
+        <nav className="nav" aria-label="Main">
+          <NavLink to="/" end>
+            Board
+          </NavLink>
+          <NavLink to="/leads">Leads</NavLink>
+          {isAdmin ? <NavLink to="/settings">Settings</NavLink> : null}
+        </nav>
+        <div className="me">
+          <Avatar label={initials(user)} title={user.display_name || user.username} />
+          <span className="me-name" data-testid="me-name">
+            {user.display_name || user.username}
+            <small className="muted"> · {user.role}</small>
+          </span>
+          <button type="button" className="btn btn-ghost btn-small" onClick={() => void signOut()}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <main className="content">
+        <Routes>
+          <Route path="/" element={<BoardPage />} />
+          <Route path="/leads" element={<LeadListPage />} />
+          <Route path="/leads/new" element={<LeadCreatePage />} />
+          <Route path="/leads/:uid" element={<LeadDetailPage />} />
+          <Route
+            path="/settings/*"
+            element={isAdmin ? <SettingsPage /> : <Navigate to="/" replace />}
+          />
+          <Route path="/login" element={<AfterSignIn />} />
+          <Route path="*" element={<NotFound />} />
+        </Routes>
+      </main>
+    </div>
+  );
+}
+
+function NotFound() {
+  return (
+    <div className="page">
+      <h1>Page not found</h1>
+      <p className="muted">
+        Nothing lives at this address. <NavLink to="/">Back to the board</NavLink>.
+      </p>
+    </div>
+  );
+}
+
+/** Signed in while on /login: go where the sign-in was asked for (`?next=`), else the board. */
+function AfterSignIn() {
+  const [params] = useSearchParams();
+  const next = params.get("next");
+  return <Navigate to={next?.startsWith("/") && !next.startsWith("//") ? next : "/"} replace />;
+}

@@ -1,0 +1,156 @@
+// One stage of the board: its header (color, count, totals), its cards in rank order, and
+// loading more of them on scroll or with a button.
+import { useDroppable } from "@dnd-kit/core";
+import { SortableContext, verticalListSortingStrategy } from "@dnd-kit/sortable";
+import { memo, useCallback, useEffect, useRef, useState } from "react";
+import type { BoardColumn as Column, Card, FieldDefinition, Lead } from "../api/types";
+import { formatMoney } from "../app/queries";
+import { SortableCard, StaticCard, type UsersById } from "./BoardCard";
+import { QuickAdd } from "./QuickAdd";
+
+/** Droppable ids of columns, apart from card ids (lead uids). */
+export const COLUMN_PREFIX = "column:";
+export const columnId = (stage: string) => `${COLUMN_PREFIX}${stage}`;
+
+interface Props {
+  column: Column;
+  /** The cards to show: the column's, or where a drag in progress has put them. */
+  cards: Card[];
+  users: UsersById;
+  /** A card is being dragged and may not go here. */
+  dimmed: boolean;
+  /** A card is being dragged and may go here. */
+  accepting: boolean;
+  canDrag: boolean;
+  filtered: boolean;
+  /** Quick-add lives at the top of the first column. */
+  quickAdd: boolean;
+  variables: FieldDefinition[];
+  onCreate: (name: string, data: Record<string, unknown> | undefined) => Promise<Lead>;
+  onLoadMore: (stage: string, cursor: string) => Promise<void>;
+  onOpen: (uid: string) => void;
+}
+
+function emptyText(column: Column, filtered: boolean): string {
+  if (filtered) return "No leads here match the filters.";
+  if (column.kind === "won") return "No won deals yet.";
+  if (column.kind === "lost") return "No lost leads. Keep it that way.";
+  return "No leads in this stage.";
+}
+
+export const BoardColumn = memo(function BoardColumn({
+  column,
+  cards,
+  users,
+  dimmed,
+  accepting,
+  canDrag,
+  filtered,
+  quickAdd,
+  variables,
+  onCreate,
+  onLoadMore,
+  onOpen,
+}: Props) {
+  const { setNodeRef } = useDroppable({ id: columnId(column.uid), disabled: !canDrag });
+  const [loading, setLoading] = useState(false);
+  const [loadError, setLoadError] = useState(false);
+  const scroller = useRef<HTMLDivElement>(null);
+  const sentinel = useRef<HTMLDivElement>(null);
+  const cursor = column.next_cursor;
+
+  const loadMore = useCallback(async () => {
+    if (!cursor || loading) return;
+    setLoading(true);
+    setLoadError(false);
+    try {
+      await onLoadMore(column.uid, cursor);
+    } catch {
+      setLoadError(true);
+    } finally {
+      setLoading(false);
+    }
+  }, [column.uid, cursor, loading, onLoadMore]);
+
+  useEffect(() => {
+    // Scrolling near the column's end loads the next cards, as the button would.
+    const target = sentinel.current;
+    if (!cursor || loadError || !target || typeof IntersectionObserver === "undefined") return;
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((entry) => entry.isIntersecting)) void loadMore();
+      },
+      { root: scroller.current, rootMargin: "0px 0px 240px 0px" },
+    );
+    observer.observe(target);
+    return () => observer.disconnect();
+  }, [cursor, loadError, loadMore]);
+
+  const ids = cards.map((card) => card.uid);
+  const remaining = Math.max(0, column.count - cards.length);
+  const CardView = canDrag ? SortableCard : StaticCard;
+
+  return (
+    <section
+      ref={setNodeRef}
+      className={`column${dimmed ? " column-dimmed" : ""}${accepting ? " column-accepting" : ""}`}
+      style={{ borderTopColor: column.color }}
+      data-testid={`column-${column.uid}`}
+      data-dimmed={dimmed ? "true" : "false"}
+      aria-label={`${column.name}: ${column.count} leads`}
+    >
+      <header className="column-header">
+        <div className="column-title">
+          <span className="column-dot" style={{ background: column.color }} aria-hidden="true" />
+          <h2 title={column.name}>{column.name}</h2>
+          <span className="column-count" data-testid={`column-count-${column.uid}`}>
+            {column.count}
+          </span>
+        </div>
+        <div className="column-totals">
+          <span title="Total value of the leads in this stage">{formatMoney(column.value_total)}</span>
+          <span className="muted" title={`Value weighted by the stage's ${column.probability}% probability`}>
+            {formatMoney(column.weighted_total)} weighted
+          </span>
+        </div>
+      </header>
+      <div className="column-body" ref={scroller}>
+        {quickAdd ? <QuickAdd variables={variables} onCreate={onCreate} /> : null}
+        <SortableContext id={column.uid} items={ids} strategy={verticalListSortingStrategy}>
+          <div className="column-cards">
+            {cards.map((card) => (
+              <CardView key={card.uid} card={card} users={users} onOpen={onOpen} />
+            ))}
+          </div>
+        </SortableContext>
+        {cards.length === 0 ? (
+          <div className={`column-empty${accepting ? " column-empty-drop" : ""}`}>
+            {accepting ? (
+              <strong>Drop here to move to {column.name}</strong>
+            ) : (
+              <>
+                <strong>{emptyText(column, filtered)}</strong>
+                {canDrag && !filtered ? <span>Drag a card here to move it.</span> : null}
+              </>
+            )}
+          </div>
+        ) : null}
+        {cursor ? (
+          <div className="column-more">
+            <div ref={sentinel} aria-hidden="true" />
+            {loadError ? <div className="field-error">The next cards could not be loaded.</div> : null}
+            <button
+              type="button"
+              className="btn btn-small btn-block"
+              data-testid={`load-more-${column.uid}`}
+              onClick={() => void loadMore()}
+              disabled={loading}
+            >
+              {loading ? "Loading…" : loadError ? "Retry" : `Load more${remaining ? ` (${remaining})` : ""}`}
+            </button>
+          </div>
+        ) : null}
+      </div>
+    </section>
+  );
+});

@@ -1,0 +1,214 @@
+// Asking for the custom fields a move or a quick-add needs, right on the board: the fields are
+// rendered from the config's definitions and checked as the server will check them.
+import { useEffect, useRef, useState, type FormEvent } from "react";
+import { ApiError } from "../api/client";
+import type { FieldDefinition } from "../api/types";
+import {
+  describeProblem,
+  emptyValue,
+  FieldInput,
+  toServerValue,
+  validateFieldValue,
+  type FieldValue,
+} from "../fields";
+import { Modal } from "../ui/components";
+
+/** The definitions for `keys`, marked required: a stage may require a field the config itself
+ * leaves optional, and here the value is needed either way. Unknown keys are left out. */
+export function requiredDefinitions(
+  variables: readonly FieldDefinition[],
+  keys: readonly string[],
+): FieldDefinition[] {
+  const byKey = new Map(variables.map((definition) => [definition.field_key, definition]));
+  return keys.flatMap((key) => {
+    const definition = byKey.get(key);
+    return definition ? [{ ...definition, required: true }] : [];
+  });
+}
+
+export interface FieldsFormState {
+  values: Record<string, FieldValue>;
+  errors: Record<string, string>;
+}
+
+export function initialFields(definitions: readonly FieldDefinition[]): FieldsFormState {
+  return {
+    values: Object.fromEntries(definitions.map((d) => [d.field_key, emptyValue(d)])),
+    errors: {},
+  };
+}
+
+/** Messages keyed by field key for the values that would be refused, none when all fit. */
+export function checkFields(
+  definitions: readonly FieldDefinition[],
+  values: Record<string, FieldValue>,
+): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const definition of definitions) {
+    const message = validateFieldValue(definition, values[definition.field_key] ?? null);
+    if (message) errors[definition.field_key] = message;
+  }
+  return errors;
+}
+
+/** The values as the `data` object the server takes. */
+export function fieldsData(
+  definitions: readonly FieldDefinition[],
+  values: Record<string, FieldValue>,
+): Record<string, unknown> {
+  return Object.fromEntries(
+    definitions.map((d) => [d.field_key, toServerValue(d, values[d.field_key] ?? null)]),
+  );
+}
+
+/** The server's `fields` ({"data.budget": ["is required"]}) keyed by field key, as sentences. */
+export function serverFieldErrors(
+  error: ApiError,
+  definitions: readonly FieldDefinition[],
+): Record<string, string> {
+  const labels = new Map(definitions.map((d) => [d.field_key, d.label]));
+  const errors: Record<string, string> = {};
+  for (const [path, messages] of Object.entries(error.fields)) {
+    if (!path.startsWith("data.")) continue;
+    const key = path.slice("data.".length);
+    errors[key] = describeProblem(labels.get(key) ?? key, messages.join("; "));
+  }
+  return errors;
+}
+
+export function FieldsInputs({
+  definitions,
+  state,
+  onChange,
+  idPrefix,
+  disabled,
+}: {
+  definitions: readonly FieldDefinition[];
+  state: FieldsFormState;
+  onChange: (state: FieldsFormState) => void;
+  idPrefix: string;
+  disabled?: boolean;
+}) {
+  return (
+    <>
+      {definitions.map((definition) => {
+        const key = definition.field_key;
+        return (
+          <FieldInput
+            key={key}
+            id={`${idPrefix}-${key}`}
+            definition={definition}
+            value={state.values[key] ?? null}
+            error={state.errors[key] ?? null}
+            disabled={disabled}
+            onChange={(value) => {
+              const errors = { ...state.errors };
+              delete errors[key];
+              onChange({ values: { ...state.values, [key]: value }, errors });
+            }}
+          />
+        );
+      })}
+    </>
+  );
+}
+
+export interface RequiredFieldsRequest {
+  leadName: string;
+  stageName: string;
+  definitions: FieldDefinition[];
+}
+
+/** The modal a refused move opens when the target stage's required fields are all it lacks.
+ * `onSubmit` makes the move with the values; it throws the server's error when refused. */
+export function RequiredFieldsModal({
+  request,
+  onSubmit,
+  onClose,
+}: {
+  request: RequiredFieldsRequest;
+  onSubmit: (data: Record<string, unknown>) => Promise<void>;
+  onClose: () => void;
+}) {
+  const { definitions, leadName, stageName } = request;
+  const [state, setState] = useState<FieldsFormState>(() => initialFields(definitions));
+  const [saving, setSaving] = useState(false);
+  const [failure, setFailure] = useState<string | null>(null);
+  const form = useRef<HTMLFormElement>(null);
+
+  useEffect(() => {
+    // The modal focuses its first button (the close ×); the first field is what to fill in.
+    const frame = requestAnimationFrame(() =>
+      form.current?.querySelector<HTMLElement>("input, select, textarea")?.focus(),
+    );
+    return () => cancelAnimationFrame(frame);
+  }, []);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const errors = checkFields(definitions, state.values);
+    if (Object.keys(errors).length > 0) {
+      setState({ ...state, errors });
+      return;
+    }
+    setSaving(true);
+    setFailure(null);
+    try {
+      await onSubmit(fieldsData(definitions, state.values));
+    } catch (error) {
+      // Only a refusal of the values keeps the form open; anything else was reported by the
+      // board and closed the form.
+      if (error instanceof ApiError) {
+        const errors = serverFieldErrors(error, definitions);
+        setState((current) => ({ ...current, errors }));
+        setFailure(Object.keys(errors).length > 0 ? null : error.message);
+      }
+      setSaving(false);
+    }
+  };
+
+  return (
+    <Modal
+      title={`Move to ${stageName}`}
+      onClose={onClose}
+      footer={
+        <>
+          <button type="button" className="btn" onClick={onClose} disabled={saving}>
+            Cancel
+          </button>
+          <button
+            type="submit"
+            form="required-fields-form"
+            className="btn btn-primary"
+            disabled={saving}
+            data-testid="required-fields-submit"
+          >
+            {saving ? "Moving…" : `Save and move`}
+          </button>
+        </>
+      }
+    >
+      <form
+        ref={form}
+        id="required-fields-form"
+        data-testid="required-fields-form"
+        className="required-fields-form"
+        onSubmit={(event) => void submit(event)}
+        noValidate
+      >
+        <p className="muted required-fields-intro">
+          {stageName} needs {definitions.length === 1 ? "this field" : "these fields"} before “
+          {leadName}” can enter it. They are saved with the move.
+        </p>
+        {failure ? <div className="banner banner-error">{failure}</div> : null}
+        <FieldsInputs
+          definitions={definitions}
+          state={state}
+          onChange={setState}
+          idPrefix="move-field"
+          disabled={saving}
+        />
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,45 @@
+// The board's filters live in the URL (so a filtered board can be shared and survives a
+// reload), under the same names the API takes.
+export const STATUSES = ["open", "won", "lost", "archived"] as const;
+export type StatusFilter = (typeof STATUSES)[number];
+
+export interface BoardFilters {
+  assigned_to: string;
+  q: string;
+  status: StatusFilter | "";
+  tag: string;
+}
+
+export const FILTER_KEYS = ["assigned_to", "q", "status", "tag"] as const;
+
+export function filtersFromParams(params: URLSearchParams): BoardFilters {
+  const status = params.get("status") ?? "";
+  return {
+    assigned_to: params.get("assigned_to")?.trim() ?? "",
+    q: params.get("q")?.trim() ?? "",
+    // An unknown status in a hand-edited URL would be a 400 from the server: ignore it.
+    status: (STATUSES as readonly string[]).includes(status) ? (status as StatusFilter) : "",
+    tag: params.get("tag")?.trim() ?? "",
+  };
+}
+
+/** The filters as query parameters, without the empty ones. */
+export function filterQuery(filters: BoardFilters): Partial<Record<keyof BoardFilters, string>> {
+  const query: Partial<Record<keyof BoardFilters, string>> = {};
+  for (const key of FILTER_KEYS) {
+    if (filters[key]) query[key] = filters[key];
+  }
+  return query;
+}
+
+export function hasFilters(filters: BoardFilters): boolean {
+  return FILTER_KEYS.some((key) => filters[key] !== "");
+}
+
+/** `params` with `key` set to `value` (removed when empty), other parameters kept. */
+export function withFilter(params: URLSearchParams, key: keyof BoardFilters, value: string): URLSearchParams {
+  const next = new URLSearchParams(params);
+  if (value.trim()) next.set(key, value.trim());
+  else next.delete(key);
+  return next;
+}

@@ -1,0 +1,28 @@
+// Forms generated from the workflow's custom field definitions (config.variables).
+export { FieldInput, inputTypeOf, type FieldInputProps } from "./FieldInput";
+export {
+  BAD_NUMBER,
+  describeProblem,
+  fieldProblem,
+  isBlank,
+  isCalendarDate,
+  isDateTime,
+  isEmailAddress,
+  isPhoneNumber,
+  isWebAddress,
+  parseNumber,
+  validateData,
+  validateFieldValue,
+} from "./validation";
+export {
+  blankValue,
+  emptyValue,
+  formatFieldValue,
+  fromLocalInput,
+  fromServerValue,
+  isoWithOffset,
+  toLocalInput,
+  toServerValue,
+  type FieldValue,
+} from "./values";
+export { sortedDefinitions } from "./definitions";

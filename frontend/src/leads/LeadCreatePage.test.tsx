@@ -1,0 +1,136 @@
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { MemoryRouter, Route, Routes } from "react-router-dom";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { ApiError } from "../api/client";
+import type { Config, FieldDefinition, Lead, User } from "../api/types";
+import { AuthProvider } from "../app/auth";
+import { queryKeys } from "../app/queries";
+import { ToastProvider } from "../ui/toast";
+import { createLead } from "./api";
+import { LeadCreatePage } from "./LeadCreatePage";
+
+vi.mock("./api", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("./api")>()),
+  createLead: vi.fn(),
+}));
+
+afterEach(() => {
+  cleanup();
+  vi.mocked(createLead).mockReset();
+});
+
+const me: User = {
+  uid: "usr-me",
+  username: "maria",
+  display_name: "Maria Santos",
+  email: null,
+  role: "member",
+  is_active: true,
+  created_at: "2026-01-01T00:00:00Z",
+};
+
+function definition(overrides: Partial<FieldDefinition> & Pick<FieldDefinition, "field_key" | "label" | "field_type">): FieldDefinition {
+  return {
+    input_type: null,
+    required: false,
+    options: [],
+    default: null,
+    min: null,
+    max: null,
+    min_length: null,
+    max_length: null,
+    pattern: null,
+    help_text: "",
+    placeholder: "",
+    order: 0,
+    ...overrides,
+  };
+}
+
+const config: Config = {
+  uid: "default",
+  workflow_name: "Sales",
+  initial_stage: "stage-new",
+  value_field: "budget",
+  locked: false,
+  version: 1,
+  variables: [
+    definition({ field_key: "website", label: "Website", field_type: "url", order: 2 }),
+    definition({ field_key: "budget", label: "Budget", field_type: "currency", required: true, min: 0, order: 0 }),
+  ],
+};
+
+function renderPage(url = "/leads/new?name=Grace%20Hopper") {
+  const client = new QueryClient({ defaultOptions: { queries: { staleTime: Infinity, retry: false } } });
+  client.setQueryData(queryKeys.config, config);
+  client.setQueryData(queryKeys.users, [me]);
+  render(
+    <QueryClientProvider client={client}>
+      <MemoryRouter initialEntries={[url]}>
+        <AuthProvider user={me}>
+          <ToastProvider>
+            <Routes>
+              <Route path="/leads/new" element={<LeadCreatePage />} />
+              <Route path="/leads/:uid" element={<p>lead page</p>} />
+            </Routes>
+          </ToastProvider>
+        </AuthProvider>
+      </MemoryRouter>
+    </QueryClientProvider>,
+  );
+}
+
+describe("LeadCreatePage", () => {
+  it("prefills the name and shows the custom fields in their order", () => {
+    renderPage();
+    expect((screen.getByLabelText("Name") as HTMLInputElement).value).toBe("Grace Hopper");
+    const keys = [...document.querySelectorAll(".custom-field")].map((element) => element.getAttribute("data-testid"));
+    expect(keys).toEqual(["field-budget", "field-website"]);
+  });
+
+  it("refuses in the browser what the server would refuse, without sending anything", () => {
+    renderPage();
+    fireEvent.change(screen.getByLabelText("Budget"), { target: { value: "-5" } });
+    fireEvent.change(screen.getByLabelText("Website"), { target: { value: "example.com" } });
+    fireEvent.click(screen.getByTestId("create-lead"));
+    expect(screen.getByTestId("field-error-budget").textContent).toBe("Budget must be at least 0.");
+    expect(screen.getByTestId("field-error-website").textContent).toBe(
+      "Website must be a web address (http:// or https://).",
+    );
+    expect(createLead).not.toHaveBeenCalled();
+  });
+
+  it("sends every field in the server's form and opens the new lead", async () => {
+    vi.mocked(createLead).mockResolvedValue({ uid: "LEAD-202611-00009", name: "Grace Hopper" } as Lead);
+    renderPage();
+    fireEvent.change(screen.getByLabelText("Budget"), { target: { value: "5000" } });
+    fireEvent.click(screen.getByTestId("create-lead"));
+    await screen.findByText("lead page");
+    expect(createLead).toHaveBeenCalledWith({
+      name: "Grace Hopper",
+      email: null,
+      phone: null,
+      company: null,
+      source: null,
+      tags: [],
+      assigned_to: ["usr-me"],
+      data: { budget: 5000, website: null },
+    });
+  });
+
+  it("shows the server's field errors on their fields", async () => {
+    vi.mocked(createLead).mockRejectedValue(
+      new ApiError(400, {
+        code: "invalid",
+        message: "Some custom fields are not valid.",
+        fields: { "data.budget": ["must be at most 1000000"], email: ["must be an email address"] },
+      }),
+    );
+    renderPage();
+    fireEvent.change(screen.getByLabelText("Budget"), { target: { value: "5000000" } });
+    fireEvent.click(screen.getByTestId("create-lead"));
+    await waitFor(() => expect(screen.getByTestId("field-error-budget").textContent).toBe("Budget must be at most 1000000."));
+    expect(screen.getByTestId("field-error-email").textContent).toBe("Email must be an email address.");
+  });
+});

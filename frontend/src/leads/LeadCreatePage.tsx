@@ -1,0 +1,197 @@
+// /leads/new (?name= prefills) — the full form: core fields, every custom field, assignees.
+import { useQueryClient } from "@tanstack/react-query";
+import { useMemo, useState, type FormEvent } from "react";
+import { Link, useNavigate, useSearchParams } from "react-router-dom";
+import { ApiError } from "../api/client";
+import type { FieldDefinition } from "../api/types";
+import { useAuth } from "../app/auth";
+import { queryKeys, useConfig } from "../app/queries";
+import { FieldInput, emptyValue, sortedDefinitions, toServerValue, validateData, type FieldValue } from "../fields";
+import { ErrorBanner, Spinner } from "../ui/components";
+import { useToast } from "../ui/toast";
+import { createLead } from "./api";
+import { focusFirstError } from "./LeadDetailsForm";
+import { coreToServer, coreValuesOf, placeServerErrors, validateCore, type CoreKey, type CoreValues } from "./logic";
+import { CoreField, PersonAvatar, useUserLookup } from "./ui";
+import "./leads.css";
+
+const CORE_ORDER: CoreKey[] = ["name", "company", "email", "phone", "source", "tags"];
+
+export function LeadCreatePage() {
+  const { canWrite } = useAuth();
+  const config = useConfig();
+  const definitions = useMemo(() => sortedDefinitions(config.data?.variables), [config.data]);
+
+  return (
+    <div className="page page-form">
+      <Link to="/leads" className="back-link">
+        ← All leads
+      </Link>
+      <div className="page-header">
+        <h1>New lead</h1>
+      </div>
+      {!canWrite ? (
+        <div className="banner banner-info">Your role can read leads but not create them.</div>
+      ) : config.isError ? (
+        <ErrorBanner error={config.error} onRetry={() => void config.refetch()} />
+      ) : !config.data ? (
+        <Spinner label="Loading the form" />
+      ) : (
+        <CreateForm definitions={definitions} />
+      )}
+    </div>
+  );
+}
+
+function CreateForm({ definitions }: { definitions: FieldDefinition[] }) {
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  const { user } = useAuth();
+  const lookup = useUserLookup();
+  const [core, setCore] = useState<CoreValues>(() => ({ ...coreValuesOf(undefined), name: params.get("name") ?? "" }));
+  const [data, setData] = useState<Record<string, FieldValue>>(() =>
+    Object.fromEntries(definitions.map((definition) => [definition.field_key, emptyValue(definition)])),
+  );
+  const [assignees, setAssignees] = useState<string[]>(() => (user.role === "viewer" ? [] : [user.uid]));
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [banner, setBanner] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+
+  const clearError = (key: string) =>
+    setErrors((current) => {
+      if (!(key in current)) return current;
+      const next = { ...current };
+      delete next[key];
+      return next;
+    });
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBanner(null);
+    const found: Record<string, string> = {
+      ...(validateCore(core) as Record<string, string>),
+      ...validateData(definitions, data),
+    };
+    setErrors(found);
+    if (Object.keys(found).length > 0) {
+      setBanner(
+        `Fix ${Object.keys(found).length === 1 ? "the highlighted field" : `the ${Object.keys(found).length} highlighted fields`} to create the lead.`,
+      );
+      focusFirstError(found);
+      return;
+    }
+    setSaving(true);
+    try {
+      const lead = await createLead({
+        ...coreToServer(core),
+        assigned_to: assignees,
+        data: Object.fromEntries(
+          definitions.map((definition) => [
+            definition.field_key,
+            toServerValue(definition, data[definition.field_key] ?? null),
+          ]),
+        ),
+      });
+      queryClient.setQueryData(queryKeys.lead(lead.uid), lead);
+      void queryClient.invalidateQueries({ queryKey: queryKeys.board });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.leads });
+      toast(`${lead.name} created.`, "success");
+      navigate(`/leads/${lead.uid}`);
+    } catch (error) {
+      if (error instanceof ApiError && Object.keys(error.fields).length > 0) {
+        const placed = placeServerErrors(error.fields, definitions);
+        setErrors(placed.fields);
+        setBanner(placed.unplaced.length ? placed.unplaced.join(" ") : error.message);
+        focusFirstError(placed.fields);
+      } else {
+        setBanner(error instanceof ApiError ? error.message : "The lead could not be created.");
+      }
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  return (
+    <form className="panel lead-form" onSubmit={(event) => void submit(event)} noValidate data-testid="lead-form">
+      <section className="form-section">
+        <h2>Contact</h2>
+        <div className="form-grid">
+          {CORE_ORDER.map((key) => (
+            <CoreField
+              key={key}
+              name={key}
+              values={core}
+              idPrefix="lead-new"
+              error={errors[key]}
+              onChange={(name, value) => {
+                setCore((current) => ({ ...current, [name]: value }));
+                clearError(name);
+              }}
+            />
+          ))}
+        </div>
+      </section>
+      {definitions.length > 0 ? (
+        <section className="form-section">
+          <h2>Details</h2>
+          <div className="form-grid">
+            {definitions.map((definition) => (
+              <FieldInput
+                key={definition.field_key}
+                id={`lead-new-data-${definition.field_key}`}
+                definition={definition}
+                value={data[definition.field_key] ?? null}
+                error={errors[`data.${definition.field_key}`]}
+                onChange={(value) => {
+                  setData((current) => ({ ...current, [definition.field_key]: value }));
+                  clearError(`data.${definition.field_key}`);
+                }}
+              />
+            ))}
+          </div>
+        </section>
+      ) : null}
+      <section className="form-section">
+        <h2>Assignees</h2>
+        <div className="assignee-picker" role="group" aria-label="Assignees">
+          {lookup.users
+            .filter((person) => person.is_active && person.role !== "viewer")
+            .map((person) => {
+              const chosen = assignees.includes(person.uid);
+              return (
+                <label key={person.uid} className={`person-toggle${chosen ? " chosen" : ""}`}>
+                  <input
+                    type="checkbox"
+                    checked={chosen}
+                    onChange={(event) =>
+                      setAssignees((list) =>
+                        event.target.checked ? [...list, person.uid] : list.filter((uid) => uid !== person.uid),
+                      )
+                    }
+                  />
+                  <PersonAvatar uid={person.uid} lookup={lookup} />
+                  {person.display_name || person.username}
+                  {person.uid === user.uid ? <span className="muted"> (you)</span> : null}
+                </label>
+              );
+            })}
+        </div>
+      </section>
+      {banner ? (
+        <div className="banner banner-error" role="alert" data-testid="form-banner">
+          {banner}
+        </div>
+      ) : null}
+      <div className="form-actions">
+        <Link to="/leads" className="btn btn-ghost">
+          Cancel
+        </Link>
+        <button type="submit" className="btn btn-primary" disabled={saving} data-testid="create-lead">
+          {saving ? "Creating…" : "Create lead"}
+        </button>
+      </div>
+    </form>
+  );
+}

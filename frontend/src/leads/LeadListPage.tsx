@@ -1,0 +1,301 @@
+// /leads — every lead in a table: filters and sort kept in the URL, cursor pages.
+import { useEffect, useState } from "react";
+import { Link, useNavigate, useSearchParams } from "react-router-dom";
+import type { Stage } from "../api/types";
+import { useAuth } from "../app/auth";
+import { useStages } from "../app/queries";
+import { EmptyState, ErrorBanner, Spinner } from "../ui/components";
+import { useLeadPage, type LeadListQuery } from "./api";
+import { nextSort, sortDirection, type SortKey } from "./logic";
+import { AvatarStack, StageBadge, StatusBadge, formatDate, timeAgo, useUserLookup } from "./ui";
+import "./leads.css";
+
+export const PAGE_SIZE = 25;
+const DEFAULT_SORT = "-created_at";
+// URL parameters that narrow the list (the same names the API takes).
+const FILTERS = ["q", "assigned_to", "stage", "status", "tag"] as const;
+const STATUSES = ["open", "won", "lost", "archived"] as const;
+
+const SORTS = ["name", "-name", "created_at", "-created_at", "updated_at", "-updated_at"];
+
+/** The API query for the list's URL parameters (a hand-edited bad value is ignored, not a 400). */
+export function listQuery(params: URLSearchParams): LeadListQuery {
+  const sort = params.get("sort") ?? "";
+  const query: LeadListQuery = { limit: String(PAGE_SIZE), sort: SORTS.includes(sort) ? sort : DEFAULT_SORT };
+  for (const name of FILTERS) {
+    const value = params.get(name)?.trim();
+    if (!value) continue;
+    if (name === "status" && !(STATUSES as readonly string[]).includes(value)) continue;
+    query[name] = value;
+  }
+  const cursor = params.get("cursor");
+  if (cursor) query.cursor = cursor;
+  return query;
+}
+
+/** A text filter typed freely and written to the URL once typing pauses. */
+function useDebouncedParam(name: string, params: URLSearchParams, write: (value: string) => void) {
+  const fromUrl = params.get(name) ?? "";
+  const [text, setText] = useState(fromUrl);
+  useEffect(() => setText(fromUrl), [fromUrl]);
+  useEffect(() => {
+    if (text === fromUrl) return undefined;
+    const timer = window.setTimeout(() => write(text), 300);
+    return () => window.clearTimeout(timer);
+    // Only new text restarts the pause; `write` is a fresh closure every render.
+  }, [text]);
+  return [text, setText] as const;
+}
+
+export function LeadListPage() {
+  const [params, setParams] = useSearchParams();
+  const navigate = useNavigate();
+  const { canWrite } = useAuth();
+  const stages = useStages();
+  const lookup = useUserLookup();
+  const query = listQuery(params);
+  const page = useLeadPage(query);
+  const sort = query.sort ?? DEFAULT_SORT;
+
+  const update = (changes: Record<string, string | null>) => {
+    const next = new URLSearchParams(params);
+    for (const [name, value] of Object.entries(changes)) {
+      if (value) next.set(name, value);
+      else next.delete(name);
+    }
+    // Another filter or sort starts again from the first page.
+    next.delete("cursor");
+    setParams(next, { replace: true });
+  };
+  const goTo = (cursor: string | null) => {
+    const next = new URLSearchParams(params);
+    if (cursor) next.set("cursor", cursor);
+    else next.delete("cursor");
+    setParams(next);
+    window.scrollTo({ top: 0 });
+  };
+
+  const [search, setSearch] = useDebouncedParam("q", params, (value) => update({ q: value.trim() || null }));
+  const [tag, setTag] = useDebouncedParam("tag", params, (value) => update({ tag: value.trim() || null }));
+  const filtered = FILTERS.some((name) => params.get(name));
+  const stageByUid = new Map((stages.data ?? []).map((stage) => [stage.uid, stage]));
+  const rows = page.data?.results ?? [];
+  const knownTags = [...new Set(rows.flatMap((row) => row.tags ?? []))].sort();
+
+  const sortHeader = (column: SortKey, label: string) => {
+    const direction = sortDirection(sort, column);
+    return (
+      <th aria-sort={direction}>
+        <button
+          type="button"
+          className={`sort-button${direction !== "none" ? " sorted" : ""}`}
+          onClick={() => update({ sort: nextSort(sort, column) })}
+          data-testid={`sort-${column}`}
+        >
+          {label}
+          <span className="sort-arrow" aria-hidden="true">
+            {direction === "ascending" ? "▲" : direction === "descending" ? "▼" : "↕"}
+          </span>
+        </button>
+      </th>
+    );
+  };
+
+  return (
+    <div className="page leads-page" data-testid="lead-list">
+      <div className="page-header">
+        <h1>Leads</h1>
+        {canWrite ? (
+          <Link to="/leads/new" className="btn btn-primary" data-testid="new-lead">
+            + New lead
+          </Link>
+        ) : null}
+      </div>
+
+      <div className="toolbar list-toolbar" role="search">
+        <input
+          type="search"
+          className="list-search"
+          placeholder="Search name, email, phone, company"
+          aria-label="Search leads"
+          value={search}
+          onChange={(event) => setSearch(event.target.value)}
+          data-testid="filter-q"
+        />
+        <select
+          aria-label="Assignee"
+          value={params.get("assigned_to") ?? ""}
+          onChange={(event) => update({ assigned_to: event.target.value })}
+          data-testid="filter-assignee"
+        >
+          <option value="">Anyone</option>
+          <option value="me">Mine</option>
+          {lookup.users.map((user) => (
+            <option key={user.uid} value={user.uid}>
+              {user.display_name || user.username}
+            </option>
+          ))}
+        </select>
+        <select
+          aria-label="Stage"
+          value={params.get("stage") ?? ""}
+          onChange={(event) => update({ stage: event.target.value })}
+          data-testid="filter-stage"
+        >
+          <option value="">All stages</option>
+          {[...(stages.data ?? [])]
+            .sort((a, b) => a.order - b.order)
+            .map((stage: Stage) => (
+              <option key={stage.uid} value={stage.uid}>
+                {stage.name}
+              </option>
+            ))}
+        </select>
+        <select
+          aria-label="Status"
+          value={params.get("status") ?? ""}
+          onChange={(event) => update({ status: event.target.value })}
+          data-testid="filter-status"
+        >
+          <option value="">Any status</option>
+          {STATUSES.map((status) => (
+            <option key={status} value={status}>
+              {status.charAt(0).toUpperCase() + status.slice(1)}
+            </option>
+          ))}
+        </select>
+        <input
+          className="list-tag"
+          placeholder="Tag"
+          aria-label="Tag"
+          list="known-tags"
+          value={tag}
+          onChange={(event) => setTag(event.target.value)}
+          data-testid="filter-tag"
+        />
+        <datalist id="known-tags">
+          {knownTags.map((known) => (
+            <option key={known} value={known} />
+          ))}
+        </datalist>
+        {filtered ? (
+          <button
+            type="button"
+            className="btn btn-ghost btn-small"
+            onClick={() => update(Object.fromEntries(FILTERS.map((name) => [name, null])))}
+          >
+            Clear filters
+          </button>
+        ) : null}
+      </div>
+
+      {page.isError ? <ErrorBanner error={page.error} onRetry={() => void page.refetch()} /> : null}
+      {page.isPending ? <Spinner label="Loading leads" /> : null}
+
+      {page.data && rows.length === 0 ? (
+        filtered ? (
+          <EmptyState title="No leads match these filters">
+            Try another search, or{" "}
+            <button
+              type="button"
+              className="btn-link"
+              onClick={() => update(Object.fromEntries(FILTERS.map((name) => [name, null])))}
+            >
+              clear the filters
+            </button>
+            .
+          </EmptyState>
+        ) : (
+          <EmptyState title="No leads yet">
+            {canWrite ? (
+              <>
+                <Link to="/leads/new">Create the first lead</Link> or add one from the board.
+              </>
+            ) : (
+              "Leads your team adds will show up here."
+            )}
+          </EmptyState>
+        )
+      ) : null}
+
+      {rows.length > 0 ? (
+        <div className={`table-wrap${page.isPlaceholderData ? " is-loading" : ""}`}>
+          <table className="table lead-table" data-testid="lead-table">
+            <thead>
+              <tr>
+                {sortHeader("name", "Name")}
+                <th>Company</th>
+                <th>Email</th>
+                <th>Stage</th>
+                <th>Status</th>
+                <th>Assignees</th>
+                {sortHeader("created_at", "Created")}
+                {sortHeader("updated_at", "Updated")}
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((row) => (
+                <tr
+                  key={row.uid}
+                  data-testid={`lead-row-${row.uid}`}
+                  className="clickable-row"
+                  onClick={(event) => {
+                    // The name is a real link; the rest of the row is a shortcut to it.
+                    if ((event.target as HTMLElement).closest("a, button")) return;
+                    navigate(`/leads/${row.uid}`);
+                  }}
+                >
+                  <td className="cell-name">
+                    <Link to={`/leads/${row.uid}`}>{row.name}</Link>
+                    <small className="muted cell-uid">{row.uid}</small>
+                  </td>
+                  <td>{row.company || <span className="muted">—</span>}</td>
+                  <td className="cell-email">{row.email || <span className="muted">—</span>}</td>
+                  <td>
+                    <StageBadge stage={stageByUid.get(row.current_stage)} fallback={row.current_stage} />
+                  </td>
+                  <td>
+                    <StatusBadge status={row.status} />
+                  </td>
+                  <td>
+                    <AvatarStack uids={row.assigned_to ?? []} lookup={lookup} />
+                  </td>
+                  <td className="cell-date" title={row.created_at}>
+                    {formatDate(row.created_at)}
+                  </td>
+                  <td className="cell-date" title={row.updated_at}>
+                    {timeAgo(row.updated_at)}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+
+      {page.data && (page.data.previous_cursor || page.data.next_cursor) ? (
+        <nav className="pager" aria-label="Pages">
+          <button
+            type="button"
+            className="btn btn-small"
+            disabled={!page.data.previous_cursor || page.isPlaceholderData}
+            onClick={() => goTo(page.data.previous_cursor)}
+            data-testid="page-previous"
+          >
+            ← Previous
+          </button>
+          <span className="muted">{PAGE_SIZE} per page</span>
+          <button
+            type="button"
+            className="btn btn-small"
+            disabled={!page.data.next_cursor || page.isPlaceholderData}
+            onClick={() => goTo(page.data.next_cursor)}
+            data-testid="page-next"
+          >
+            Next →
+          </button>
+        </nav>
+      ) : null}
+    </div>
+  );
+}

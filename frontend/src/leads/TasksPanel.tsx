@@ -1,0 +1,260 @@
+// The lead's tasks grouped by the stage they came from, with complete / reopen / skip and a
+// form for an ad-hoc task.
+import { useState, type FormEvent } from "react";
+import { ApiError } from "../api/client";
+import type { Lead, Stage, Task } from "../api/types";
+import { formatDateTime } from "../app/queries";
+import { isoWithOffset } from "../fields";
+import { EmptyState } from "../ui/components";
+import { useToast } from "../ui/toast";
+import { addTask, taskAction, useRefreshLead, type TaskActionName } from "./api";
+import { groupTasks, isOpenTask, isOverdue } from "./logic";
+import { PersonAvatar, StageBadge, useUserLookup, type UserLookup } from "./ui";
+
+export function TasksPanel({ lead, stages, canWrite }: { lead: Lead; stages: Stage[]; canWrite: boolean }) {
+  const tasks = lead.tasks ?? [];
+  const groups = groupTasks(tasks, lead.current_stage, stages);
+  const lookup = useUserLookup();
+  const open = tasks.filter(isOpenTask).length;
+  const [adding, setAdding] = useState(false);
+
+  return (
+    <section className="panel lead-panel" aria-labelledby="tasks-title" data-testid="tasks">
+      <header className="panel-header">
+        <h2 id="tasks-title">
+          Tasks <span className="count">{open} open</span>
+        </h2>
+        {canWrite && !adding ? (
+          <button type="button" className="btn btn-small" onClick={() => setAdding(true)} data-testid="add-task">
+            + Add task
+          </button>
+        ) : null}
+      </header>
+      {adding ? <AddTaskForm lead={lead} lookup={lookup} onDone={() => setAdding(false)} /> : null}
+      {groups.length === 0 ? (
+        <EmptyState title="No tasks">
+          {canWrite ? "Add one to plan the next step with this lead." : "Nothing to do on this lead."}
+        </EmptyState>
+      ) : null}
+      {groups.map((group) => (
+        <div className="task-group" key={group.stageUid ?? "none"}>
+          <div className="task-group-title">
+            <StageBadge stage={group.stage} fallback={group.stageUid ?? "No stage"} />
+            {group.current ? <span className="muted">current stage</span> : null}
+            <span className="muted task-group-count">
+              {group.tasks.filter((task) => !isOpenTask(task)).length}/{group.tasks.length} done
+            </span>
+          </div>
+          <ul className="task-list">
+            {group.tasks.map((task) => (
+              <TaskRow key={task.uid} lead={lead} task={task} lookup={lookup} canWrite={canWrite} />
+            ))}
+          </ul>
+        </div>
+      ))}
+    </section>
+  );
+}
+
+function TaskRow({ lead, task, lookup, canWrite }: { lead: Lead; task: Task; lookup: UserLookup; canWrite: boolean }) {
+  const toast = useToast();
+  const refresh = useRefreshLead(lead.uid);
+  const [busy, setBusy] = useState<TaskActionName | null>(null);
+  const uid = task.uid ?? "";
+  const open = isOpenTask(task);
+  const overdue = isOverdue(task);
+
+  const run = async (action: TaskActionName) => {
+    setBusy(action);
+    try {
+      const result = await taskAction(lead.uid, uid, action);
+      refresh(result.lead);
+      if (!result.changed) toast(result.message, "info");
+    } catch (error) {
+      toast(error instanceof ApiError ? error.message : "The task could not be updated.", "error");
+      refresh(null);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  return (
+    <li className={`task-row${open ? "" : " task-done"}${overdue ? " task-overdue" : ""}`} data-testid={`task-${uid}`}>
+      <span className={`task-status task-status-${task.status}`} aria-hidden="true">
+        {task.status === "completed" ? "✓" : task.status === "skipped" ? "–" : ""}
+      </span>
+      <div className="task-body">
+        <div className="task-title">
+          <span>{task.title}</span>
+          {task.required ? (
+            <span className="badge badge-required" title="Must be completed before the lead leaves this stage">
+              Required
+            </span>
+          ) : null}
+          {task.priority === "high" || task.priority === "urgent" ? (
+            <span className={`badge badge-priority-${task.priority}`}>{task.priority}</span>
+          ) : null}
+        </div>
+        {task.description ? <div className="task-description">{task.description}</div> : null}
+        <div className="task-meta">
+          {open && task.due_at ? (
+            <span className={overdue ? "task-due overdue" : "task-due"}>
+              {overdue ? "Overdue · " : "Due "}
+              {formatDateTime(task.due_at)}
+            </span>
+          ) : null}
+          {task.status === "completed" ? (
+            <span>
+              Completed by {lookup.name(task.completed_by)} · {formatDateTime(task.completed_at)}
+            </span>
+          ) : null}
+          {task.status === "skipped" ? (
+            <span>
+              Skipped by {lookup.name(task.completed_by)} · {formatDateTime(task.completed_at)}
+            </span>
+          ) : null}
+          {task.assigned_to ? (
+            <span className="task-assignee">
+              <PersonAvatar uid={task.assigned_to} lookup={lookup} />
+              {lookup.name(task.assigned_to)}
+            </span>
+          ) : null}
+        </div>
+      </div>
+      {canWrite ? (
+        <div className="task-actions">
+          {open ? (
+            <>
+              {task.skippable ? (
+                <button
+                  type="button"
+                  className="btn btn-ghost btn-small"
+                  disabled={busy !== null}
+                  onClick={() => void run("skip")}
+                  data-testid={`skip-task-${uid}`}
+                >
+                  Skip
+                </button>
+              ) : null}
+              <button
+                type="button"
+                className="btn btn-small btn-complete"
+                disabled={busy !== null}
+                onClick={() => void run("complete")}
+                data-testid={`complete-task-${uid}`}
+              >
+                {busy === "complete" ? "Completing…" : "Complete"}
+              </button>
+            </>
+          ) : (
+            <button
+              type="button"
+              className="btn btn-ghost btn-small"
+              disabled={busy !== null}
+              onClick={() => void run("reopen")}
+              data-testid={`reopen-task-${uid}`}
+            >
+              Reopen
+            </button>
+          )}
+        </div>
+      ) : null}
+    </li>
+  );
+}
+
+function AddTaskForm({ lead, lookup, onDone }: { lead: Lead; lookup: UserLookup; onDone: () => void }) {
+  const toast = useToast();
+  const refresh = useRefreshLead(lead.uid);
+  const [title, setTitle] = useState("");
+  const [due, setDue] = useState("");
+  const [assignee, setAssignee] = useState("");
+  const [required, setRequired] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!title.trim()) {
+      setError("Give the task a title.");
+      return;
+    }
+    let dueAt: string | null = null;
+    if (due) {
+      const [year, month, day] = due.split("-").map(Number);
+      // A due *date* means by the end of that day where the user is.
+      dueAt = isoWithOffset(new Date(year ?? 0, (month ?? 1) - 1, day ?? 1, 23, 59));
+    }
+    setSaving(true);
+    setError(null);
+    try {
+      await addTask(lead.uid, {
+        title: title.trim(),
+        description: "",
+        due_at: dueAt,
+        assigned_to: assignee || null,
+        required,
+        priority: "normal",
+      });
+      refresh(null);
+      toast("Task added.", "success");
+      onDone();
+    } catch (caught) {
+      setError(caught instanceof ApiError ? caught.message : "The task could not be added.");
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  return (
+    <form className="add-task" onSubmit={(event) => void submit(event)} noValidate data-testid="add-task-form">
+      <div className="add-task-grid">
+        <label className="field add-task-title">
+          <span className="field-label field-required">Title</span>
+          <input
+            value={title}
+            autoFocus
+            maxLength={200}
+            onChange={(event) => setTitle(event.target.value)}
+            placeholder="e.g. Send pricing for 50 seats"
+            data-testid="task-title"
+          />
+        </label>
+        <label className="field">
+          <span className="field-label">Due date</span>
+          <input type="date" value={due} onChange={(event) => setDue(event.target.value)} data-testid="task-due" />
+        </label>
+        <label className="field">
+          <span className="field-label">Assignee</span>
+          <select value={assignee} onChange={(event) => setAssignee(event.target.value)} data-testid="task-assignee">
+            <option value="">Nobody</option>
+            {lookup.users
+              .filter((user) => user.is_active && user.role !== "viewer")
+              .map((user) => (
+                <option key={user.uid} value={user.uid}>
+                  {user.display_name || user.username}
+                </option>
+              ))}
+          </select>
+        </label>
+      </div>
+      <label className="choice add-task-required">
+        <input type="checkbox" checked={required} onChange={(event) => setRequired(event.target.checked)} />
+        Required before the lead can leave this stage
+      </label>
+      {error ? (
+        <div className="field-error" role="alert">
+          {error}
+        </div>
+      ) : null}
+      <div className="form-actions">
+        <button type="button" className="btn btn-ghost" onClick={onDone}>
+          Cancel
+        </button>
+        <button type="submit" className="btn btn-primary" disabled={saving} data-testid="save-task">
+          {saving ? "Adding…" : "Add task"}
+        </button>
+      </div>
+    </form>
+  );
+}

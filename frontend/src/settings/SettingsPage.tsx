@@ -1,0 +1,48 @@
+// Admin settings: the pipeline's stages, the custom fields every lead carries, and the team.
+// App.tsx mounts this at /settings/* for admins only; the tabs are routes relative to it.
+import { Navigate, NavLink, Route, Routes } from "react-router-dom";
+import { FieldsTab } from "./FieldsTab";
+import { StagesTab } from "./StagesTab";
+import { UsersTab } from "./UsersTab";
+import "./settings.css";
+
+const TABS = [
+  { path: "stages", label: "Stages", hint: "Pipeline order, rules and tasks" },
+  { path: "fields", label: "Custom fields", hint: "What every lead records" },
+  { path: "users", label: "Users", hint: "Who can sign in, and their role" },
+] as const;
+
+export function SettingsPage() {
+  return (
+    <div className="page settings-page">
+      <div className="page-header">
+        <div>
+          <h1>Settings</h1>
+          <p className="muted settings-subtitle">
+            Shape the pipeline your team works in. Changes apply to everyone at once.
+          </p>
+        </div>
+      </div>
+      <nav className="settings-tabs" aria-label="Settings sections">
+        {TABS.map((tab) => (
+          <NavLink
+            key={tab.path}
+            to={`/settings/${tab.path}`}
+            className="settings-tab"
+            data-testid={`settings-tab-${tab.path}`}
+          >
+            <span className="settings-tab-label">{tab.label}</span>
+            <span className="settings-tab-hint">{tab.hint}</span>
+          </NavLink>
+        ))}
+      </nav>
+      <Routes>
+        <Route index element={<Navigate to="/settings/stages" replace />} />
+        <Route path="stages" element={<StagesTab />} />
+        <Route path="fields" element={<FieldsTab />} />
+        <Route path="users" element={<UsersTab />} />
+        <Route path="*" element={<Navigate to="/settings/stages" replace />} />
+      </Routes>
+    </div>
+  );
+}
