@@ -27,6 +27,11 @@ export class ApiError extends Error {
   }
 }
 
+/** The sentence to show for a failed call: the server's own message, else `fallback`. */
+export function errorText(error: unknown, fallback = "Something went wrong. Try again in a moment."): string {
+  return error instanceof ApiError ? error.message : fallback;
+}
+
 export function csrfToken(): string {
   const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
   return match?.[1] ? decodeURIComponent(match[1]) : "";

@@ -4,8 +4,7 @@ import { LeadCreatePage } from "../leads/LeadCreatePage";
 import { LeadDetailPage } from "../leads/LeadDetailPage";
 import { LeadListPage } from "../leads/LeadListPage";
 import { SettingsPage } from "../settings/SettingsPage";
-import { ErrorBanner, Spinner } from "../ui/components";
-import { Avatar } from "../ui/components";
+import { Avatar, Loaded } from "../ui/components";
 import { AuthProvider, useAuth, useMe } from "./auth";
 import { LoginPage } from "./LoginPage";
 import { initials } from "./queries";
@@ -13,17 +12,21 @@ import { initials } from "./queries";
 export function App() {
   const me = useMe();
   const location = useLocation();
-  if (me.isPending) return <Spinner label="Loading Lead CRM" />;
-  if (me.isError) return <ErrorBanner error={me.error} onRetry={() => void me.refetch()} />;
-  if (!me.data) {
-    if (location.pathname === "/login") return <LoginPage />;
-    const next = `${location.pathname}${location.search}`;
-    return <Navigate to={`/login?next=${encodeURIComponent(next)}`} replace />;
-  }
   return (
-    <AuthProvider user={me.data}>
-      <Shell />
-    </AuthProvider>
+    <Loaded query={me} label="Loading Lead CRM">
+      {(user) => {
+        if (!user) {
+          if (location.pathname === "/login") return <LoginPage />;
+          const next = `${location.pathname}${location.search}`;
+          return <Navigate to={`/login?next=${encodeURIComponent(next)}`} replace />;
+        }
+        return (
+          <AuthProvider user={user}>
+            <Shell />
+          </AuthProvider>
+        );
+      }}
+    </Loaded>
   );
 }
 

@@ -1,6 +1,6 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import { ApiError, api, unwrap } from "../api/client";
+import { api, errorText, unwrap } from "../api/client";
 import { meQueryKey } from "./auth";
 
 export function LoginPage() {
@@ -19,7 +19,7 @@ export function LoginPage() {
       // App then renders the signed-in routes, whose /login route follows `?next=`.
       queryClient.setQueryData(meQueryKey, signedIn.user);
     } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : "Sign-in failed.");
+      setError(errorText(caught, "Sign-in failed."));
     } finally {
       setBusy(false);
     }

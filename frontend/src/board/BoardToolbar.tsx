@@ -2,7 +2,8 @@
 // the typed ones are applied after a short pause so each keystroke is not a request.
 import { useEffect, useRef, useState } from "react";
 import type { User } from "../api/types";
-import { STATUSES, type BoardFilters } from "./filters";
+import { StatusFilterSelect } from "../app/statuses";
+import type { BoardFilters } from "./filters";
 
 const DEBOUNCE_MS = 300;
 
@@ -33,13 +34,6 @@ function useDebouncedText(value: string, commit: (value: string) => void): [stri
   };
   return [draft, change];
 }
-
-const STATUS_LABELS: Record<(typeof STATUSES)[number], string> = {
-  open: "Open",
-  won: "Won",
-  lost: "Lost",
-  archived: "Archived",
-};
 
 export function BoardToolbar({
   filters,
@@ -86,19 +80,7 @@ export function BoardToolbar({
         ))}
         {knownAssignee ? null : <option value={filters.assigned_to}>{filters.assigned_to}</option>}
       </select>
-      <select
-        aria-label="Status"
-        data-testid="filter-status"
-        value={filters.status}
-        onChange={(event) => onChange("status", event.target.value)}
-      >
-        <option value="">Any status</option>
-        {STATUSES.map((status) => (
-          <option key={status} value={status}>
-            {STATUS_LABELS[status]}
-          </option>
-        ))}
-      </select>
+      <StatusFilterSelect value={filters.status} onChange={(status) => onChange("status", status)} />
       <input
         type="text"
         className="board-tag"

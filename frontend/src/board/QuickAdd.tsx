@@ -2,7 +2,7 @@
 // required custom fields the server names them, and a compact form asks for just those.
 import { memo, useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
 import { Link } from "react-router-dom";
-import { ApiError } from "../api/client";
+import { ApiError, errorText } from "../api/client";
 import type { FieldDefinition, Lead } from "../api/types";
 import { useToast } from "../ui/toast";
 import {
@@ -75,7 +75,7 @@ export const QuickAdd = memo(function QuickAdd({ variables, onCreate }: Props) {
           setFields(initialFields(definitions));
         }
       } else {
-        setError(failure instanceof ApiError ? failure.message : "The lead could not be added.");
+        setError(errorText(failure, "The lead could not be added."));
       }
     } finally {
       setSaving(false);

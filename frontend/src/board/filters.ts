@@ -1,12 +1,11 @@
 // The board's filters live in the URL (so a filtered board can be shared and survives a
 // reload), under the same names the API takes.
-export const STATUSES = ["open", "won", "lost", "archived"] as const;
-export type StatusFilter = (typeof STATUSES)[number];
+import { isLeadStatus, type LeadStatus } from "../app/statuses";
 
 export interface BoardFilters {
   assigned_to: string;
   q: string;
-  status: StatusFilter | "";
+  status: LeadStatus | "";
   tag: string;
 }
 
@@ -18,7 +17,7 @@ export function filtersFromParams(params: URLSearchParams): BoardFilters {
     assigned_to: params.get("assigned_to")?.trim() ?? "",
     q: params.get("q")?.trim() ?? "",
     // An unknown status in a hand-edited URL would be a 400 from the server: ignore it.
-    status: (STATUSES as readonly string[]).includes(status) ? (status as StatusFilter) : "",
+    status: isLeadStatus(status) ? status : "",
     tag: params.get("tag")?.trim() ?? "",
   };
 }

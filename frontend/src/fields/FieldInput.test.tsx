@@ -1,30 +1,11 @@
 import { cleanup, fireEvent, render, screen } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { FieldDefinition } from "../api/types";
+import { fieldDefinition as field } from "../test/builders";
 import { FieldInput } from "./FieldInput";
 import type { FieldValue } from "./values";
 
 afterEach(cleanup);
-
-function field(overrides: Partial<FieldDefinition> & Pick<FieldDefinition, "field_type">): FieldDefinition {
-  return {
-    field_key: "f",
-    label: "Field",
-    input_type: null,
-    required: false,
-    options: [],
-    default: null,
-    min: null,
-    max: null,
-    min_length: null,
-    max_length: null,
-    pattern: null,
-    help_text: "",
-    placeholder: "",
-    order: 0,
-    ...overrides,
-  };
-}
 
 const options = [
   { value: "saas", label: "SaaS" },

@@ -117,27 +117,32 @@ export function FieldInput({ definition, value, onChange, error, disabled, id }:
       </button>
     ) : null;
 
-  if (definition.field_type === "boolean" && inputType === "radio") {
-    const choices = (
+  // One radio per choice (a yes/no or an option's value); Clear empties an optional field.
+  const radioGroup = (choices: readonly { value: string | boolean; label: string }[]) =>
+    group(
       <div className="choices" role="radiogroup">
-        {[
-          { value: true, label: "Yes" },
-          { value: false, label: "No" },
-        ].map((option) => (
-          <label className="choice" key={option.label}>
+        {choices.map((choice) => (
+          <label className="choice" key={String(choice.value)}>
             <input
               type="radio"
               name={controlId}
-              checked={value === option.value}
-              onChange={() => onChange(option.value)}
+              value={typeof choice.value === "string" ? choice.value : undefined}
+              checked={value === choice.value}
+              onChange={() => onChange(choice.value)}
               aria-invalid={error ? true : undefined}
             />
-            {option.label}
+            {choice.label}
           </label>
         ))}
-      </div>
+      </div>,
+      clearButton,
     );
-    return group(choices, clearButton);
+
+  if (definition.field_type === "boolean" && inputType === "radio") {
+    return radioGroup([
+      { value: true, label: "Yes" },
+      { value: false, label: "No" },
+    ]);
   }
 
   if (definition.field_type === "boolean") {
@@ -183,26 +188,7 @@ export function FieldInput({ definition, value, onChange, error, disabled, id }:
     return group(choices);
   }
 
-  if (inputType === "radio") {
-    const choices = (
-      <div className="choices" role="radiogroup">
-        {(definition.options ?? []).map((option) => (
-          <label className="choice" key={option.value}>
-            <input
-              type="radio"
-              name={controlId}
-              value={option.value}
-              checked={value === option.value}
-              onChange={() => onChange(option.value)}
-              aria-invalid={error ? true : undefined}
-            />
-            {option.label}
-          </label>
-        ))}
-      </div>
-    );
-    return group(choices, clearButton);
-  }
+  if (inputType === "radio") return radioGroup(definition.options ?? []);
 
   let control: ReactNode;
   const placeholder = definition.placeholder || undefined;

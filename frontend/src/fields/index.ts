@@ -13,6 +13,7 @@ export {
   parseNumber,
   validateData,
   validateFieldValue,
+  withoutError,
 } from "./validation";
 export {
   blankValue,

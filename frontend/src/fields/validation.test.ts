@@ -1,26 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { FieldDefinition } from "../api/types";
+import { fieldDefinition as field } from "../test/builders";
 import { BAD_NUMBER, validateData, validateFieldValue } from "./validation";
-
-function field(overrides: Partial<FieldDefinition> & Pick<FieldDefinition, "field_type">): FieldDefinition {
-  return {
-    field_key: "f",
-    label: "Field",
-    input_type: null,
-    required: false,
-    options: [],
-    default: null,
-    min: null,
-    max: null,
-    min_length: null,
-    max_length: null,
-    pattern: null,
-    help_text: "",
-    placeholder: "",
-    order: 0,
-    ...overrides,
-  };
-}
 
 const options = [
   { value: "saas", label: "SaaS" },

@@ -35,6 +35,15 @@ export function isBlank(value: unknown): boolean {
   );
 }
 
+/** The form's messages without the one for `key`: what a field shows once it is edited again.
+ * The same object when there is none, so an edit of a clean field does not re-render. */
+export function withoutError(errors: Record<string, string>, key: string): Record<string, string> {
+  if (!(key in errors)) return errors;
+  const next = { ...errors };
+  delete next[key];
+  return next;
+}
+
 /** Why a value does not fit; the phrase follows the field's label ("Budget must be ..."). */
 class Refused extends Error {}
 

@@ -3,9 +3,10 @@ import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/re
 import { MemoryRouter, Route, Routes } from "react-router-dom";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ApiError } from "../api/client";
-import type { Config, FieldDefinition, Lead, User } from "../api/types";
+import type { Lead, User } from "../api/types";
 import { AuthProvider } from "../app/auth";
 import { queryKeys } from "../app/queries";
+import * as build from "../test/builders";
 import { ToastProvider } from "../ui/toast";
 import { createLead } from "./api";
 import { LeadCreatePage } from "./LeadCreatePage";
@@ -30,36 +31,14 @@ const me: User = {
   created_at: "2026-01-01T00:00:00Z",
 };
 
-function definition(overrides: Partial<FieldDefinition> & Pick<FieldDefinition, "field_key" | "label" | "field_type">): FieldDefinition {
-  return {
-    input_type: null,
-    required: false,
-    options: [],
-    default: null,
-    min: null,
-    max: null,
-    min_length: null,
-    max_length: null,
-    pattern: null,
-    help_text: "",
-    placeholder: "",
-    order: 0,
-    ...overrides,
-  };
-}
-
-const config: Config = {
-  uid: "default",
-  workflow_name: "Sales",
+const config = build.config({
   initial_stage: "stage-new",
   value_field: "budget",
-  locked: false,
-  version: 1,
   variables: [
-    definition({ field_key: "website", label: "Website", field_type: "url", order: 2 }),
-    definition({ field_key: "budget", label: "Budget", field_type: "currency", required: true, min: 0, order: 0 }),
+    build.fieldDefinition({ field_key: "website", label: "Website", field_type: "url", order: 2 }),
+    build.fieldDefinition({ field_key: "budget", label: "Budget", field_type: "currency", required: true, min: 0, order: 0 }),
   ],
-};
+});
 
 function renderPage(url = "/leads/new?name=Grace%20Hopper") {
   const client = new QueryClient({ defaultOptions: { queries: { staleTime: Infinity, retry: false } } });

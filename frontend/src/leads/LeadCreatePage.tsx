@@ -2,20 +2,25 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState, type FormEvent } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router-dom";
-import { ApiError } from "../api/client";
 import type { FieldDefinition } from "../api/types";
 import { useAuth } from "../app/auth";
 import { queryKeys, useConfig } from "../app/queries";
-import { FieldInput, emptyValue, sortedDefinitions, toServerValue, validateData, type FieldValue } from "../fields";
-import { ErrorBanner, Spinner } from "../ui/components";
+import {
+  FieldInput,
+  emptyValue,
+  sortedDefinitions,
+  toServerValue,
+  validateData,
+  withoutError,
+  type FieldValue,
+} from "../fields";
+import { Loaded } from "../ui/components";
 import { useToast } from "../ui/toast";
 import { createLead } from "./api";
 import { focusFirstError } from "./LeadDetailsForm";
-import { coreToServer, coreValuesOf, placeServerErrors, validateCore, type CoreKey, type CoreValues } from "./logic";
+import { CORE_KEYS, coreToServer, coreValuesOf, describeSaveError, validateCore, type CoreValues } from "./logic";
 import { CoreField, PersonAvatar, useUserLookup } from "./ui";
 import "./leads.css";
-
-const CORE_ORDER: CoreKey[] = ["name", "company", "email", "phone", "source", "tags"];
 
 export function LeadCreatePage() {
   const { canWrite } = useAuth();
@@ -32,12 +37,10 @@ export function LeadCreatePage() {
       </div>
       {!canWrite ? (
         <div className="banner banner-info">Your role can read leads but not create them.</div>
-      ) : config.isError ? (
-        <ErrorBanner error={config.error} onRetry={() => void config.refetch()} />
-      ) : !config.data ? (
-        <Spinner label="Loading the form" />
       ) : (
-        <CreateForm definitions={definitions} />
+        <Loaded query={config} label="Loading the form">
+          {() => <CreateForm definitions={definitions} />}
+        </Loaded>
       )}
     </div>
   );
@@ -59,13 +62,7 @@ function CreateForm({ definitions }: { definitions: FieldDefinition[] }) {
   const [banner, setBanner] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
 
-  const clearError = (key: string) =>
-    setErrors((current) => {
-      if (!(key in current)) return current;
-      const next = { ...current };
-      delete next[key];
-      return next;
-    });
+  const clearError = (key: string) => setErrors((current) => withoutError(current, key));
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -100,14 +97,10 @@ function CreateForm({ definitions }: { definitions: FieldDefinition[] }) {
       toast(`${lead.name} created.`, "success");
       navigate(`/leads/${lead.uid}`);
     } catch (error) {
-      if (error instanceof ApiError && Object.keys(error.fields).length > 0) {
-        const placed = placeServerErrors(error.fields, definitions);
-        setErrors(placed.fields);
-        setBanner(placed.unplaced.length ? placed.unplaced.join(" ") : error.message);
-        focusFirstError(placed.fields);
-      } else {
-        setBanner(error instanceof ApiError ? error.message : "The lead could not be created.");
-      }
+      const refused = describeSaveError(error, definitions, "The lead could not be created.");
+      setErrors(refused.fields);
+      setBanner(refused.banner);
+      focusFirstError(refused.fields);
     } finally {
       setSaving(false);
     }
@@ -118,7 +111,7 @@ function CreateForm({ definitions }: { definitions: FieldDefinition[] }) {
       <section className="form-section">
         <h2>Contact</h2>
         <div className="form-grid">
-          {CORE_ORDER.map((key) => (
+          {CORE_KEYS.map((key) => (
             <CoreField
               key={key}
               name={key}

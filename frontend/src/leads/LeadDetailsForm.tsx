@@ -9,22 +9,22 @@ import {
   fromServerValue,
   toServerValue,
   validateData,
+  withoutError,
   type FieldValue,
 } from "../fields";
 import { useToast } from "../ui/toast";
 import { patchLead, useRefreshLead, type LeadPatch } from "./api";
 import {
+  CORE_KEYS,
   CORE_LABELS,
   coreToServer,
   coreValuesOf,
-  placeServerErrors,
+  describeSaveError,
   validateCore,
   type CoreKey,
   type CoreValues,
 } from "./logic";
 import { CoreField } from "./ui";
-
-const CORE_KEYS: CoreKey[] = ["name", "company", "email", "phone", "source", "tags"];
 
 type DataValues = Record<string, FieldValue>;
 
@@ -150,13 +150,7 @@ function EditForm({ lead, definitions }: { lead: Lead; definitions: FieldDefinit
     [definitions],
   );
 
-  const clearError = (key: string) =>
-    setErrors((current) => {
-      if (!(key in current)) return current;
-      const next = { ...current };
-      delete next[key];
-      return next;
-    });
+  const clearError = (key: string) => setErrors((current) => withoutError(current, key));
 
   const markDirty = (key: string) => setDirty((current) => new Set(current).add(key));
 
@@ -211,13 +205,11 @@ function EditForm({ lead, definitions }: { lead: Lead; definitions: FieldDefinit
     } catch (error) {
       if (error instanceof ApiError && error.code === "version_conflict") {
         setConflict(true);
-      } else if (error instanceof ApiError && Object.keys(error.fields).length > 0) {
-        const placed = placeServerErrors(error.fields, definitions);
-        setErrors(placed.fields);
-        setBanner(placed.unplaced.length ? placed.unplaced.join(" ") : error.message);
-        focusFirstError(placed.fields);
       } else {
-        setBanner(error instanceof ApiError ? error.message : "The lead could not be saved.");
+        const refused = describeSaveError(error, definitions, "The lead could not be saved.");
+        setErrors(refused.fields);
+        setBanner(refused.banner);
+        focusFirstError(refused.fields);
       }
     } finally {
       setSaving(false);

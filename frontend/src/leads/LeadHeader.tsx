@@ -1,6 +1,6 @@
 // The top of a lead's page: who and where it is, and who works it.
 import { useState } from "react";
-import { ApiError, type Schemas } from "../api/client";
+import { errorText, type Schemas } from "../api/client";
 import type { Lead, Stage } from "../api/types";
 import { useAuth } from "../app/auth";
 import { daysSince } from "../app/queries";
@@ -57,7 +57,7 @@ function Assignees({ lead, canWrite }: { lead: Lead; canWrite: boolean }) {
       refresh(updated);
       setEditing(false);
     } catch (error) {
-      toast(error instanceof ApiError ? error.message : "The assignees could not be changed.", "error");
+      toast(errorText(error, "The assignees could not be changed."), "error");
     } finally {
       setBusy(false);
     }

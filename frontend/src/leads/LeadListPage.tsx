@@ -3,6 +3,7 @@ import { useEffect, useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router-dom";
 import type { Stage } from "../api/types";
 import { useAuth } from "../app/auth";
+import { isLeadStatus, StatusFilterSelect } from "../app/statuses";
 import { useStages } from "../app/queries";
 import { EmptyState, ErrorBanner, Spinner } from "../ui/components";
 import { useLeadPage, type LeadListQuery } from "./api";
@@ -14,7 +15,6 @@ export const PAGE_SIZE = 25;
 const DEFAULT_SORT = "-created_at";
 // URL parameters that narrow the list (the same names the API takes).
 const FILTERS = ["q", "assigned_to", "stage", "status", "tag"] as const;
-const STATUSES = ["open", "won", "lost", "archived"] as const;
 
 const SORTS = ["name", "-name", "created_at", "-created_at", "updated_at", "-updated_at"];
 
@@ -25,7 +25,7 @@ export function listQuery(params: URLSearchParams): LeadListQuery {
   for (const name of FILTERS) {
     const value = params.get(name)?.trim();
     if (!value) continue;
-    if (name === "status" && !(STATUSES as readonly string[]).includes(value)) continue;
+    if (name === "status" && !isLeadStatus(value)) continue;
     query[name] = value;
   }
   const cursor = params.get("cursor");
@@ -151,19 +151,7 @@ export function LeadListPage() {
               </option>
             ))}
         </select>
-        <select
-          aria-label="Status"
-          value={params.get("status") ?? ""}
-          onChange={(event) => update({ status: event.target.value })}
-          data-testid="filter-status"
-        >
-          <option value="">Any status</option>
-          {STATUSES.map((status) => (
-            <option key={status} value={status}>
-              {status.charAt(0).toUpperCase() + status.slice(1)}
-            </option>
-          ))}
-        </select>
+        <StatusFilterSelect value={params.get("status") ?? ""} onChange={(status) => update({ status })} />
         <input
           className="list-tag"
           placeholder="Tag"

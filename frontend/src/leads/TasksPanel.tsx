@@ -1,7 +1,7 @@
 // The lead's tasks grouped by the stage they came from, with complete / reopen / skip and a
 // form for an ad-hoc task.
 import { useState, type FormEvent } from "react";
-import { ApiError } from "../api/client";
+import { errorText } from "../api/client";
 import type { Lead, Stage, Task } from "../api/types";
 import { formatDateTime } from "../app/queries";
 import { isoWithOffset } from "../fields";
@@ -71,7 +71,7 @@ function TaskRow({ lead, task, lookup, canWrite }: { lead: Lead; task: Task; loo
       refresh(result.lead);
       if (!result.changed) toast(result.message, "info");
     } catch (error) {
-      toast(error instanceof ApiError ? error.message : "The task could not be updated.", "error");
+      toast(errorText(error, "The task could not be updated."), "error");
       refresh(null);
     } finally {
       setBusy(null);
@@ -200,7 +200,7 @@ function AddTaskForm({ lead, lookup, onDone }: { lead: Lead; lookup: UserLookup;
       toast("Task added.", "success");
       onDone();
     } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : "The task could not be added.");
+      setError(errorText(caught, "The task could not be added."));
     } finally {
       setSaving(false);
     }

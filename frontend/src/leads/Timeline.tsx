@@ -1,7 +1,7 @@
 // The lead's activity timeline (newest first, paged) and the form to log a note, call, email or
 // meeting.
 import { useState, type FormEvent, type ReactNode } from "react";
-import { ApiError, type Schemas } from "../api/client";
+import { errorText, type Schemas } from "../api/client";
 import type { Activity, FieldDefinition, Lead, Stage } from "../api/types";
 import { formatDateTime } from "../app/queries";
 import { fromLocalInput } from "../fields";
@@ -256,7 +256,7 @@ function ActivityForm({ lead }: { lead: Lead }) {
       refresh(null);
       toast(`${TYPE_LABELS[type]} logged.`, "success");
     } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : "The activity could not be logged.");
+      setError(errorText(caught, "The activity could not be logged."));
     } finally {
       setSaving(false);
     }

@@ -8,6 +8,7 @@ import {
   fromServerValue,
   toServerValue,
   validateFieldValue,
+  withoutError,
   type FieldValue,
 } from "../fields";
 import { Modal } from "../ui/components";
@@ -275,11 +276,7 @@ function RequiredFieldsDialog({
             value={values[definition.field_key] ?? null}
             onChange={(value) => {
               setValues((current) => ({ ...current, [definition.field_key]: value }));
-              setErrors((current) => {
-                const next = { ...current };
-                delete next[`data.${definition.field_key}`];
-                return next;
-              });
+              setErrors((current) => withoutError(current, `data.${definition.field_key}`));
             }}
             error={errors[`data.${definition.field_key}`]}
           />

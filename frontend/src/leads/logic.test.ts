@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { FieldDefinition, Lead, Stage, Task } from "../api/types";
+import type { Lead, Stage, Task } from "../api/types";
+import * as build from "../test/builders";
 import {
   blockingTasks,
   changedFieldLabel,
@@ -16,22 +17,10 @@ import {
   type CoreValues,
 } from "./logic";
 
+/** A stage called after its uid: "stage-new" is "New". */
 function stage(uid: string, overrides: Partial<Stage> = {}): Stage {
-  return {
-    uid,
-    name: uid.replace("stage-", "").replace(/^./, (letter) => letter.toUpperCase()),
-    slug: uid,
-    color: "#64748b",
-    order: 0,
-    kind: "open",
-    probability: 10,
-    description: "",
-    allowed_next_stages: [],
-    required_fields: [],
-    task_templates: [],
-    version: 1,
-    ...overrides,
-  };
+  const name = uid.replace("stage-", "").replace(/^./, (letter) => letter.toUpperCase());
+  return build.stage(uid, { name, ...overrides });
 }
 
 function task(uid: string, overrides: Partial<Task> = {}): Task {
@@ -75,28 +64,8 @@ function lead(overrides: Partial<Lead> = {}): Lead {
   };
 }
 
-function definition(field_key: string, label: string): FieldDefinition {
-  return {
-    field_key,
-    label,
-    field_type: "text",
-    input_type: null,
-    required: false,
-    options: [],
-    default: null,
-    min: null,
-    max: null,
-    min_length: null,
-    max_length: null,
-    pattern: null,
-    help_text: "",
-    placeholder: "",
-    order: 0,
-  };
-}
-
-const industry = definition("industry", "Industry");
-const lostReason = definition("lost_reason", "Lost reason");
+const industry = build.fieldDefinition({ field_key: "industry", label: "Industry" });
+const lostReason = build.fieldDefinition({ field_key: "lost_reason", label: "Lost reason" });
 const stages = [
   stage("stage-new", { order: 0, allowed_next_stages: ["stage-contacted", "stage-lost"] }),
   stage("stage-contacted", { order: 1, allowed_next_stages: ["stage-qualified", "stage-lost"] }),

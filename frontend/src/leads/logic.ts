@@ -1,5 +1,6 @@
 // The rules the lead screens apply before asking the server, kept free of React so they can be
 // tested on their own: which moves are open, why the others are not, where a server error goes.
+import { ApiError, errorText } from "../api/client";
 import type { FieldDefinition, Lead, Stage, Task } from "../api/types";
 import { describeProblem, isBlank, isEmailAddress, isPhoneNumber } from "../fields";
 
@@ -15,6 +16,9 @@ export interface CoreValues {
 }
 
 export type CoreKey = keyof CoreValues;
+
+/** The core fields in the order the lead forms show them. */
+export const CORE_KEYS: CoreKey[] = ["name", "company", "email", "phone", "source", "tags"];
 
 export const CORE_LABELS: Record<CoreKey, string> = {
   name: "Name",
@@ -111,6 +115,23 @@ export function placeServerErrors(
     }
   }
   return placed;
+}
+
+/**
+ * What a lead form shows when the server refuses a save: its field errors on the fields, with
+ * the rest (or, without any, its message) in the banner; `fallback` when it gave no answer.
+ */
+export function describeSaveError(
+  error: unknown,
+  definitions: FieldDefinition[],
+  fallback: string,
+): { fields: Record<string, string>; banner: string } {
+  if (error instanceof ApiError && Object.keys(error.fields).length > 0) {
+    const placed = placeServerErrors(error.fields, definitions);
+    const banner = placed.unplaced.length ? placed.unplaced.join(" ") : error.message;
+    return { fields: placed.fields, banner };
+  }
+  return { fields: {}, banner: errorText(error, fallback) };
 }
 
 // ---- stages and transitions --------------------------------------------------------------

@@ -2,6 +2,7 @@
 import { useMemo, useState, type KeyboardEvent } from "react";
 import type { Lead, Stage, User } from "../api/types";
 import { initials, useUsers } from "../app/queries";
+import { STATUS_LABELS } from "../app/statuses";
 import { Avatar } from "../ui/components";
 import { CORE_LABELS, MAX_TAG_LENGTH, type CoreKey, type CoreValues } from "./logic";
 
@@ -19,7 +20,7 @@ export function StatusBadge({ status }: { status: Lead["status"] }) {
   const tone = status === "won" ? "badge-won" : status === "lost" ? "badge-lost" : status === "open" ? "badge-open" : "";
   return (
     <span className={`badge ${tone}`} data-testid="lead-status">
-      {status.charAt(0).toUpperCase() + status.slice(1)}
+      {STATUS_LABELS[status]}
     </span>
   );
 }

@@ -1,8 +1,7 @@
 // Add or edit one custom field definition; saving PATCHes the whole field list.
-import { useId, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import { ApiError } from "../api/client";
 import type { Config } from "../api/types";
-import { Modal } from "../ui/components";
 import { useToast } from "../ui/toast";
 import {
   allowedInputTypes,
@@ -31,7 +30,7 @@ import {
   type FieldType,
   type InputType,
 } from "./logic";
-import { errorMessage, Field, FormError, useSaveConfig } from "./shared";
+import { errorMessage, Field, FormDialog, NO_PROBLEM, useSaveConfig, type FormProblem } from "./shared";
 
 export function FieldFormDialog({
   config,
@@ -43,7 +42,6 @@ export function FieldFormDialog({
   fieldKey: string | null;
   onClose: () => void;
 }) {
-  const formId = useId();
   const toast = useToast();
   const save = useSaveConfig();
   const fields = sortedFields(config.variables);
@@ -56,16 +54,13 @@ export function FieldFormDialog({
   // A new field's key follows its label until the admin types a key of their own.
   const [keyTouched, setKeyTouched] = useState(!isNew);
   const [errors, setErrors] = useState<FieldErrors>({});
-  const [problem, setProblem] = useState<{ message: string | null; lines: string[] }>({
-    message: null,
-    lines: [],
-  });
+  const [problem, setProblem] = useState<FormProblem>(NO_PROBLEM);
 
   const update = (changes: Partial<FieldDraft>) => setDraft((current) => ({ ...current, ...changes }));
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setProblem({ message: null, lines: [] });
+    setProblem(NO_PROBLEM);
     const order = original?.order ?? fields.length;
     const otherKeys = fields.map((f) => f.field_key).filter((key) => key !== fieldKey);
     const built = buildFieldDefinition(draft, { order, otherKeys });
@@ -92,226 +87,214 @@ export function FieldFormDialog({
   const type = draft.field_type;
 
   return (
-    <Modal
+    <FormDialog
       title={isNew ? "Add a custom field" : `Edit field: ${original.label}`}
       onClose={onClose}
-      footer={
-        <>
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" form={formId} className="btn btn-primary" disabled={save.isPending}>
-            {save.isPending ? "Saving…" : isNew ? "Add field" : "Save field"}
-          </button>
-        </>
-      }
+      onSubmit={(event) => void submit(event)}
+      submitLabel={isNew ? "Add field" : "Save field"}
+      busyLabel="Saving…"
+      busy={save.isPending}
+      problem={problem}
+      className="field-form"
+      testId="field-form"
     >
-      <form
-        id={formId}
-        className="field-form"
-        onSubmit={(event) => void submit(event)}
-        data-testid="field-form"
-        noValidate
-      >
-        <FormError message={problem.message} lines={problem.lines} />
-        <div className="form-grid">
-          <Field label="Label" error={errors.label} required help="What people see on lead forms.">
-            <input
-              name="label"
-              value={draft.label}
-              maxLength={120}
-              onChange={(event) => {
-                const label = event.target.value;
-                update(keyTouched ? { label } : { label, field_key: suggestFieldKey(label) });
-              }}
-            />
-          </Field>
-          <Field
-            label="Key"
-            error={errors.field_key}
-            required
-            help={
-              isNew
-                ? "snake_case; leads store the value under it, so it cannot change later."
-                : "Leads store their values under this key, so it cannot change."
-            }
-          >
-            <input
-              name="field_key"
-              className="mono"
-              value={draft.field_key}
-              maxLength={64}
-              readOnly={!isNew}
-              spellCheck={false}
-              onChange={(event) => {
-                setKeyTouched(true);
-                update({ field_key: event.target.value });
-              }}
-            />
-          </Field>
-          <Field
-            label="Type"
-            error={errors.field_type}
-            required
-            help={typeLocked ? `${LOCK_REASON}.` : "What kind of value the field holds."}
-          >
-            <select
-              name="field_type"
-              value={type}
-              disabled={typeLocked}
-              onChange={(event) => setDraft((d) => retypeDraft(d, event.target.value as FieldType))}
-            >
-              {FIELD_TYPES.map((fieldType) => (
-                <option key={fieldType} value={fieldType}>
-                  {FIELD_TYPE_LABELS[fieldType]}
-                </option>
-              ))}
-            </select>
-          </Field>
-          <Field
-            label="Input"
-            error={errors.input_type}
-            help={inputTypes.length === 1 ? "The only input that fits this type." : "How forms ask for it."}
-          >
-            <select
-              name="input_type"
-              value={draft.input_type}
-              disabled={inputTypes.length === 1}
-              onChange={(event) => update({ input_type: event.target.value as InputType })}
-            >
-              {inputTypes.map((inputType) => (
-                <option key={inputType} value={inputType}>
-                  {INPUT_TYPE_LABELS[inputType]}
-                </option>
-              ))}
-            </select>
-          </Field>
-        </div>
-
-        <label className="choice required-choice">
+      <div className="form-grid">
+        <Field label="Label" error={errors.label} required help="What people see on lead forms.">
           <input
-            type="checkbox"
-            name="required"
-            checked={draft.required}
-            onChange={(event) => update({ required: event.target.checked })}
-          />
-          Required on every lead
-          <small className="muted">
-            (to require it only from a stage on, tick it in that stage’s “Required to enter”)
-          </small>
-        </label>
-
-        {isChoiceType(type) ? (
-          <OptionsEditor draft={draft} error={errors.options} onChange={(options) => update({ options })} />
-        ) : null}
-
-        {isNumericType(type) || hasLengthRules(type) ? (
-          <fieldset className="form-section">
-            <legend>Rules</legend>
-            <div className="form-grid form-grid-3">
-              {isNumericType(type) ? (
-                <>
-                  <Field label="Minimum" error={errors.min}>
-                    <input
-                      name="min"
-                      type="number"
-                      step="any"
-                      value={draft.min}
-                      onChange={(event) => update({ min: event.target.value })}
-                    />
-                  </Field>
-                  <Field label="Maximum" error={errors.max}>
-                    <input
-                      name="max"
-                      type="number"
-                      step="any"
-                      value={draft.max}
-                      onChange={(event) => update({ max: event.target.value })}
-                    />
-                  </Field>
-                </>
-              ) : null}
-              {hasLengthRules(type) ? (
-                <>
-                  <Field
-                    label={type === "multi_select" ? "Fewest choices" : "Minimum length"}
-                    error={errors.min_length}
-                  >
-                    <input
-                      name="min_length"
-                      type="number"
-                      min={0}
-                      step={1}
-                      value={draft.min_length}
-                      onChange={(event) => update({ min_length: event.target.value })}
-                    />
-                  </Field>
-                  <Field
-                    label={type === "multi_select" ? "Most choices" : "Maximum length"}
-                    error={errors.max_length}
-                  >
-                    <input
-                      name="max_length"
-                      type="number"
-                      min={1}
-                      step={1}
-                      value={draft.max_length}
-                      onChange={(event) => update({ max_length: event.target.value })}
-                    />
-                  </Field>
-                </>
-              ) : null}
-              {isTextType(type) ? (
-                <Field
-                  label="Pattern"
-                  error={errors.pattern}
-                  help="A regular expression the whole value must match."
-                >
-                  <input
-                    name="pattern"
-                    className="mono"
-                    value={draft.pattern}
-                    maxLength={500}
-                    spellCheck={false}
-                    placeholder="e.g. [A-Z]{2}[0-9]{6}"
-                    onChange={(event) => update({ pattern: event.target.value })}
-                  />
-                </Field>
-              ) : null}
-            </div>
-          </fieldset>
-        ) : null}
-
-        <div className="form-grid">
-          <Field
-            label="Default value"
-            error={errors.default}
-            help="New leads get it when the field is left out."
-            group={type === "multi_select"}
-          >
-            <DefaultInput draft={draft} onChange={(value) => update({ default: value })} />
-          </Field>
-          {isTextType(type) || isNumericType(type) ? (
-            <Field label="Placeholder" error={errors.placeholder} help="Grey hint inside the empty input.">
-              <input
-                name="placeholder"
-                value={draft.placeholder}
-                maxLength={200}
-                onChange={(event) => update({ placeholder: event.target.value })}
-              />
-            </Field>
-          ) : null}
-        </div>
-        <Field label="Help text" error={errors.help_text} help="Shown under the input on lead forms.">
-          <input
-            name="help_text"
-            value={draft.help_text}
-            maxLength={500}
-            onChange={(event) => update({ help_text: event.target.value })}
+            name="label"
+            value={draft.label}
+            maxLength={120}
+            onChange={(event) => {
+              const label = event.target.value;
+              update(keyTouched ? { label } : { label, field_key: suggestFieldKey(label) });
+            }}
           />
         </Field>
-      </form>
-    </Modal>
+        <Field
+          label="Key"
+          error={errors.field_key}
+          required
+          help={
+            isNew
+              ? "snake_case; leads store the value under it, so it cannot change later."
+              : "Leads store their values under this key, so it cannot change."
+          }
+        >
+          <input
+            name="field_key"
+            className="mono"
+            value={draft.field_key}
+            maxLength={64}
+            readOnly={!isNew}
+            spellCheck={false}
+            onChange={(event) => {
+              setKeyTouched(true);
+              update({ field_key: event.target.value });
+            }}
+          />
+        </Field>
+        <Field
+          label="Type"
+          error={errors.field_type}
+          required
+          help={typeLocked ? `${LOCK_REASON}.` : "What kind of value the field holds."}
+        >
+          <select
+            name="field_type"
+            value={type}
+            disabled={typeLocked}
+            onChange={(event) => setDraft((d) => retypeDraft(d, event.target.value as FieldType))}
+          >
+            {FIELD_TYPES.map((fieldType) => (
+              <option key={fieldType} value={fieldType}>
+                {FIELD_TYPE_LABELS[fieldType]}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field
+          label="Input"
+          error={errors.input_type}
+          help={inputTypes.length === 1 ? "The only input that fits this type." : "How forms ask for it."}
+        >
+          <select
+            name="input_type"
+            value={draft.input_type}
+            disabled={inputTypes.length === 1}
+            onChange={(event) => update({ input_type: event.target.value as InputType })}
+          >
+            {inputTypes.map((inputType) => (
+              <option key={inputType} value={inputType}>
+                {INPUT_TYPE_LABELS[inputType]}
+              </option>
+            ))}
+          </select>
+        </Field>
+      </div>
+
+      <label className="choice required-choice">
+        <input
+          type="checkbox"
+          name="required"
+          checked={draft.required}
+          onChange={(event) => update({ required: event.target.checked })}
+        />
+        Required on every lead
+        <small className="muted">
+          (to require it only from a stage on, tick it in that stage’s “Required to enter”)
+        </small>
+      </label>
+
+      {isChoiceType(type) ? (
+        <OptionsEditor draft={draft} error={errors.options} onChange={(options) => update({ options })} />
+      ) : null}
+
+      {isNumericType(type) || hasLengthRules(type) ? (
+        <fieldset className="form-section">
+          <legend>Rules</legend>
+          <div className="form-grid form-grid-3">
+            {isNumericType(type) ? (
+              <>
+                <Field label="Minimum" error={errors.min}>
+                  <input
+                    name="min"
+                    type="number"
+                    step="any"
+                    value={draft.min}
+                    onChange={(event) => update({ min: event.target.value })}
+                  />
+                </Field>
+                <Field label="Maximum" error={errors.max}>
+                  <input
+                    name="max"
+                    type="number"
+                    step="any"
+                    value={draft.max}
+                    onChange={(event) => update({ max: event.target.value })}
+                  />
+                </Field>
+              </>
+            ) : null}
+            {hasLengthRules(type) ? (
+              <>
+                <Field
+                  label={type === "multi_select" ? "Fewest choices" : "Minimum length"}
+                  error={errors.min_length}
+                >
+                  <input
+                    name="min_length"
+                    type="number"
+                    min={0}
+                    step={1}
+                    value={draft.min_length}
+                    onChange={(event) => update({ min_length: event.target.value })}
+                  />
+                </Field>
+                <Field
+                  label={type === "multi_select" ? "Most choices" : "Maximum length"}
+                  error={errors.max_length}
+                >
+                  <input
+                    name="max_length"
+                    type="number"
+                    min={1}
+                    step={1}
+                    value={draft.max_length}
+                    onChange={(event) => update({ max_length: event.target.value })}
+                  />
+                </Field>
+              </>
+            ) : null}
+            {isTextType(type) ? (
+              <Field
+                label="Pattern"
+                error={errors.pattern}
+                help="A regular expression the whole value must match."
+              >
+                <input
+                  name="pattern"
+                  className="mono"
+                  value={draft.pattern}
+                  maxLength={500}
+                  spellCheck={false}
+                  placeholder="e.g. [A-Z]{2}[0-9]{6}"
+                  onChange={(event) => update({ pattern: event.target.value })}
+                />
+              </Field>
+            ) : null}
+          </div>
+        </fieldset>
+      ) : null}
+
+      <div className="form-grid">
+        <Field
+          label="Default value"
+          error={errors.default}
+          help="New leads get it when the field is left out."
+          group={type === "multi_select"}
+        >
+          <DefaultInput draft={draft} onChange={(value) => update({ default: value })} />
+        </Field>
+        {isTextType(type) || isNumericType(type) ? (
+          <Field label="Placeholder" error={errors.placeholder} help="Grey hint inside the empty input.">
+            <input
+              name="placeholder"
+              value={draft.placeholder}
+              maxLength={200}
+              onChange={(event) => update({ placeholder: event.target.value })}
+            />
+          </Field>
+        ) : null}
+      </div>
+      <Field label="Help text" error={errors.help_text} help="Shown under the input on lead forms.">
+        <input
+          name="help_text"
+          value={draft.help_text}
+          maxLength={500}
+          onChange={(event) => update({ help_text: event.target.value })}
+        />
+      </Field>
+    </FormDialog>
   );
 }
 

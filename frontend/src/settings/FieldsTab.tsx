@@ -4,7 +4,7 @@ import { useCallback, useState, type FormEvent } from "react";
 import { ApiError } from "../api/client";
 import type { Config, FieldDefinition, Stage } from "../api/types";
 import { useConfig, useStages } from "../app/queries";
-import { EmptyState, ErrorBanner, Spinner } from "../ui/components";
+import { EmptyState, ErrorBanner, Loaded } from "../ui/components";
 import { useToast } from "../ui/toast";
 import { FieldFormDialog } from "./FieldDialog";
 import {
@@ -20,7 +20,7 @@ import {
   workflowDraftFrom,
   type WorkflowDraft,
 } from "./logic";
-import { ConfirmDialog, errorMessage, Field, FormError, useSaveConfig } from "./shared";
+import { ConfirmDialog, errorMessage, Field, FormError, SettingsSection, useSaveConfig } from "./shared";
 
 type Dialog =
   | { kind: "add" }
@@ -34,42 +34,42 @@ export function FieldsTab() {
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const close = useCallback(() => setDialog(null), []);
 
-  if (config.isPending) return <Spinner label="Loading the workflow" />;
-  if (config.isError) {
-    return <ErrorBanner error={config.error} onRetry={() => void config.refetch()} />;
-  }
-  const current = config.data;
-
   return (
-    <div className="settings-stack">
-      <WorkflowPanel
-        key={current.version}
-        config={current}
-        stages={stages.data ?? []}
-        stagesError={stages.isError ? stages.error : null}
-        onLock={() => setDialog({ kind: "lock" })}
-      />
-      <FieldsPanel
-        config={current}
-        stages={stages.data ?? []}
-        onAdd={() => setDialog({ kind: "add" })}
-        onEdit={(key) => setDialog({ kind: "edit", key })}
-        onRemove={(key) => setDialog({ kind: "remove", key })}
-      />
-      {dialog?.kind === "add" ? <FieldFormDialog config={current} fieldKey={null} onClose={close} /> : null}
-      {dialog?.kind === "edit" ? (
-        <FieldFormDialog config={current} fieldKey={dialog.key} onClose={close} />
-      ) : null}
-      {dialog?.kind === "remove" ? (
-        <RemoveFieldDialog
-          config={current}
-          stages={stages.data ?? []}
-          fieldKey={dialog.key}
-          onClose={close}
-        />
-      ) : null}
-      {dialog?.kind === "lock" ? <LockDialog config={current} onClose={close} /> : null}
-    </div>
+    <Loaded query={config} label="Loading the workflow">
+      {(current) => (
+        <div className="settings-stack">
+          <WorkflowPanel
+            key={current.version}
+            config={current}
+            stages={stages.data ?? []}
+            stagesError={stages.isError ? stages.error : null}
+            onLock={() => setDialog({ kind: "lock" })}
+          />
+          <FieldsPanel
+            config={current}
+            stages={stages.data ?? []}
+            onAdd={() => setDialog({ kind: "add" })}
+            onEdit={(key) => setDialog({ kind: "edit", key })}
+            onRemove={(key) => setDialog({ kind: "remove", key })}
+          />
+          {dialog?.kind === "add" ? (
+            <FieldFormDialog config={current} fieldKey={null} onClose={close} />
+          ) : null}
+          {dialog?.kind === "edit" ? (
+            <FieldFormDialog config={current} fieldKey={dialog.key} onClose={close} />
+          ) : null}
+          {dialog?.kind === "remove" ? (
+            <RemoveFieldDialog
+              config={current}
+              stages={stages.data ?? []}
+              fieldKey={dialog.key}
+              onClose={close}
+            />
+          ) : null}
+          {dialog?.kind === "lock" ? <LockDialog config={current} onClose={close} /> : null}
+        </div>
+      )}
+    </Loaded>
   );
 }
 
@@ -119,14 +119,12 @@ function WorkflowPanel({
   };
 
   return (
-    <section className="panel settings-section" aria-labelledby="workflow-title">
-      <header className="settings-section-header">
-        <div>
-          <h2 id="workflow-title">Workflow</h2>
-          <p className="muted">Where new leads start and which field the board adds up.</p>
-        </div>
-        <LockStatus config={config} onLock={onLock} />
-      </header>
+    <SettingsSection
+      titleId="workflow-title"
+      title="Workflow"
+      intro="Where new leads start and which field the board adds up."
+      action={<LockStatus config={config} onLock={onLock} />}
+    >
       {stagesError ? <ErrorBanner error={stagesError} /> : null}
       <form className="workflow-form" onSubmit={(event) => void submit(event)} data-testid="workflow-form">
         <FormError message={problem} />
@@ -200,7 +198,7 @@ function WorkflowPanel({
           </button>
         </div>
       </form>
-    </section>
+    </SettingsSection>
   );
 }
 
@@ -250,19 +248,21 @@ function FieldsPanel({
   };
 
   return (
-    <section className="panel settings-section" aria-labelledby="fields-title">
-      <header className="settings-section-header">
-        <div>
-          <h2 id="fields-title">Custom fields</h2>
-          <p className="muted">
-            Every lead carries these fields; lead forms show them in this order and check values
-            against these rules.
-          </p>
-        </div>
+    <SettingsSection
+      titleId="fields-title"
+      title="Custom fields"
+      intro={
+        <>
+          Every lead carries these fields; lead forms show them in this order and check values
+          against these rules.
+        </>
+      }
+      action={
         <button type="button" className="btn btn-primary" onClick={onAdd} data-testid="add-field">
           + Add field
         </button>
-      </header>
+      }
+    >
       {locked ? (
         <div className="banner banner-info" data-testid="lock-reason">
           <span>{LOCK_REASON}.</span>
@@ -306,7 +306,7 @@ function FieldsPanel({
           </tbody>
         </table>
       )}
-    </section>
+    </SettingsSection>
   );
 }
 

@@ -5,6 +5,7 @@ import { MemoryRouter } from "react-router-dom";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { api } from "../api/client";
 import type { Config, FieldDefinition, Stage } from "../api/types";
+import * as build from "../test/builders";
 import { ToastProvider } from "../ui/toast";
 import { FieldFormDialog } from "./FieldDialog";
 import { LOCK_REASON } from "./logic";
@@ -37,30 +38,20 @@ function reply(status: number, body: unknown) {
   } as never;
 }
 
-const budget: FieldDefinition = {
+const budget = build.fieldDefinition({
   field_key: "budget",
   label: "Budget",
   field_type: "currency",
   input_type: "number",
-  required: false,
-  options: [],
-  default: null,
   min: 0,
-  max: null,
-  min_length: null,
-  max_length: null,
-  pattern: null,
-  help_text: "",
-  placeholder: "",
-  order: 0,
-};
+});
 
 function config(overrides: Partial<Config> = {}): Config {
-  return { uid: "default", workflow_name: "Sales", variables: [budget], initial_stage: "new", value_field: null, locked: false, version: 4, ...overrides };
+  return build.config({ variables: [budget], version: 4, ...overrides });
 }
 
 function stage(uid: string, name: string): Stage {
-  return { uid, name, slug: uid, color: "#64748b", order: 0, kind: "open", probability: 10, description: "", allowed_next_stages: [], required_fields: [], task_templates: [], version: 1 };
+  return build.stage(uid, { name });
 }
 
 describe("field form", () => {

@@ -1,6 +1,6 @@
 // Add, edit and delete a stage. Edits go out as a PATCH of what changed, with the version read.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useCallback, useId, useState, type FormEvent } from "react";
+import { useCallback, useState, type FormEvent } from "react";
 import { Link } from "react-router-dom";
 import { ApiError, api, unwrap, type Schemas } from "../api/client";
 import type { Config, Stage } from "../api/types";
@@ -27,7 +27,15 @@ import {
   type TaskPriority,
   type TemplateDraft,
 } from "./logic";
-import { errorMessage, Field, FormError, useRefreshWorkflow } from "./shared";
+import {
+  errorMessage,
+  Field,
+  FormDialog,
+  FormError,
+  NO_PROBLEM,
+  useRefreshWorkflow,
+  type FormProblem,
+} from "./shared";
 
 const PALETTE = ["#2563eb", "#0891b2", "#7c3aed", "#db2777", "#ea580c", "#ca8a04", "#16a34a", "#64748b"];
 
@@ -146,7 +154,6 @@ function BasicsInputs({
 /* ---------------------------------------------------------------- add */
 
 export function AddStageDialog({ stages, onClose }: { stages: Stage[]; onClose: () => void }) {
-  const formId = useId();
   const toast = useToast();
   const refresh = useRefreshWorkflow();
   const [draft, setDraft] = useState<StageDraft>(() => ({
@@ -161,10 +168,7 @@ export function AddStageDialog({ stages, onClose }: { stages: Stage[]; onClose: 
   }));
   const [probabilityTouched, setProbabilityTouched] = useState(false);
   const [errors, setErrors] = useState<StageErrors>({});
-  const [problem, setProblem] = useState<{ message: string | null; lines: string[] }>({
-    message: null,
-    lines: [],
-  });
+  const [problem, setProblem] = useState<FormProblem>(NO_PROBLEM);
 
   const update = (changes: Partial<StageDraft>) => {
     if (changes.probability !== undefined) setProbabilityTouched(true);
@@ -199,40 +203,28 @@ export function AddStageDialog({ stages, onClose }: { stages: Stage[]; onClose: 
     event.preventDefault();
     const built = buildStageCreate(draft);
     setErrors(built.errors);
-    setProblem({ message: null, lines: [] });
+    setProblem(NO_PROBLEM);
     if (!hasErrors(built.errors)) create.mutate(built.body);
   };
 
   return (
-    <Modal
+    <FormDialog
       title="Add a stage"
       onClose={onClose}
-      footer={
-        <>
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" form={formId} className="btn btn-primary" disabled={create.isPending}>
-            {create.isPending ? "Adding…" : "Add stage"}
-          </button>
-        </>
-      }
+      onSubmit={submit}
+      submitLabel="Add stage"
+      busyLabel="Adding…"
+      busy={create.isPending}
+      problem={problem}
+      className="stage-form stage-form-small"
+      testId="stage-form"
     >
-      <form
-        id={formId}
-        className="stage-form stage-form-small"
-        onSubmit={submit}
-        data-testid="stage-form"
-        noValidate
-      >
-        <FormError message={problem.message} lines={problem.lines} />
-        <BasicsInputs draft={draft} errors={errors} update={update} />
-        <p className="muted form-note">
-          The stage is added at the end of the pipeline. Then edit it to set where its leads may
-          move next, the fields they need to enter it and the tasks it creates.
-        </p>
-      </form>
-    </Modal>
+      <BasicsInputs draft={draft} errors={errors} update={update} />
+      <p className="muted form-note">
+        The stage is added at the end of the pipeline. Then edit it to set where its leads may
+        move next, the fields they need to enter it and the tasks it creates.
+      </p>
+    </FormDialog>
   );
 }
 
@@ -249,16 +241,12 @@ export function EditStageDialog({
   config: Config | undefined;
   onClose: () => void;
 }) {
-  const formId = useId();
   const toast = useToast();
   const queryClient = useQueryClient();
   const refresh = useRefreshWorkflow();
   const [draft, setDraft] = useState<StageDraft>(() => stageDraftFrom(stage));
   const [errors, setErrors] = useState<StageErrors>({});
-  const [problem, setProblem] = useState<{ message: string | null; lines: string[] }>({
-    message: null,
-    lines: [],
-  });
+  const [problem, setProblem] = useState<FormProblem>(NO_PROBLEM);
   const fields = sortedFields(config?.variables);
   const pipeline = stages.map((s) => s.uid);
   const others = stages.filter((s) => s.uid !== stage.uid);
@@ -305,7 +293,7 @@ export function EditStageDialog({
     event.preventDefault();
     const built = buildStagePatch(stage, draft, pipeline, fields.map((f) => f.field_key));
     setErrors(built.errors);
-    setProblem({ message: null, lines: [] });
+    setProblem(NO_PROBLEM);
     if (hasErrors(built.errors)) return;
     if (built.patch === null) {
       onClose();
@@ -319,135 +307,129 @@ export function EditStageDialog({
     setTemplates(draft.task_templates.map((t, i) => (i === index ? { ...t, ...changes } : t)));
 
   return (
-    <Modal
+    <FormDialog
       title={`Edit stage: ${stage.name}`}
       onClose={onClose}
-      footer={
-        <>
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" form={formId} className="btn btn-primary" disabled={save.isPending}>
-            {save.isPending ? "Saving…" : "Save stage"}
-          </button>
-        </>
-      }
+      onSubmit={submit}
+      submitLabel="Save stage"
+      busyLabel="Saving…"
+      busy={save.isPending}
+      problem={problem}
+      className="stage-form"
+      testId="stage-form"
     >
-      <form id={formId} className="stage-form" onSubmit={submit} data-testid="stage-form" noValidate>
-        <FormError message={problem.message} lines={problem.lines} />
-        <BasicsInputs draft={draft} errors={errors} update={update} kindLocked={isInitial} />
-        <Field label="Description" error={errors.description} help="Shown to the team as a hint.">
-          <textarea
-            name="description"
-            rows={2}
-            maxLength={2000}
-            value={draft.description}
-            onChange={(event) => update({ description: event.target.value })}
-          />
-        </Field>
+      <BasicsInputs draft={draft} errors={errors} update={update} kindLocked={isInitial} />
+      <Field label="Description" error={errors.description} help="Shown to the team as a hint.">
+        <textarea
+          name="description"
+          rows={2}
+          maxLength={2000}
+          value={draft.description}
+          onChange={(event) => update({ description: event.target.value })}
+        />
+      </Field>
 
-        <fieldset className={`form-section${errors.allowed_next_stages ? " field-invalid" : ""}`}>
-          <legend>Leads may move to</legend>
-          <p className="field-help">
-            The stages a lead in “{stage.name}” may move to next. With none checked, leads cannot
-            leave this stage.
-          </p>
-          {others.length === 0 ? (
-            <p className="muted">There are no other stages yet.</p>
-          ) : (
-            <div className="check-grid">
-              {others.map((other) => (
-                <label className="choice" key={other.uid}>
-                  <input
-                    type="checkbox"
-                    name="allowed_next_stages"
-                    value={other.uid}
-                    checked={draft.allowed_next_stages.includes(other.uid)}
-                    onChange={() =>
-                      update({ allowed_next_stages: toggle(draft.allowed_next_stages, other.uid) })
-                    }
-                  />
-                  <span className="chip-dot" style={{ background: other.color }} aria-hidden="true" />
-                  {other.name}
-                  {other.kind !== "open" && other.name.toLowerCase() !== other.kind ? (
-                    <small className="muted">({other.kind})</small>
-                  ) : null}
-                </label>
-              ))}
-            </div>
-          )}
-          {errors.allowed_next_stages ? (
-            <span className="field-error">{errors.allowed_next_stages}</span>
-          ) : null}
-        </fieldset>
-
-        <fieldset className={`form-section${errors.required_fields ? " field-invalid" : ""}`}>
-          <legend>Required to enter</legend>
-          <p className="field-help">
-            A lead may enter “{stage.name}” only when these custom fields hold a value; the board
-            asks for them during the move.
-          </p>
-          {fields.length === 0 ? (
-            <p className="muted">
-              No custom fields yet. <Link to="/settings/fields">Add them on the Custom fields tab</Link>.
-            </p>
-          ) : (
-            <div className="check-grid">
-              {fields.map((field) => (
-                <label className="choice" key={field.field_key} title={field.field_key}>
-                  <input
-                    type="checkbox"
-                    name="required_fields"
-                    value={field.field_key}
-                    checked={draft.required_fields.includes(field.field_key)}
-                    onChange={() =>
-                      update({ required_fields: toggle(draft.required_fields, field.field_key) })
-                    }
-                  />
-                  {field.label}
-                </label>
-              ))}
-            </div>
-          )}
-          {errors.required_fields ? <span className="field-error">{errors.required_fields}</span> : null}
-        </fieldset>
-
-        <fieldset className="form-section">
-          <legend>Task templates</legend>
-          <p className="field-help">
-            Every lead entering “{stage.name}” gets these tasks. A required task must be completed
-            (or skipped, when skippable) before the lead may leave the stage.
-          </p>
-          {errors.task_templates ? <span className="field-error">{errors.task_templates}</span> : null}
-          {draft.task_templates.length === 0 ? (
-            <p className="muted">No tasks: leads enter this stage with nothing to do.</p>
-          ) : (
-            <ol className="template-list">
-              {draft.task_templates.map((template, index) => (
-                <TemplateRow
-                  key={template.key}
-                  template={template}
-                  index={index}
-                  count={draft.task_templates.length}
-                  errors={errors.templates?.[index] ?? {}}
-                  onChange={(changes) => updateTemplate(index, changes)}
-                  onMove={(to) => setTemplates(moveItem(draft.task_templates, index, to))}
-                  onRemove={() => setTemplates(draft.task_templates.filter((_, i) => i !== index))}
+      <fieldset className={`form-section${errors.allowed_next_stages ? " field-invalid" : ""}`}>
+        <legend>Leads may move to</legend>
+        <p className="field-help">
+          The stages a lead in “{stage.name}” may move to next. With none checked, leads cannot
+          leave this stage.
+        </p>
+        {others.length === 0 ? (
+          <p className="muted">There are no other stages yet.</p>
+        ) : (
+          <div className="check-grid">
+            {others.map((other) => (
+              <label className="choice" key={other.uid}>
+                <input
+                  type="checkbox"
+                  name="allowed_next_stages"
+                  value={other.uid}
+                  checked={draft.allowed_next_stages.includes(other.uid)}
+                  onChange={() =>
+                    update({ allowed_next_stages: toggle(draft.allowed_next_stages, other.uid) })
+                  }
                 />
-              ))}
-            </ol>
-          )}
-          <button
-            type="button"
-            className="btn btn-small"
-            onClick={() => setTemplates([...draft.task_templates, newTemplateDraft()])}
-            data-testid="add-template"
-          >
-            + Add task
-          </button>
-        </fieldset>
-      </form>
-    </Modal>
+                <span className="chip-dot" style={{ background: other.color }} aria-hidden="true" />
+                {other.name}
+                {other.kind !== "open" && other.name.toLowerCase() !== other.kind ? (
+                  <small className="muted">({other.kind})</small>
+                ) : null}
+              </label>
+            ))}
+          </div>
+        )}
+        {errors.allowed_next_stages ? (
+          <span className="field-error">{errors.allowed_next_stages}</span>
+        ) : null}
+      </fieldset>
+
+      <fieldset className={`form-section${errors.required_fields ? " field-invalid" : ""}`}>
+        <legend>Required to enter</legend>
+        <p className="field-help">
+          A lead may enter “{stage.name}” only when these custom fields hold a value; the board
+          asks for them during the move.
+        </p>
+        {fields.length === 0 ? (
+          <p className="muted">
+            No custom fields yet. <Link to="/settings/fields">Add them on the Custom fields tab</Link>.
+          </p>
+        ) : (
+          <div className="check-grid">
+            {fields.map((field) => (
+              <label className="choice" key={field.field_key} title={field.field_key}>
+                <input
+                  type="checkbox"
+                  name="required_fields"
+                  value={field.field_key}
+                  checked={draft.required_fields.includes(field.field_key)}
+                  onChange={() =>
+                    update({ required_fields: toggle(draft.required_fields, field.field_key) })
+                  }
+                />
+                {field.label}
+              </label>
+            ))}
+          </div>
+        )}
+        {errors.required_fields ? <span className="field-error">{errors.required_fields}</span> : null}
+      </fieldset>
+
+      <fieldset className="form-section">
+        <legend>Task templates</legend>
+        <p className="field-help">
+          Every lead entering “{stage.name}” gets these tasks. A required task must be completed
+          (or skipped, when skippable) before the lead may leave the stage.
+        </p>
+        {errors.task_templates ? <span className="field-error">{errors.task_templates}</span> : null}
+        {draft.task_templates.length === 0 ? (
+          <p className="muted">No tasks: leads enter this stage with nothing to do.</p>
+        ) : (
+          <ol className="template-list">
+            {draft.task_templates.map((template, index) => (
+              <TemplateRow
+                key={template.key}
+                template={template}
+                index={index}
+                count={draft.task_templates.length}
+                errors={errors.templates?.[index] ?? {}}
+                onChange={(changes) => updateTemplate(index, changes)}
+                onMove={(to) => setTemplates(moveItem(draft.task_templates, index, to))}
+                onRemove={() => setTemplates(draft.task_templates.filter((_, i) => i !== index))}
+              />
+            ))}
+          </ol>
+        )}
+        <button
+          type="button"
+          className="btn btn-small"
+          onClick={() => setTemplates([...draft.task_templates, newTemplateDraft()])}
+          data-testid="add-template"
+        >
+          + Add task
+        </button>
+      </fieldset>
+    </FormDialog>
   );
 }
 

@@ -22,10 +22,10 @@ import { useCallback, useMemo, useState } from "react";
 import { api, unwrap } from "../api/client";
 import type { Config, FieldDefinition, Stage } from "../api/types";
 import { queryKeys, useConfig, useStages } from "../app/queries";
-import { EmptyState, ErrorBanner, Spinner } from "../ui/components";
+import { EmptyState, ErrorBanner, Loaded } from "../ui/components";
 import { useToast } from "../ui/toast";
 import { applyOrder, incomingCounts, reorderUids } from "./logic";
-import { errorMessage, useRefreshWorkflow } from "./shared";
+import { errorMessage, SettingsSection, useRefreshWorkflow } from "./shared";
 import { AddStageDialog, DeleteStageDialog, EditStageDialog } from "./StageDialogs";
 
 // A stage list only moves up and down; without this the row follows the pointer sideways too.
@@ -41,52 +41,55 @@ export function StagesTab() {
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const close = useCallback(() => setDialog(null), []);
 
-  if (stages.isPending) return <Spinner label="Loading stages" />;
-  if (stages.isError) {
-    return <ErrorBanner error={stages.error} onRetry={() => void stages.refetch()} />;
-  }
-  const list = stages.data;
-  const target = dialog && dialog.kind !== "add" ? list.find((s) => s.uid === dialog.uid) : undefined;
-
   return (
-    <section className="panel settings-section" aria-labelledby="stages-title">
-      <header className="settings-section-header">
-        <div>
-          <h2 id="stages-title">Pipeline stages</h2>
-          <p className="muted">
-            The board shows one column per stage, in this order. Drag a row by its handle (or
-            focus the handle and use Space and the arrow keys) to reorder.
-          </p>
-        </div>
-        <button
-          type="button"
-          className="btn btn-primary"
-          onClick={() => setDialog({ kind: "add" })}
-          data-testid="add-stage"
-        >
-          + Add stage
-        </button>
-      </header>
-      {config.isError ? (
-        <ErrorBanner error={config.error} onRetry={() => void config.refetch()} />
-      ) : null}
-      {list.length === 0 ? (
-        <EmptyState title="No stages yet">
-          Add the first stage of your pipeline, for example “New”. Leads are created in the
-          initial stage, chosen on the Custom fields tab.
-        </EmptyState>
-      ) : (
-        <StageList stages={list} config={config.data} onDialog={setDialog} />
-      )}
+    <Loaded query={stages} label="Loading stages">
+      {(list) => {
+        const target =
+          dialog && dialog.kind !== "add" ? list.find((s) => s.uid === dialog.uid) : undefined;
+        return (
+          <SettingsSection
+            titleId="stages-title"
+            title="Pipeline stages"
+            intro={
+              <>
+                The board shows one column per stage, in this order. Drag a row by its handle (or
+                focus the handle and use Space and the arrow keys) to reorder.
+              </>
+            }
+            action={
+              <button
+                type="button"
+                className="btn btn-primary"
+                onClick={() => setDialog({ kind: "add" })}
+                data-testid="add-stage"
+              >
+                + Add stage
+              </button>
+            }
+          >
+            {config.isError ? (
+              <ErrorBanner error={config.error} onRetry={() => void config.refetch()} />
+            ) : null}
+            {list.length === 0 ? (
+              <EmptyState title="No stages yet">
+                Add the first stage of your pipeline, for example “New”. Leads are created in the
+                initial stage, chosen on the Custom fields tab.
+              </EmptyState>
+            ) : (
+              <StageList stages={list} config={config.data} onDialog={setDialog} />
+            )}
 
-      {dialog?.kind === "add" ? <AddStageDialog stages={list} onClose={close} /> : null}
-      {dialog?.kind === "edit" && target ? (
-        <EditStageDialog stage={target} stages={list} config={config.data} onClose={close} />
-      ) : null}
-      {dialog?.kind === "delete" && target ? (
-        <DeleteStageDialog stage={target} stages={list} onClose={close} />
-      ) : null}
-    </section>
+            {dialog?.kind === "add" ? <AddStageDialog stages={list} onClose={close} /> : null}
+            {dialog?.kind === "edit" && target ? (
+              <EditStageDialog stage={target} stages={list} config={config.data} onClose={close} />
+            ) : null}
+            {dialog?.kind === "delete" && target ? (
+              <DeleteStageDialog stage={target} stages={list} onClose={close} />
+            ) : null}
+          </SettingsSection>
+        );
+      }}
+    </Loaded>
   );
 }
 

@@ -1,14 +1,22 @@
 // The team: who can sign in and with which role. Admins add users, change roles, deactivate.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useCallback, useId, useState, type FormEvent } from "react";
+import { useCallback, useState, type FormEvent } from "react";
 import { ApiError, api, unwrap, type Schemas } from "../api/client";
 import type { User } from "../api/types";
 import { useAuth, meQueryKey } from "../app/auth";
 import { initials } from "../app/queries";
-import { Avatar, EmptyState, ErrorBanner, Modal, Spinner } from "../ui/components";
+import { Avatar, EmptyState, Loaded } from "../ui/components";
 import { useToast } from "../ui/toast";
 import type { UserPatch } from "./logic";
-import { ConfirmDialog, errorMessage, Field, FormError, useAllUsers, useRefreshWorkflow } from "./shared";
+import {
+  ConfirmDialog,
+  errorMessage,
+  Field,
+  FormDialog,
+  SettingsSection,
+  useAllUsers,
+  useRefreshWorkflow,
+} from "./shared";
 
 type Role = Schemas["UserRole"];
 const ROLES: { value: Role; label: string; hint: string }[] = [
@@ -65,12 +73,6 @@ export function UsersTab() {
     }
   };
 
-  if (users.isPending) return <Spinner label="Loading users" />;
-  if (users.isError) return <ErrorBanner error={users.error} onRetry={() => void users.refetch()} />;
-  const list = [...users.data].sort(
-    (a, b) => Number(b.is_active) - Number(a.is_active) || a.username.localeCompare(b.username),
-  );
-  const active = list.filter((user) => user.is_active).length;
   const name = (user: User) => user.display_name || user.username;
 
   const onRole = (user: User, role: Role) => {
@@ -85,183 +87,195 @@ export function UsersTab() {
   };
 
   return (
-    <section className="panel settings-section" aria-labelledby="users-title">
-      <header className="settings-section-header">
-        <div>
-          <h2 id="users-title">Users</h2>
-          <p className="muted">
-            {active} active of {list.length}. Admins manage these settings, members work leads,
-            viewers read only.
-          </p>
-        </div>
-        <button
-          type="button"
-          className="btn btn-primary"
-          onClick={() => setDialog({ kind: "add" })}
-          data-testid="add-user"
-        >
-          + Add user
-        </button>
-      </header>
-      {list.length === 0 ? (
-        <EmptyState title="No users">Add the people who work the pipeline.</EmptyState>
-      ) : (
-        <table className="table settings-table users-table">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Username</th>
-              <th>Email</th>
-              <th>Role</th>
-              <th>Status</th>
-              <th aria-label="Actions" />
-            </tr>
-          </thead>
-          <tbody>
-            {list.map((user) => {
-              const self = user.uid === me.uid;
-              const pending = update.isPending && update.variables?.uid === user.uid;
-              return (
-                <tr
-                  key={user.uid}
-                  className={user.is_active ? undefined : "row-inactive"}
-                  data-testid={`user-row-${user.username}`}
-                >
-                  <td>
-                    <span className="user-cell">
-                      <Avatar label={initials(user)} title={name(user)} />
-                      <span>
-                        <strong>{name(user)}</strong>
-                        {self ? <small className="muted"> (you)</small> : null}
-                        {rowErrors[user.uid] ? (
-                          <span
-                            className="field-error row-error"
-                            role="alert"
-                            data-testid={`user-error-${user.username}`}
-                          >
-                            {rowErrors[user.uid]}
+    <Loaded query={users} label="Loading users">
+      {(all) => {
+        const list = [...all].sort(
+          (a, b) => Number(b.is_active) - Number(a.is_active) || a.username.localeCompare(b.username),
+        );
+        const active = list.filter((user) => user.is_active).length;
+        return (
+          <SettingsSection
+            titleId="users-title"
+            title="Users"
+            intro={
+              <>
+                {active} active of {list.length}. Admins manage these settings, members work leads,
+                viewers read only.
+              </>
+            }
+            action={
+              <button
+                type="button"
+                className="btn btn-primary"
+                onClick={() => setDialog({ kind: "add" })}
+                data-testid="add-user"
+              >
+                + Add user
+              </button>
+            }
+          >
+            {list.length === 0 ? (
+              <EmptyState title="No users">Add the people who work the pipeline.</EmptyState>
+            ) : (
+              <table className="table settings-table users-table">
+                <thead>
+                  <tr>
+                    <th>Name</th>
+                    <th>Username</th>
+                    <th>Email</th>
+                    <th>Role</th>
+                    <th>Status</th>
+                    <th aria-label="Actions" />
+                  </tr>
+                </thead>
+                <tbody>
+                  {list.map((user) => {
+                    const self = user.uid === me.uid;
+                    const pending = update.isPending && update.variables?.uid === user.uid;
+                    return (
+                      <tr
+                        key={user.uid}
+                        className={user.is_active ? undefined : "row-inactive"}
+                        data-testid={`user-row-${user.username}`}
+                      >
+                        <td>
+                          <span className="user-cell">
+                            <Avatar label={initials(user)} title={name(user)} />
+                            <span>
+                              <strong>{name(user)}</strong>
+                              {self ? <small className="muted"> (you)</small> : null}
+                              {rowErrors[user.uid] ? (
+                                <span
+                                  className="field-error row-error"
+                                  role="alert"
+                                  data-testid={`user-error-${user.username}`}
+                                >
+                                  {rowErrors[user.uid]}
+                                </span>
+                              ) : null}
+                            </span>
                           </span>
-                        ) : null}
-                      </span>
-                    </span>
-                  </td>
-                  <td>
-                    <code className="field-key">{user.username}</code>
-                  </td>
-                  <td>
-                    {user.email ? (
-                      <a href={`mailto:${user.email}`}>{user.email}</a>
-                    ) : (
-                      <span className="muted">—</span>
-                    )}
-                  </td>
-                  <td>
-                    <select
-                      className="role-select"
-                      aria-label={`Role of ${name(user)}`}
-                      value={(pending && update.variables?.patch.role) || user.role}
-                      disabled={pending}
-                      onChange={(event) => onRole(user, event.target.value as Role)}
-                      data-testid={`role-select-${user.username}`}
-                    >
-                      {ROLES.map((role) => (
-                        <option key={role.value} value={role.value}>
-                          {role.label}
-                        </option>
-                      ))}
-                    </select>
-                  </td>
-                  <td>
-                    {user.is_active ? (
-                      <span className="badge badge-won">Active</span>
-                    ) : (
-                      <span className="badge">Deactivated</span>
-                    )}
-                  </td>
-                  <td>
-                    <div className="row-actions">
-                      <button
-                        type="button"
-                        className="btn btn-small btn-ghost"
-                        disabled={pending || !user.is_active}
-                        onClick={() => setDialog({ kind: "password", user })}
-                        data-testid={`set-password-${user.username}`}
-                      >
-                        New password
-                      </button>
-                      <button
-                        type="button"
-                        className={`btn btn-small${user.is_active ? " btn-ghost btn-danger-ghost" : ""}`}
-                        disabled={pending}
-                        onClick={() => {
-                          if (user.is_active) setDialog({ kind: "deactivate", user });
-                          else
-                            change(user, { is_active: true }, `${name(user)} can sign in again.`).catch(
-                              () => undefined,
-                            );
-                        }}
-                        data-testid={`toggle-active-${user.username}`}
-                      >
-                        {user.is_active ? "Deactivate" : "Reactivate"}
-                      </button>
-                    </div>
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      )}
-      <p className="muted settings-footnote">
-        Roles: {ROLES.map((role) => `${role.label} — ${role.hint}`).join(" · ")}.
-      </p>
+                        </td>
+                        <td>
+                          <code className="field-key">{user.username}</code>
+                        </td>
+                        <td>
+                          {user.email ? (
+                            <a href={`mailto:${user.email}`}>{user.email}</a>
+                          ) : (
+                            <span className="muted">—</span>
+                          )}
+                        </td>
+                        <td>
+                          <select
+                            className="role-select"
+                            aria-label={`Role of ${name(user)}`}
+                            value={(pending && update.variables?.patch.role) || user.role}
+                            disabled={pending}
+                            onChange={(event) => onRole(user, event.target.value as Role)}
+                            data-testid={`role-select-${user.username}`}
+                          >
+                            {ROLES.map((role) => (
+                              <option key={role.value} value={role.value}>
+                                {role.label}
+                              </option>
+                            ))}
+                          </select>
+                        </td>
+                        <td>
+                          {user.is_active ? (
+                            <span className="badge badge-won">Active</span>
+                          ) : (
+                            <span className="badge">Deactivated</span>
+                          )}
+                        </td>
+                        <td>
+                          <div className="row-actions">
+                            <button
+                              type="button"
+                              className="btn btn-small btn-ghost"
+                              disabled={pending || !user.is_active}
+                              onClick={() => setDialog({ kind: "password", user })}
+                              data-testid={`set-password-${user.username}`}
+                            >
+                              New password
+                            </button>
+                            <button
+                              type="button"
+                              className={`btn btn-small${user.is_active ? " btn-ghost btn-danger-ghost" : ""}`}
+                              disabled={pending}
+                              onClick={() => {
+                                if (user.is_active) setDialog({ kind: "deactivate", user });
+                                else
+                                  change(user, { is_active: true }, `${name(user)} can sign in again.`).catch(
+                                    () => undefined,
+                                  );
+                              }}
+                              data-testid={`toggle-active-${user.username}`}
+                            >
+                              {user.is_active ? "Deactivate" : "Reactivate"}
+                            </button>
+                          </div>
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            )}
+            <p className="muted settings-footnote">
+              Roles: {ROLES.map((role) => `${role.label} — ${role.hint}`).join(" · ")}.
+            </p>
 
-      {dialog?.kind === "add" ? <AddUserDialog onClose={close} /> : null}
-      {dialog?.kind === "deactivate" ? (
-        <ConfirmDialog
-          title={`Deactivate ${name(dialog.user)}?`}
-          confirmLabel="Deactivate"
-          onClose={close}
-          testId="deactivate-dialog"
-          onConfirm={async () => {
-            await change(dialog.user, { is_active: false }, `${name(dialog.user)} is deactivated.`);
-            close();
-          }}
-        >
-          <p>
-            {dialog.user.uid === me.uid
-              ? "You are signed out at once and"
-              : "They are signed out everywhere and"}{" "}
-            can no longer sign in. Their leads, tasks and history stay; reactivate them any time.
-          </p>
-        </ConfirmDialog>
-      ) : null}
-      {dialog?.kind === "password" ? (
-        <PasswordDialog
-          user={dialog.user}
-          self={dialog.user.uid === me.uid}
-          onClose={close}
-          onSave={async (password) => {
-            await change(dialog.user, { password }, `${name(dialog.user)} has a new password.`);
-            close();
-          }}
-        />
-      ) : null}
-      {dialog?.kind === "demote-self" ? (
-        <ConfirmDialog
-          title={`Make yourself ${dialog.role === "member" ? "a member" : "a viewer"}?`}
-          confirmLabel="Change my role"
-          onClose={close}
-          onConfirm={async () => {
-            const role = dialog.role === "member" ? "a member" : "a viewer";
-            await change(me, { role: dialog.role }, `You are now ${role}.`);
-            close();
-          }}
-        >
-          <p>You lose access to these settings at once; another admin can give it back.</p>
-        </ConfirmDialog>
-      ) : null}
-    </section>
+            {dialog?.kind === "add" ? <AddUserDialog onClose={close} /> : null}
+            {dialog?.kind === "deactivate" ? (
+              <ConfirmDialog
+                title={`Deactivate ${name(dialog.user)}?`}
+                confirmLabel="Deactivate"
+                onClose={close}
+                testId="deactivate-dialog"
+                onConfirm={async () => {
+                  await change(dialog.user, { is_active: false }, `${name(dialog.user)} is deactivated.`);
+                  close();
+                }}
+              >
+                <p>
+                  {dialog.user.uid === me.uid
+                    ? "You are signed out at once and"
+                    : "They are signed out everywhere and"}{" "}
+                  can no longer sign in. Their leads, tasks and history stay; reactivate them any time.
+                </p>
+              </ConfirmDialog>
+            ) : null}
+            {dialog?.kind === "password" ? (
+              <PasswordDialog
+                user={dialog.user}
+                self={dialog.user.uid === me.uid}
+                onClose={close}
+                onSave={async (password) => {
+                  await change(dialog.user, { password }, `${name(dialog.user)} has a new password.`);
+                  close();
+                }}
+              />
+            ) : null}
+            {dialog?.kind === "demote-self" ? (
+              <ConfirmDialog
+                title={`Make yourself ${dialog.role === "member" ? "a member" : "a viewer"}?`}
+                confirmLabel="Change my role"
+                onClose={close}
+                onConfirm={async () => {
+                  const role = dialog.role === "member" ? "a member" : "a viewer";
+                  await change(me, { role: dialog.role }, `You are now ${role}.`);
+                  close();
+                }}
+              >
+                <p>You lose access to these settings at once; another admin can give it back.</p>
+              </ConfirmDialog>
+            ) : null}
+          </SettingsSection>
+        );
+      }}
+    </Loaded>
   );
 }
 
@@ -312,7 +326,6 @@ function PasswordDialog({
   onSave: (password: string) => Promise<void>;
   onClose: () => void;
 }) {
-  const formId = useId();
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -332,35 +345,28 @@ function PasswordDialog({
     }
   };
   return (
-    <Modal
+    <FormDialog
       title={`New password for ${user.display_name || user.username}`}
       onClose={onClose}
-      footer={
-        <>
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" form={formId} className="btn btn-primary" disabled={busy}>
-            {busy ? "Saving…" : "Set password"}
-          </button>
-        </>
-      }
+      onSubmit={(event) => void submit(event)}
+      submitLabel="Set password"
+      busyLabel="Saving…"
+      busy={busy}
+      testId="password-form"
     >
-      <form id={formId} onSubmit={(event) => void submit(event)} noValidate data-testid="password-form">
-        <Field
-          label="New password"
-          error={error ?? undefined}
-          required
-          help={
-            self
-              ? "You are signed out everywhere, this browser included, and sign in again with it."
-              : "They are signed out everywhere and sign in with this one from now on."
-          }
-        >
-          <PasswordInput value={password} onChange={setPassword} />
-        </Field>
-      </form>
-    </Modal>
+      <Field
+        label="New password"
+        error={error ?? undefined}
+        required
+        help={
+          self
+            ? "You are signed out everywhere, this browser included, and sign in again with it."
+            : "They are signed out everywhere and sign in with this one from now on."
+        }
+      >
+        <PasswordInput value={password} onChange={setPassword} />
+      </Field>
+    </FormDialog>
   );
 }
 
@@ -373,7 +379,6 @@ interface UserDraft {
 }
 
 function AddUserDialog({ onClose }: { onClose: () => void }) {
-  const formId = useId();
   const toast = useToast();
   const refresh = useRefreshWorkflow();
   const [draft, setDraft] = useState<UserDraft>({
@@ -431,68 +436,62 @@ function AddUserDialog({ onClose }: { onClose: () => void }) {
   };
 
   return (
-    <Modal
+    <FormDialog
       title="Add a user"
       onClose={onClose}
-      footer={
-        <>
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" form={formId} className="btn btn-primary" disabled={create.isPending}>
-            {create.isPending ? "Adding…" : "Add user"}
-          </button>
-        </>
-      }
+      onSubmit={submit}
+      submitLabel="Add user"
+      busyLabel="Adding…"
+      busy={create.isPending}
+      problem={{ message: problem }}
+      className="user-form"
+      testId="user-form"
     >
-      <form id={formId} className="user-form" onSubmit={submit} data-testid="user-form" noValidate>
-        <FormError message={problem} />
-        <div className="form-grid">
-          <Field label="Username" error={errors.username} required help="Used to sign in.">
-            <input
-              name="username"
-              autoComplete="off"
-              value={draft.username}
-              maxLength={64}
-              onChange={(event) => update({ username: event.target.value })}
-            />
-          </Field>
-          <Field label="Display name" error={errors.display_name} help="Defaults to the username.">
-            <input
-              name="display_name"
-              value={draft.display_name}
-              maxLength={120}
-              onChange={(event) => update({ display_name: event.target.value })}
-            />
-          </Field>
-          <Field label="Email" error={errors.email}>
-            <input
-              name="email"
-              type="email"
-              value={draft.email}
-              maxLength={254}
-              onChange={(event) => update({ email: event.target.value })}
-            />
-          </Field>
-          <Field label="Role" error={errors.role}>
-            <select name="role" value={draft.role} onChange={(event) => update({ role: event.target.value as Role })}>
-              {ROLES.map((role) => (
-                <option key={role.value} value={role.value}>
-                  {role.label}: {role.hint}
-                </option>
-              ))}
-            </select>
-          </Field>
-        </div>
-        <Field
-          label="Password"
-          error={errors.password}
-          required
-          help="At least 8 characters. Share it safely; an admin can set a new one any time."
-        >
-          <PasswordInput value={draft.password} onChange={(password) => update({ password })} />
+      <div className="form-grid">
+        <Field label="Username" error={errors.username} required help="Used to sign in.">
+          <input
+            name="username"
+            autoComplete="off"
+            value={draft.username}
+            maxLength={64}
+            onChange={(event) => update({ username: event.target.value })}
+          />
         </Field>
-      </form>
-    </Modal>
+        <Field label="Display name" error={errors.display_name} help="Defaults to the username.">
+          <input
+            name="display_name"
+            value={draft.display_name}
+            maxLength={120}
+            onChange={(event) => update({ display_name: event.target.value })}
+          />
+        </Field>
+        <Field label="Email" error={errors.email}>
+          <input
+            name="email"
+            type="email"
+            value={draft.email}
+            maxLength={254}
+            onChange={(event) => update({ email: event.target.value })}
+          />
+        </Field>
+        <Field label="Role" error={errors.role}>
+          <select name="role" value={draft.role} onChange={(event) => update({ role: event.target.value as Role })}>
+            {ROLES.map((role) => (
+              <option key={role.value} value={role.value}>
+                {role.label}: {role.hint}
+              </option>
+            ))}
+          </select>
+        </Field>
+      </div>
+      <Field
+        label="Password"
+        error={errors.password}
+        required
+        help="At least 8 characters. Share it safely; an admin can set a new one any time."
+      >
+        <PasswordInput value={draft.password} onChange={(password) => update({ password })} />
+      </Field>
+    </FormDialog>
   );
 }

@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { Config, FieldDefinition, Stage } from "../api/types";
+import * as build from "../test/builders";
 import {
   applyOrder,
   buildFieldDefinition,
@@ -31,54 +32,17 @@ import {
   type FieldDraft,
 } from "./logic";
 
+/** A text field labelled with its key. */
 function field(overrides: Partial<FieldDefinition> & Pick<FieldDefinition, "field_key">): FieldDefinition {
-  return {
-    label: overrides.field_key,
-    field_type: "text",
-    input_type: "text",
-    required: false,
-    options: [],
-    default: null,
-    min: null,
-    max: null,
-    min_length: null,
-    max_length: null,
-    pattern: null,
-    help_text: "",
-    placeholder: "",
-    order: 0,
-    ...overrides,
-  };
+  return build.fieldDefinition({ label: overrides.field_key, input_type: "text", ...overrides });
 }
 
 function stage(overrides: Partial<Stage> & Pick<Stage, "uid">): Stage {
-  return {
-    name: overrides.uid,
-    slug: overrides.uid,
-    color: "#64748b",
-    order: 0,
-    kind: "open",
-    probability: 10,
-    description: "",
-    allowed_next_stages: [],
-    required_fields: [],
-    task_templates: [],
-    version: 3,
-    ...overrides,
-  };
+  return build.stage(overrides.uid, { version: 3, ...overrides });
 }
 
 function config(overrides: Partial<Config> = {}): Config {
-  return {
-    uid: "default",
-    workflow_name: "Sales",
-    variables: [],
-    initial_stage: "new",
-    value_field: null,
-    locked: false,
-    version: 7,
-    ...overrides,
-  };
+  return build.config({ version: 7, ...overrides });
 }
 
 function draft(overrides: Partial<FieldDraft>): FieldDraft {

@@ -1,8 +1,8 @@
 // Pieces every settings tab uses: refreshing what a pipeline change affects, the full user list,
-// a confirmation dialog, and the error text of a failed call.
+// a tab's titled section, form and confirmation dialogs, and the error text of a failed call.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useCallback, useState, type ReactNode } from "react";
-import { ApiError, api, unwrap, type Schemas } from "../api/client";
+import { useCallback, useId, useState, type FormEvent, type ReactNode } from "react";
+import { ApiError, api, errorText, unwrap, type Schemas } from "../api/client";
 import type { User } from "../api/types";
 import { queryKeys } from "../app/queries";
 import { Modal } from "../ui/components";
@@ -45,8 +45,7 @@ export function errorMessage(error: unknown): string {
     // The caller refreshes on a conflict, so the screen already shows what changed.
     return "Someone changed this meanwhile. The screen now shows the latest version: check it and try again.";
   }
-  if (error instanceof ApiError) return error.message;
-  return "Something went wrong. Try again in a moment.";
+  return errorText(error);
 }
 
 export function FormError({ message, lines = [] }: { message: string | null; lines?: string[] }) {
@@ -64,6 +63,94 @@ export function FormError({ message, lines = [] }: { message: string | null; lin
         ) : null}
       </div>
     </div>
+  );
+}
+
+/** What a form shows above its fields after a refusal: a message, and lines it could not place. */
+export interface FormProblem {
+  message: string | null;
+  lines?: string[];
+}
+
+export const NO_PROBLEM: FormProblem = { message: null, lines: [] };
+
+/**
+ * A settings form in a dialog: the form with its problem on top, Cancel and the submit button
+ * in the footer. While `busy` the submit button is disabled and says `busyLabel`.
+ */
+export function FormDialog({
+  title,
+  onClose,
+  onSubmit,
+  submitLabel,
+  busyLabel,
+  busy,
+  problem = NO_PROBLEM,
+  className,
+  testId,
+  children,
+}: {
+  title: string;
+  onClose: () => void;
+  onSubmit: (event: FormEvent<HTMLFormElement>) => void;
+  submitLabel: string;
+  busyLabel: string;
+  busy: boolean;
+  problem?: FormProblem;
+  className?: string;
+  testId: string;
+  children: ReactNode;
+}) {
+  const formId = useId();
+  return (
+    <Modal
+      title={title}
+      onClose={onClose}
+      footer={
+        <>
+          <button type="button" className="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" form={formId} className="btn btn-primary" disabled={busy}>
+            {busy ? busyLabel : submitLabel}
+          </button>
+        </>
+      }
+    >
+      <form id={formId} className={className} onSubmit={onSubmit} data-testid={testId} noValidate>
+        <FormError message={problem.message} lines={problem.lines} />
+        {children}
+      </form>
+    </Modal>
+  );
+}
+
+/** One panel of a settings tab: its title, a line on what it holds, an action at the right. */
+export function SettingsSection({
+  titleId,
+  title,
+  intro,
+  action,
+  children,
+}: {
+  /** The heading's id, which labels the section. */
+  titleId: string;
+  title: string;
+  intro: ReactNode;
+  action: ReactNode;
+  children: ReactNode;
+}) {
+  return (
+    <section className="panel settings-section" aria-labelledby={titleId}>
+      <header className="settings-section-header">
+        <div>
+          <h2 id={titleId}>{title}</h2>
+          <p className="muted">{intro}</p>
+        </div>
+        {action}
+      </header>
+      {children}
+    </section>
   );
 }
 

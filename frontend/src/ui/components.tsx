@@ -1,5 +1,6 @@
+import type { UseQueryResult } from "@tanstack/react-query";
 import { useEffect, useRef, type ReactNode } from "react";
-import { ApiError } from "../api/client";
+import { errorText } from "../api/client";
 
 export function Spinner({ label = "Loading" }: { label?: string }) {
   return (
@@ -11,11 +12,9 @@ export function Spinner({ label = "Loading" }: { label?: string }) {
 }
 
 export function ErrorBanner({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
-  const message =
-    error instanceof ApiError ? error.message : "Something went wrong. Try again in a moment.";
   return (
     <div className="banner banner-error" role="alert">
-      <span>{message}</span>
+      <span>{errorText(error)}</span>
       {onRetry ? (
         <button type="button" className="btn btn-small" onClick={onRetry}>
           Retry
@@ -23,6 +22,23 @@ export function ErrorBanner({ error, onRetry }: { error: unknown; onRetry?: () =
       ) : null}
     </div>
   );
+}
+
+/** What a query loaded, given to `children`; until then a spinner, and if it fails the error
+ * with a retry. */
+export function Loaded<T>({
+  query,
+  label,
+  children,
+}: {
+  query: UseQueryResult<T>;
+  /** What the spinner says is loading. */
+  label: string;
+  children: (data: T) => ReactNode;
+}) {
+  if (query.isPending) return <Spinner label={label} />;
+  if (query.isError) return <ErrorBanner error={query.error} onRetry={() => void query.refetch()} />;
+  return children(query.data);
 }
 
 export function EmptyState({ title, children }: { title: string; children?: ReactNode }) {
