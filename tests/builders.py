@@ -18,9 +18,11 @@ from leads.domain.inputs import (
     UserCreate,
 )
 from leads.domain.models import User, WorkItem, WorkItemConfig, WorkStage
+from leads.selectors.leads import lead_get
 from leads.services import leads as lead_services
 from leads.services import users as user_services
 from leads.services import workflow as workflow_services
+from leads.services.tasks import task_complete
 from leads.store import connection
 
 PASSWORD = "correct horse battery"
@@ -114,7 +116,17 @@ def make_pipeline(*fields: FieldDefinition) -> dict[str, WorkStage]:
 
 def make_lead(actor: User, **values: Any) -> WorkItem:
     values.setdefault("name", f"Lead {next(_numbers)}")
-    return lead_services.lead_create(data=LeadCreate.model_validate(values), actor=actor)
+    return lead_services.lead_create(data=LeadCreate.model_validate(values), actor=actor).lead
+
+
+def complete_required_tasks(lead_uid: str, actor: User) -> WorkItem:
+    """Complete every open required task of the lead's current stage, so nothing blocks it from
+    moving on; returns the lead as it then is."""
+    lead = lead_get(uid=lead_uid, actor=actor).lead
+    for task in lead.stage_tasks():
+        if task.blocks_leaving:
+            lead = task_complete(uid=lead_uid, task_uid=task.uid, actor=actor).detail.lead
+    return lead
 
 
 def admin_client() -> APIClient:

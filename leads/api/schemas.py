@@ -1,30 +1,161 @@
-"""What the API answers: one model per use, rendered with model_dump(mode="json")."""
+"""What the API answers: one model per use, rendered with model_dump(mode="json").
+
+None of them subclasses a stored document: a stored field becomes public only when it is written
+here. `leads.api.mappers` builds them.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, RootModel
 
-from leads.domain.enums import StageKind, UserRole, WorkItemStatus
-from leads.domain.models import (
-    Activity,
-    LeadSummary,
-    TaskInstance,
-    User,
-    WorkItem,
-    WorkItemConfig,
-    WorkStage,
+from leads.domain.enums import (
+    ActivityType,
+    StageKind,
+    TaskPriority,
+    TaskStatus,
+    UserRole,
+    WorkItemStatus,
 )
+from leads.domain.fields import FieldDefinition
+from leads.domain.transitions import ReasonCode
+
+# --- moves: the server's answer to "where may this lead go?" ---------------------------------
 
 
-class LeadOut(WorkItem):
-    """A lead with its tasks, history and latest activities (newest first)."""
+class TaskRefOut(BaseModel):
+    uid: str
+    title: str
 
 
-class LeadListItem(LeadSummary):
+class FieldRefOut(BaseModel):
+    key: str
+    label: str
+
+
+class MoveReasonOut(BaseModel):
+    code: ReasonCode
+    message: str = Field(description="a sentence to show as it is")
+    tasks: list[TaskRefOut] | None = Field(None, description="blocking_tasks: the open tasks")
+    fields: list[FieldRefOut] | None = Field(
+        None,
+        description="missing_required_fields: the fields to fill; sending them as `data` with "
+        "the move lets it through",
+    )
+
+
+class MoveOut(BaseModel):
+    to_stage: str
+    allowed: bool = Field(description="true when a move there would be accepted as it is")
+    reasons: list[MoveReasonOut] = Field(description="why not, most basic first; empty if allowed")
+
+
+class TaskCountsOut(BaseModel):
+    """The tasks of the lead's current stage, counted by the server's one definition of done
+    (completed or skipped)."""
+
+    done: int
+    total: int
+    required_open: int
+
+
+# --- leads ---------------------------------------------------------------------------------
+
+
+class TaskOut(BaseModel):
+    uid: str
+    template_uid: str | None
+    stage: str | None = Field(description="the stage the task came from")
+    title: str
+    description: str
+    required: bool
+    skippable: bool
+    status: TaskStatus
+    done: bool = Field(description="completed or skipped")
+    priority: TaskPriority
+    due_at: datetime | None
+    assigned_to: str | None
+    created_at: datetime
+    created_by: str | None
+    completed_at: datetime | None
+    completed_by: str | None
+
+
+class ActivityOut(BaseModel):
+    """One entry of a lead's timeline."""
+
+    uid: str
+    type: ActivityType
+    actor: str | None
+    created_at: datetime
+    occurred_at: datetime | None
+    body: str
+    outcome: str | None
+    duration_minutes: int | None
+    details: dict[str, Any]
+
+
+class FieldChangeOut(BaseModel):
+    field: str
+    old: Any
+    new: Any
+
+
+class StageVisitOut(BaseModel):
+    kind: Literal["stage_visit"]
+    stage: str
+    entered_at: datetime
+    entered_by: str | None
+    exited_at: datetime | None
+    exited_by: str | None
+    duration_seconds: int | None
+
+
+class FieldChangeEntryOut(BaseModel):
+    kind: Literal["field_change"]
+    at: datetime
+    by: str | None
+    changes: list[FieldChangeOut]
+
+
+HistoryEntryOut = Annotated[StageVisitOut | FieldChangeEntryOut, Field(discriminator="kind")]
+
+
+class LeadListItem(BaseModel):
     """A lead in a list: no tasks, activities or history."""
+
+    uid: str
+    name: str
+    email: str | None
+    phone: str | None
+    company: str | None
+    source: str | None
+    status: WorkItemStatus
+    current_stage: str
+    rank: str
+    stage_entered_at: datetime
+    assigned_to: list[str]
+    data: dict[str, Any]
+    tags: list[str]
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    created_by: str | None
+    closed_at: datetime | None
+
+
+class LeadOut(LeadListItem):
+    """A lead with its tasks, history, latest activities (newest first) and the moves open to
+    the reader."""
+
+    tasks: list[TaskOut]
+    task_counts: TaskCountsOut
+    activities: list[ActivityOut]
+    activity_count: int = Field(description="all activities; `activities` holds the latest")
+    history: list[HistoryEntryOut]
+    moves: list[MoveOut] = Field(description="every other stage, in pipeline order")
 
 
 class LeadPageOut(BaseModel):
@@ -35,8 +166,42 @@ class LeadPageOut(BaseModel):
     previous_cursor: str | None
 
 
-class StageOut(WorkStage):
+# --- the pipeline ----------------------------------------------------------------------------
+
+
+class TaskTemplateOut(BaseModel):
+    uid: str
+    title: str
+    description: str
+    required: bool
+    skippable: bool
+    due_in_hours: int | None
+    priority: TaskPriority
+    order: int
+
+
+class StageSummaryOut(BaseModel):
+    """What a board column and a stage both show of a stage."""
+
+    uid: str
+    name: str
+    slug: str
+    color: str
+    order: int
+    kind: StageKind
+    probability: int
+    allowed_next_stages: list[str]
+    required_fields: list[str]
+
+
+class StageOut(StageSummaryOut):
     """A pipeline stage with its task templates."""
+
+    description: str
+    task_templates: list[TaskTemplateOut]
+    version: int
+    created_at: datetime
+    updated_at: datetime
 
 
 class StageListOut(RootModel[list[StageOut]]):
@@ -48,8 +213,21 @@ class StageDeleteOut(BaseModel):
     moved_leads: int
 
 
-class ConfigOut(WorkItemConfig):
+class ConfigOut(BaseModel):
     """The single workflow configuration."""
+
+    uid: str
+    workflow_name: str
+    variables: list[FieldDefinition]
+    initial_stage: str | None
+    value_field: str | None
+    locked: bool
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+# --- people and the service ------------------------------------------------------------------
 
 
 class UserOut(BaseModel):
@@ -60,10 +238,6 @@ class UserOut(BaseModel):
     role: UserRole
     is_active: bool
     created_at: datetime
-
-    @classmethod
-    def of(cls, user: User) -> UserOut:
-        return cls.model_validate(user.model_dump())
 
 
 class LoginOut(BaseModel):
@@ -77,54 +251,60 @@ class HealthOut(BaseModel):
     database: str
 
 
+class ErrorDetails(BaseModel):
+    """What a 409 (and some 400s) add to the message, by `code`."""
+
+    reason: str | None = Field(
+        None, description="a refused move: the code of its first reason (see `reasons`)"
+    )
+    to_stage: str | None = Field(None, description="a refused move: its target")
+    reasons: list[MoveReasonOut] | None = Field(
+        None, description="a refused move: every reason, as in a lead's `moves`"
+    )
+    current_version: int | None = Field(None, description="version_conflict: the version now")
+    lead_count: int | None = Field(None, description="stage_in_use: the leads in the stage")
+
+
 class ErrorDetail(BaseModel):
-    code: str
-    message: str
-    fields: dict[str, list[str]] = Field(default_factory=dict)
-    details: dict[str, Any] | None = None
+    code: str = Field(description="machine-readable, e.g. blocking_tasks, version_conflict")
+    message: str = Field(description="a sentence to show as it is")
+    fields: dict[str, list[str]] = Field(
+        default_factory=dict, description="the input paths at fault (e.g. data.budget)"
+    )
+    details: ErrorDetails | None = None
 
 
 class ErrorOut(BaseModel):
     error: ErrorDetail
 
 
-class TaskProgress(BaseModel):
-    completed: int
-    total: int
+# --- working a lead --------------------------------------------------------------------------
 
 
-class KanbanCard(BaseModel):
-    """A card: small on purpose, never activities or history."""
+class CardOut(BaseModel):
+    """A Kanban card: small on purpose, never activities or history."""
 
     uid: str
     name: str
-    email: str | None = None
-    company: str | None = None
-    assigned_to: list[str] = Field(default_factory=list)
+    email: str | None
+    company: str | None
+    assigned_to: list[str]
     status: WorkItemStatus
     rank: str
     version: int
-    value: float | None = Field(None, description="the lead's value field (e.g. budget)")
-    tasks: TaskProgress = Field(description="tasks of the current stage")
+    value: float | None = Field(description="the lead's value field (e.g. budget)")
+    tasks: TaskCountsOut = Field(description="tasks of the current stage")
     updated_at: datetime
     entered_stage_at: datetime
+    moves: list[MoveOut] = Field(description="every other stage, in pipeline order")
 
 
-class KanbanColumn(BaseModel):
-    uid: str
-    name: str
-    slug: str
-    color: str
-    order: int
-    kind: StageKind
-    probability: int
-    allowed_next_stages: list[str]
-    required_fields: list[str]
+class KanbanColumn(StageSummaryOut):
     count: int
     value_total: float
     weighted_total: float
     oldest_entered_at: datetime | None
-    leads: list[KanbanCard]
+    leads: list[CardOut]
     next_cursor: str | None
 
 
@@ -133,19 +313,15 @@ class KanbanOut(BaseModel):
     value_field: str | None
 
 
-class TaskListOut(RootModel[list[TaskInstance]]):
+class TaskListOut(RootModel[list[TaskOut]]):
     """A lead's tasks."""
 
 
 class TaskActionOut(BaseModel):
-    task: TaskInstance
+    task: TaskOut
     changed: bool = Field(description="false when the task was already in that state")
     message: str
     lead: LeadOut
-
-
-class ActivityOut(Activity):
-    """One entry of a lead's timeline."""
 
 
 class ActivityPageOut(BaseModel):

@@ -45,6 +45,14 @@ class TaskStatus(StrEnum):
     COMPLETED = "completed"
     SKIPPED = "skipped"
 
+    @property
+    def is_done(self) -> bool:
+        """THE definition of a finished task: completed or skipped. Everything else is open."""
+        return self in DONE_TASK_STATUSES
+
+
+DONE_TASK_STATUSES = frozenset({TaskStatus.COMPLETED, TaskStatus.SKIPPED})
+
 
 class TaskPriority(StrEnum):
     LOW = "low"

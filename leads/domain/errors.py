@@ -75,6 +75,37 @@ class DuplicateKey(Conflict):
     code = "duplicate"
 
 
+class StaleBoard(Conflict):
+    code = "stale_board"
+    default_message = "The board changed meanwhile; reload it."
+
+
+class TaskNotSkippable(Conflict):
+    code = "task_not_skippable"
+
+
+class NoInitialStage(Conflict):
+    code = "no_initial_stage"
+    default_message = (
+        "The workflow has no initial stage: an admin sets `initial_stage` in /api/config/."
+    )
+
+
+class InitialStageInUse(Conflict):
+    code = "initial_stage_in_use"
+    default_message = "This is the initial stage: choose another initial stage before deleting it."
+
+
+class LeadNumbersExhausted(Conflict):
+    code = "lead_number_unavailable"
+    default_message = "Could not allocate a lead number; try again."
+
+
+class LastAdmin(Conflict):
+    code = "last_admin"
+    default_message = "This is the last active admin: make someone else admin first."
+
+
 class StageInUse(Conflict):
     code = "stage_in_use"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AliasChoices,
     AwareDatetime,
     BaseModel,
     ConfigDict,
@@ -16,7 +17,7 @@ from pydantic import (
     model_validator,
 )
 
-from .enums import ActivityType, StageKind, TaskPriority, UserRole
+from .enums import ActivityType, StageKind, TaskPriority, UserRole, WorkItemStatus
 from .fields import FieldDefinition, FieldValueError, Int64, normalize_email, normalize_phone
 from .models import Color, Probability, Slug, StageUid
 
@@ -32,7 +33,25 @@ class Input(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-def _optional_email(value: str | None) -> str | None:
+def _without_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
+def absent() -> Any:
+    """The default of a PATCH field: absent unless sent. The field's type says whether null may
+    be sent (it clears the value) or not (a 400); services read what was sent from
+    `model_fields_set`, never by comparing with None."""
+    return Field(default=None, json_schema_extra=_without_default)
+
+
+def sent(changes: BaseModel, *, exclude: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """The fields a PATCH body carried, with their (validated) values."""
+    return {
+        name: getattr(changes, name) for name in changes.model_fields_set if name not in exclude
+    }
+
+
+def optional_email(value: str | None) -> str | None:
     if value is None or not value.strip():
         return None
     try:
@@ -41,7 +60,7 @@ def _optional_email(value: str | None) -> str | None:
         raise ValueError(str(exc)) from None
 
 
-def _optional_phone(value: str | None) -> str | None:
+def optional_phone(value: str | None) -> str | None:
     if value is None or not value.strip():
         return None
     try:
@@ -68,35 +87,30 @@ class LeadCreate(Input):
     assigned_to: Annotated[list[str], Field(max_length=20)] = Field(default_factory=list)
     data: dict[str, Any] = Field(default_factory=dict)
 
-    _email = field_validator("email")(_optional_email)
-    _phone = field_validator("phone")(_optional_phone)
+    _email = field_validator("email")(optional_email)
+    _phone = field_validator("phone")(optional_phone)
     _company = field_validator("company", "source")(_blank_to_none)
     _tags = field_validator("tags")(_unique_tags)
 
 
 class LeadUpdate(Input):
-    """Only the fields sent change; `data` keys merge into the lead's, a null clears one."""
+    """Only the fields sent change; `data` keys merge into the lead's, a null clears one.
+    `email`, `phone`, `company` and `source` may be null (cleared); the others may not."""
 
-    name: Name | None = None
-    email: Annotated[str, Field(max_length=254)] | None = None
-    phone: Annotated[str, Field(max_length=40)] | None = None
-    company: ShortText | None = None
-    source: Annotated[ShortText, Field(max_length=100)] | None = None
-    tags: Annotated[list[Tag], Field(max_length=30)] | None = None
-    data: dict[str, Any] | None = None
-    version: Version | None = None
+    name: Name = absent()
+    email: Annotated[str, Field(max_length=254)] | None = absent()
+    phone: Annotated[str, Field(max_length=40)] | None = absent()
+    company: ShortText | None = absent()
+    source: Annotated[ShortText, Field(max_length=100)] | None = absent()
+    tags: Annotated[list[Tag], Field(max_length=30)] = absent()
+    data: dict[str, Any] = absent()
+    status: Literal[WorkItemStatus.OPEN, WorkItemStatus.ARCHIVED] = absent()
+    version: Version = absent()
 
-    _email = field_validator("email")(_optional_email)
-    _phone = field_validator("phone")(_optional_phone)
+    _email = field_validator("email")(optional_email)
+    _phone = field_validator("phone")(optional_phone)
     _company = field_validator("company", "source")(_blank_to_none)
     _tags = field_validator("tags")(_unique_tags)
-
-    @field_validator("name")
-    @classmethod
-    def _name_cannot_be_cleared(cls, name: str | None) -> str:
-        if name is None:
-            raise ValueError("a lead needs a name")
-        return name
 
 
 class TaskTemplateInput(Input):
@@ -131,16 +145,16 @@ class StageCreate(Input):
 
 
 class StageUpdate(Input):
-    name: StageName | None = None
-    slug: Slug | None = None
-    color: Color | None = None
-    kind: StageKind | None = None
-    probability: Probability | None = None
-    description: Annotated[str, Field(max_length=2_000)] | None = None
-    allowed_next_stages: StageRefs | None = None
-    required_fields: StageRefs | None = None
-    task_templates: Annotated[list[TaskTemplateInput], Field(max_length=50)] | None = None
-    version: Version | None = None
+    name: StageName = absent()
+    slug: Slug = absent()
+    color: Color = absent()
+    kind: StageKind = absent()
+    probability: Probability = absent()
+    description: Annotated[str, Field(max_length=2_000)] = absent()
+    allowed_next_stages: StageRefs = absent()
+    required_fields: StageRefs = absent()
+    task_templates: Annotated[list[TaskTemplateInput], Field(max_length=50)] = absent()
+    version: Version = absent()
 
 
 class StageReorder(Input):
@@ -148,12 +162,14 @@ class StageReorder(Input):
 
 
 class ConfigUpdate(Input):
-    workflow_name: Annotated[str, StringConstraints(min_length=1, max_length=120)] | None = None
-    variables: Annotated[list[FieldDefinition], Field(max_length=200)] | None = None
-    initial_stage: str | None = None
-    value_field: str | None = None
-    locked: StrictBool | None = None
-    version: Version | None = None
+    """`value_field` may be null (the board then sums nothing); the others may not."""
+
+    workflow_name: Annotated[str, StringConstraints(min_length=1, max_length=120)] = absent()
+    variables: Annotated[list[FieldDefinition], Field(max_length=200)] = absent()
+    initial_stage: Annotated[str, Field(min_length=1, max_length=80)] = absent()
+    value_field: str | None = absent()
+    locked: StrictBool = absent()
+    version: Version = absent()
 
 
 class UserCreate(Input):
@@ -163,19 +179,21 @@ class UserCreate(Input):
     email: Annotated[str, Field(max_length=254)] | None = None
     role: UserRole = UserRole.MEMBER
 
-    _email = field_validator("email")(_optional_email)
+    _email = field_validator("email")(optional_email)
 
 
 class UserUpdate(Input):
-    display_name: (
-        Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)] | None
-    ) = None
-    email: Annotated[str, Field(max_length=254)] | None = None
-    role: UserRole | None = None
-    is_active: StrictBool | None = None
-    password: Password | None = None
+    """`email` may be null (cleared); the others may not."""
 
-    _email = field_validator("email")(_optional_email)
+    display_name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)] = (
+        absent()
+    )
+    email: Annotated[str, Field(max_length=254)] | None = absent()
+    role: UserRole = absent()
+    is_active: StrictBool = absent()
+    password: Password = absent()
+
+    _email = field_validator("email")(optional_email)
 
 
 class Login(Input):
@@ -191,12 +209,19 @@ class TransitionInput(Input):
 
 
 class KanbanMove(Input):
-    """Drop `lead_uid` into `to_stage` below the card `after` and above the card `before`."""
+    """Drop `lead_uid` into `to_stage` below the card `above` and above the card `below` (none:
+    the top or the bottom of the column). `after` and `before`, the names of the first release
+    for `above` and `below`, are still accepted until the next release."""
 
     lead_uid: Annotated[str, Field(min_length=1, max_length=40)]
     to_stage: Annotated[str, Field(min_length=1, max_length=80)]
-    after: Annotated[str, Field(max_length=40)] | None = None
-    before: Annotated[str, Field(max_length=40)] | None = None
+    # The mypy plugin cannot see through alias choices; both fields default to None.
+    above: Annotated[str, Field(max_length=40)] | None = Field(  # type: ignore[pydantic-alias]
+        None, validation_alias=AliasChoices("above", "after")
+    )
+    below: Annotated[str, Field(max_length=40)] | None = Field(  # type: ignore[pydantic-alias]
+        None, validation_alias=AliasChoices("below", "before")
+    )
     data: dict[str, Any] | None = None
     version: Version | None = None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
@@ -19,7 +20,6 @@ from .enums import (
 )
 from .fields import FieldDefinition, Int64
 
-LEAD_UID_PATTERN = r"^LEAD-\d{6}-\d{5,}$"
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 COLOR_PATTERN = r"^#[0-9a-fA-F]{6}$"
 STAGE_UID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$"
@@ -102,8 +102,17 @@ class TaskInstance(Document):
     completed_by: str | None = None
 
     @property
+    def is_done(self) -> bool:
+        return self.status.is_done
+
+    @property
     def is_open(self) -> bool:
-        return self.status in (TaskStatus.PENDING, TaskStatus.IN_PROGRESS)
+        return not self.status.is_done
+
+    @property
+    def blocks_leaving(self) -> bool:
+        """A required task still open in the lead's stage keeps the lead there."""
+        return self.required and self.is_open
 
 
 class Activity(Document):
@@ -171,10 +180,48 @@ class WorkItem(LeadSummary):
     """A lead, with its tasks, activities and history embedded."""
 
     tasks: list[TaskInstance] = Field(default_factory=list)
-    # Reads return only the latest activities; this counts them all (computed, never stored).
     activities: list[Activity] = Field(default_factory=list)
-    activity_count: int = 0
     history: list[HistoryEntry] = Field(default_factory=list)
+
+    def stage_tasks(self) -> list[TaskInstance]:
+        """The tasks of the stage the lead is in now."""
+        return [task for task in self.tasks if task.stage == self.current_stage]
+
+
+@dataclass(frozen=True)
+class LeadRecord:
+    """A lead as a read returns it: only its latest activities embedded (newest first), and how
+    many it has in all, which the store counts on the server and never stores."""
+
+    lead: WorkItem
+    activity_count: int
+
+
+class BlockingTask(Document):
+    uid: str
+    title: str
+
+
+class BoardCard(Document):
+    """A lead as a Kanban card reads it: its summary, the progress of its stage's tasks, the
+    open required tasks that hold it there, and the custom fields stages require."""
+
+    uid: str
+    name: str
+    email: str | None = None
+    company: str | None = None
+    assigned_to: list[str] = Field(default_factory=list)
+    status: WorkItemStatus = WorkItemStatus.OPEN
+    current_stage: str
+    rank: str
+    version: int = 1
+    stage_entered_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    value: Any = None
+    tasks_done: int = 0
+    tasks_total: int = 0
+    blocking_tasks: list[BlockingTask] = Field(default_factory=list)
+    data: dict[str, Any] = Field(default_factory=dict)
 
 
 class WorkItemConfig(Document):

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from .enums import WorkItemStatus
 
+# THE sort orders of the lead list: a key, descending when it starts with "-".
 LeadSortKey = Literal["created_at", "updated_at", "name"]
-LEAD_SORT_KEYS: tuple[LeadSortKey, ...] = ("created_at", "updated_at", "name")
+LeadSort = Literal["created_at", "-created_at", "updated_at", "-updated_at", "name", "-name"]
+
+
+def sort_order(sort: LeadSort) -> tuple[LeadSortKey, bool]:
+    """(the key, descending?) of a sort order."""
+    return cast(LeadSortKey, sort.removeprefix("-")), sort.startswith("-")
 
 
 @dataclass(frozen=True)
@@ -21,6 +27,8 @@ class LeadFilter:
     created_after: datetime | None = None
     created_before: datetime | None = None
     search: str | None = None
+    email: str | None = None
+    phone: str | None = None
     # custom field key -> coerced value; a multi_select matches when it contains the value
     data_equals: dict[str, Any] = field(default_factory=dict)
 

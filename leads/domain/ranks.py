@@ -56,11 +56,12 @@ def is_valid_rank(rank: str) -> bool:
     return bool(rank) and all(ch in DIGITS for ch in rank) and not rank.endswith("0")
 
 
-def rank_between(before: str | None, after: str | None) -> str:
-    """A rank that sorts after `before` (the card above) and before `after` (the card below)."""
-    for rank in (before, after):
+def rank_between(above: str | None, below: str | None) -> str:
+    """A rank that sorts after `above` (the card above) and before `below` (the card below);
+    None for either means the top or the bottom of the column."""
+    for rank in (above, below):
         if rank is not None and not is_valid_rank(rank):
             raise ValueError(f"not a rank: {rank!r}")
-    if before is not None and after is not None and before >= after:
+    if above is not None and below is not None and above >= below:
         raise ValueError("the card above must rank before the card below")
-    return _midpoint(before or "", after)
+    return _midpoint(above or "", below)

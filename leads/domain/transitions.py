@@ -1,19 +1,105 @@
-"""The pipeline's rules for moving a lead (DESIGN.md section 3), as pure functions."""
+"""The pipeline's rules for moving a lead (DESIGN.md section 3), as pure functions.
+
+`lead_moves` lists, for a lead, every other stage with whether a move there is open and the
+reasons when it is not; `check_transition` refuses a move with the same reasons. Both read the
+one function `move_reasons`, so what a client is shown and what the server enforces cannot drift.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
-from .enums import StageKind, UserRole
+from .enums import StageKind, WorkItemStatus
 from .errors import (
     BlockingTasks,
+    DomainError,
     MissingRequiredFields,
     TransitionNotAllowed,
     ValidationFailed,
 )
 from .fields import missing_values
-from .models import User, WorkItem, WorkItemConfig, WorkStage
+from .models import BoardCard, LeadRecord, WorkItem, WorkItemConfig, WorkStage
+
+
+class ReasonCode(StrEnum):
+    NOT_ALLOWED = "not_allowed"
+    REOPEN_REQUIRES_ADMIN = "reopen_requires_admin"
+    ARCHIVED = "archived"
+    BLOCKING_TASKS = "blocking_tasks"
+    MISSING_REQUIRED_FIELDS = "missing_required_fields"
+    SAME_STAGE = "same_stage"
+
+
+@dataclass(frozen=True)
+class TaskRef:
+    uid: str
+    title: str
+
+
+@dataclass(frozen=True)
+class FieldRef:
+    key: str
+    label: str
+
+
+@dataclass(frozen=True)
+class MoveReason:
+    code: ReasonCode
+    message: str
+    tasks: tuple[TaskRef, ...] = ()
+    fields: tuple[FieldRef, ...] = ()
+
+
+@dataclass(frozen=True)
+class Move:
+    to_stage: str
+    allowed: bool
+    reasons: tuple[MoveReason, ...]
+
+
+@dataclass(frozen=True)
+class MoveSubject:
+    """What deciding a move reads of a lead: a full lead or a Kanban card both provide it."""
+
+    current_stage: str
+    status: WorkItemStatus
+    data: Mapping[str, Any]
+    blocking_tasks: Sequence[TaskRef]
+
+    @classmethod
+    def of(cls, lead: WorkItem | BoardCard) -> MoveSubject:
+        """A full lead finds its blocking tasks among its tasks; a card was read with them."""
+        blocking = (
+            [task for task in lead.stage_tasks() if task.blocks_leaving]
+            if isinstance(lead, WorkItem)
+            else lead.blocking_tasks
+        )
+        return cls(
+            current_stage=lead.current_stage,
+            status=lead.status,
+            data=lead.data,
+            blocking_tasks=[TaskRef(uid=task.uid, title=task.title) for task in blocking],
+        )
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    """The stages and field labels a decision needs, indexed once per request."""
+
+    stages: Sequence[WorkStage]
+    labels: Mapping[str, str]
+    by_uid: Mapping[str, WorkStage]
+
+    @classmethod
+    def of(cls, stages: Sequence[WorkStage], config: WorkItemConfig | None) -> Pipeline:
+        labels = {d.field_key: d.label for d in config.variables} if config else {}
+        return cls(stages=stages, labels=labels, by_uid={stage.uid: stage for stage in stages})
+
+    def stage(self, uid: str) -> WorkStage | None:
+        return self.by_uid.get(uid)
 
 
 def is_reopening(current: WorkStage | None, target: WorkStage) -> bool:
@@ -24,69 +110,149 @@ def is_reopening(current: WorkStage | None, target: WorkStage) -> bool:
     )
 
 
-def check_transition(
-    *,
-    lead: WorkItem,
-    stages: list[WorkStage],
-    config: WorkItemConfig,
-    to_stage: str,
-    data_after: Mapping[str, Any],
-    actor: User,
-) -> tuple[WorkStage | None, WorkStage]:
-    """(current stage, target stage) when `lead` may move to `to_stage` holding `data_after`.
+def _list_names(names: Sequence[str]) -> str:
+    return ", ".join(names) if names else "nowhere"
 
-    Raises ValidationFailed (unknown stage), TransitionNotAllowed, BlockingTasks,
-    MissingRequiredFields.
-    """
-    by_uid = {stage.uid: stage for stage in stages}
-    target = by_uid.get(to_stage)
-    if target is None:
-        raise ValidationFailed.on("to_stage", f"unknown stage {to_stage}")
-    current = by_uid.get(lead.current_stage)
-    if target.uid == lead.current_stage:
-        raise TransitionNotAllowed(
-            f"The lead is already in {target.name}.",
-            details={"reason": "same_stage", "stage": target.uid},
-        )
+
+def move_reasons(
+    subject: MoveSubject,
+    target: WorkStage,
+    pipeline: Pipeline,
+    *,
+    actor_is_admin: bool,
+    data: Mapping[str, Any] | None = None,
+) -> list[MoveReason]:
+    """Why `subject` may not move to `target` (holding `data`, else its own), most basic first;
+    an empty list when it may."""
+    if target.uid == subject.current_stage:
+        return [MoveReason(ReasonCode.SAME_STAGE, f"The lead is already in {target.name}.")]
+    if subject.status is WorkItemStatus.ARCHIVED:
+        return [MoveReason(ReasonCode.ARCHIVED, "The lead is archived: restore it first.")]
+    reasons: list[MoveReason] = []
+    current = pipeline.stage(subject.current_stage)
     if is_reopening(current, target):
-        # Reopening a won or lost deal is an admin's call, into any open stage.
-        if actor.role is not UserRole.ADMIN:
-            raise TransitionNotAllowed(
-                "Only an admin can reopen a closed lead.",
-                details={"reason": "reopen_requires_admin", "stage": target.uid},
+        # Reopening a won or lost deal is an admin's call, into any open stage, whatever tasks
+        # the closing stage left.
+        if not actor_is_admin:
+            reasons.append(
+                MoveReason(
+                    ReasonCode.REOPEN_REQUIRES_ADMIN, "Only an admin can reopen a closed lead."
+                )
             )
     else:
         allowed = current.allowed_next_stages if current is not None else []
         if current is not None and target.uid not in allowed:
-            names = [by_uid[uid].name for uid in allowed if uid in by_uid]
-            choices = ", ".join(names) if names else "nowhere"
-            raise TransitionNotAllowed(
-                f"{current.name} cannot move to {target.name} (allowed: {choices}).",
-                details={"reason": "not_allowed", "allowed_next_stages": allowed},
+            names = [stage.name for uid in allowed if (stage := pipeline.stage(uid))]
+            reasons.append(
+                MoveReason(
+                    ReasonCode.NOT_ALLOWED,
+                    f"{current.name} cannot move to {target.name} (allowed: {_list_names(names)}).",
+                )
             )
-        blocking = [
-            task
-            for task in lead.tasks
-            if task.stage == lead.current_stage and task.required and task.is_open
-        ]
-        if blocking:
-            titles = ", ".join(task.title for task in blocking)
-            raise BlockingTasks(
-                f"Complete the required tasks first: {titles}.",
-                details={
-                    "reason": "blocking_tasks",
-                    "tasks": [{"uid": task.uid, "title": task.title} for task in blocking],
-                },
+        if subject.blocking_tasks:
+            titles = ", ".join(task.title for task in subject.blocking_tasks)
+            reasons.append(
+                MoveReason(
+                    ReasonCode.BLOCKING_TASKS,
+                    f"Complete the required tasks first: {titles}.",
+                    tasks=tuple(subject.blocking_tasks),
+                )
             )
-    missing = missing_values(data_after, target.required_fields)
+    missing = missing_values(subject.data if data is None else data, target.required_fields)
     if missing:
-        labels = {d.field_key: d.label for d in config.variables}
-        raise MissingRequiredFields(
-            f"{target.name} needs: {', '.join(labels.get(key, key) for key in missing)}.",
-            fields={f"data.{key}": [f"is required to enter {target.name}"] for key in missing},
+        fields = tuple(FieldRef(key=key, label=pipeline.labels.get(key, key)) for key in missing)
+        reasons.append(
+            MoveReason(
+                ReasonCode.MISSING_REQUIRED_FIELDS,
+                f"{target.name} needs: {', '.join(field.label for field in fields)}.",
+                fields=fields,
+            )
+        )
+    return reasons
+
+
+def lead_moves(subject: MoveSubject, pipeline: Pipeline, *, actor_is_admin: bool) -> list[Move]:
+    """Every stage but the lead's own, in pipeline order, with whether it may move there."""
+    moves = []
+    for target in pipeline.stages:
+        if target.uid == subject.current_stage:
+            continue
+        reasons = move_reasons(subject, target, pipeline, actor_is_admin=actor_is_admin)
+        moves.append(Move(to_stage=target.uid, allowed=not reasons, reasons=tuple(reasons)))
+    return moves
+
+
+_ERROR_OF_REASON: dict[ReasonCode, type[DomainError]] = {
+    ReasonCode.NOT_ALLOWED: TransitionNotAllowed,
+    ReasonCode.REOPEN_REQUIRES_ADMIN: TransitionNotAllowed,
+    ReasonCode.ARCHIVED: TransitionNotAllowed,
+    ReasonCode.SAME_STAGE: TransitionNotAllowed,
+    ReasonCode.BLOCKING_TASKS: BlockingTasks,
+    ReasonCode.MISSING_REQUIRED_FIELDS: MissingRequiredFields,
+}
+
+
+def reason_details(reason: MoveReason) -> dict[str, Any]:
+    """A reason as the API shows it, in `moves` and in a refusal's 409 `details` alike."""
+    shown: dict[str, Any] = {"code": reason.code.value, "message": reason.message}
+    if reason.tasks:
+        shown["tasks"] = [{"uid": task.uid, "title": task.title} for task in reason.tasks]
+    if reason.fields:
+        shown["fields"] = [{"key": field.key, "label": field.label} for field in reason.fields]
+    return shown
+
+
+def check_transition(
+    *,
+    subject: MoveSubject,
+    pipeline: Pipeline,
+    to_stage: str,
+    data_after: Mapping[str, Any],
+    actor_is_admin: bool,
+) -> tuple[WorkStage | None, WorkStage]:
+    """(current stage, target stage) when the lead may move to `to_stage` holding `data_after`.
+
+    Raises ValidationFailed (unknown stage), TransitionNotAllowed, BlockingTasks,
+    MissingRequiredFields: the error of the first reason, with every reason in its details.
+    """
+    target = pipeline.stage(to_stage)
+    if target is None:
+        raise ValidationFailed.on("to_stage", f"unknown stage {to_stage}")
+    reasons = move_reasons(
+        subject, target, pipeline, actor_is_admin=actor_is_admin, data=data_after
+    )
+    if reasons:
+        first = reasons[0]
+        missing = [
+            field for reason in reasons for field in reason.fields
+        ]  # the fields a form can ask for with the move
+        raise _ERROR_OF_REASON[first.code](
+            " ".join(reason.message for reason in reasons),
+            fields={
+                f"data.{field.key}": [f"is required to enter {target.name}"] for field in missing
+            },
             details={
-                "reason": "missing_required_fields",
-                "fields": [{"key": key, "label": labels.get(key, key)} for key in missing],
+                "reason": first.code.value,
+                "to_stage": target.uid,
+                "reasons": [reason_details(reason) for reason in reasons],
             },
         )
-    return current, target
+    return pipeline.stage(subject.current_stage), target
+
+
+@dataclass(frozen=True)
+class LeadDetail:
+    """A lead as its page shows it: the record, and the moves open to the reader."""
+
+    lead: WorkItem
+    activity_count: int
+    moves: list[Move]
+
+    @classmethod
+    def of(cls, record: LeadRecord, pipeline: Pipeline, *, actor_is_admin: bool) -> LeadDetail:
+        subject = MoveSubject.of(record.lead)
+        return cls(
+            lead=record.lead,
+            activity_count=record.activity_count,
+            moves=lead_moves(subject, pipeline, actor_is_admin=actor_is_admin),
+        )

@@ -4,17 +4,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.core import signing
 
 from leads.domain.errors import StageNotFound, ValidationFailed
-from leads.domain.models import WorkStage
+from leads.domain.fields import missing_values
+from leads.domain.models import BoardCard, User, WorkStage
 from leads.domain.queries import LeadFilter
+from leads.domain.transitions import Move, MoveSubject, Pipeline, lead_moves
 from leads.store import leads as lead_store
 from leads.store import workflow as workflow_store
 
 _CURSOR_SALT = "leads.kanban.cursor"
+
+
+@dataclass(frozen=True)
+class Card:
+    card: BoardCard
+    moves: list[Move]
 
 
 @dataclass(frozen=True)
@@ -24,8 +31,14 @@ class Column:
     value_total: float
     weighted_total: float
     oldest_entered_at: datetime | None
-    cards: list[dict[str, Any]]
+    cards: list[Card]
     next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class Board:
+    columns: list[Column]
+    value_field: str | None
 
 
 def _decode(cursor: str, stage_uid: str) -> tuple[str, str]:
@@ -38,21 +51,50 @@ def _decode(cursor: str, stage_uid: str) -> tuple[str, str]:
         raise ValidationFailed.on("cursor", "is not a cursor this service issued") from None
 
 
-@dataclass(frozen=True)
-class Board:
-    columns: list[Column]
-    value_field: str | None
+class _MovesOfCards:
+    """Cards that hold the lead in the same way share their moves: a column of fifty cards
+    usually needs the rules worked out a handful of times, not fifty. Blocking tasks are told
+    apart by title (each lead has its own task uids): a card's moves name the tasks in their
+    messages, and the lead's page lists them with their uids."""
+
+    def __init__(self, pipeline: Pipeline, actor: User) -> None:
+        self._pipeline = pipeline
+        self._actor_is_admin = actor.is_admin
+        self._required = sorted({key for stage in pipeline.stages for key in stage.required_fields})
+        self._seen: dict[tuple[object, ...], list[Move]] = {}
+
+    def __call__(self, card: BoardCard) -> list[Move]:
+        subject = MoveSubject.of(card)
+        key = (
+            subject.current_stage,
+            subject.status,
+            tuple(task.title for task in subject.blocking_tasks),
+            tuple(missing_values(subject.data, self._required)),
+        )
+        if key not in self._seen:
+            self._seen[key] = lead_moves(
+                subject, self._pipeline, actor_is_admin=self._actor_is_admin
+            )
+        return self._seen[key]
 
 
 def kanban_board(
-    *, lead_filter: LeadFilter, per_column: int, stage: str | None = None, cursor: str | None = None
+    *,
+    lead_filter: LeadFilter,
+    per_column: int,
+    actor: User,
+    stage: str | None = None,
+    cursor: str | None = None,
 ) -> Board:
-    """Columns in pipeline order (only `stage` when given, from `cursor` on), in two round
-    trips whatever the number of leads. Raises StageNotFound, ValidationFailed."""
+    """Columns in pipeline order (only `stage` when given, from `cursor` on), each card with the
+    moves open to `actor`, in two round trips whatever the number of leads. Raises
+    StageNotFound, ValidationFailed."""
     config, stages = workflow_store.get_config_and_stages()
+    moves_of = _MovesOfCards(Pipeline.of(stages, config), actor)
+    shown = stages
     if stage is not None:
-        stages = [s for s in stages if s.uid == stage]
-        if not stages:
+        shown = [s for s in stages if s.uid == stage]
+        if not shown:
             raise StageNotFound(f"No stage {stage}.")
     elif cursor is not None:
         raise ValidationFailed.on("cursor", "goes with `stage`: it pages one column")
@@ -60,13 +102,14 @@ def kanban_board(
     value_field = config.value_field if config is not None else None
     totals, cards = lead_store.kanban(
         lead_filter=lead_filter,
-        stage_uids=[s.uid for s in stages],
+        stage_uids=[s.uid for s in shown],
         per_column=per_column + 1,
         value_field=value_field,
+        data_keys=sorted({key for s in stages for key in s.required_fields}),
         after=after,
     )
     columns = []
-    for column_stage in stages:
+    for column_stage in shown:
         total = totals.get(column_stage.uid, {})
         column_cards = cards[column_stage.uid]
         more = len(column_cards) > per_column
@@ -75,7 +118,7 @@ def kanban_board(
         if more:
             last = column_cards[-1]
             next_cursor = signing.dumps(
-                {"s": column_stage.uid, "r": last["rank"], "u": last["uid"]}, salt=_CURSOR_SALT
+                {"s": column_stage.uid, "r": last.rank, "u": last.uid}, salt=_CURSOR_SALT
             )
         value_total = float(total.get("value_total", 0))
         columns.append(
@@ -85,7 +128,7 @@ def kanban_board(
                 value_total=round(value_total, 2),
                 weighted_total=round(value_total * column_stage.probability / 100, 2),
                 oldest_entered_at=total.get("oldest_entered_at"),
-                cards=column_cards,
+                cards=[Card(card=card, moves=moves_of(card)) for card in column_cards],
                 next_cursor=next_cursor,
             )
         )

@@ -5,14 +5,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from django.core import signing
 
 from leads.domain.errors import ConfigNotFound, LeadNotFound, ValidationFailed
 from leads.domain.fields import FIELD_KEY_PATTERN, FieldValueError, coerce_field_value
-from leads.domain.models import Activity, LeadSummary, TaskInstance, WorkItem
-from leads.domain.queries import LeadFilter, LeadSortKey, PageRequest
+from leads.domain.models import Activity, LeadSummary, TaskInstance, User
+from leads.domain.queries import LeadFilter, LeadSort, LeadSortKey, PageRequest, sort_order
+from leads.domain.transitions import LeadDetail, Pipeline
 from leads.store import leads as lead_store
 from leads.store import workflow as workflow_store
 
@@ -20,12 +21,14 @@ _CURSOR_SALT = "leads.list.cursor"
 _ACTIVITY_SALT = "leads.activities.cursor"
 
 
-def lead_get(*, uid: str) -> WorkItem:
-    """One lead with its tasks, history and latest activities. Raises LeadNotFound."""
-    lead = lead_store.get_lead(uid)
-    if lead is None:
+def lead_get(*, uid: str, actor: User) -> LeadDetail:
+    """One lead with its tasks, history, latest activities and the moves open to `actor`, in
+    one round trip. Raises LeadNotFound."""
+    context = lead_store.get_lead_with_workflow(uid)
+    if context.record is None:
         raise LeadNotFound(f"No lead {uid}.")
-    return lead
+    pipeline = Pipeline.of(context.stages, context.config)
+    return LeadDetail.of(context.record, pipeline, actor_is_admin=actor.is_admin)
 
 
 @dataclass(frozen=True)
@@ -86,10 +89,11 @@ def data_filters(raw: dict[str, str]) -> dict[str, Any]:
     return result
 
 
-def lead_list(*, lead_filter: LeadFilter, sort: str, limit: int, cursor: str | None) -> LeadPage:
+def lead_list(
+    *, lead_filter: LeadFilter, sort: LeadSort, limit: int, cursor: str | None
+) -> LeadPage:
     """A page of leads. Raises ValidationFailed for a bad cursor."""
-    descending = sort.startswith("-")
-    sort_key = cast(LeadSortKey, sort.lstrip("-"))
+    sort_key, descending = sort_order(sort)
     after: tuple[Any, str] | None = None
     backward = False
     if cursor:
@@ -143,9 +147,11 @@ def activity_list(*, uid: str, types: list[str], cursor: str | None, limit: int)
 
 def task_list(*, uid: str, stage: str | None, status: str | None) -> list[TaskInstance]:
     """A lead's tasks, optionally of one stage and/or status. Raises LeadNotFound."""
-    lead = lead_get(uid=uid)
+    record = lead_store.get_lead(uid)
+    if record is None:
+        raise LeadNotFound(f"No lead {uid}.")
     return [
         task
-        for task in lead.tasks
+        for task in record.lead.tasks
         if (stage is None or task.stage == stage) and (status is None or task.status == status)
     ]

@@ -13,8 +13,8 @@ from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 
 from leads.domain.enums import UserRole
-from leads.domain.errors import Conflict, InvalidCredentials, UserNotFound, ValidationFailed
-from leads.domain.inputs import UserCreate, UserUpdate
+from leads.domain.errors import InvalidCredentials, LastAdmin, UserNotFound
+from leads.domain.inputs import UserCreate, UserUpdate, sent
 from leads.domain.models import User, utcnow
 from leads.store import users as user_store
 
@@ -54,16 +54,11 @@ def _would_leave_no_admin(user: User, changes: dict[str, Any]) -> bool:
 
 
 def user_update(*, uid: str, changes: UserUpdate) -> User:
-    """Change a user's profile, role, password or active flag. Raises UserNotFound, Conflict."""
+    """Change a user's profile, role, password or active flag. Raises UserNotFound, LastAdmin."""
     user = user_store.get_user(uid)
     if user is None:
         raise UserNotFound(f"No user {uid}.")
-    values = changes.model_dump(exclude_unset=True)
-    nulls = [name for name, value in values.items() if value is None and name != "email"]
-    if nulls:
-        raise ValidationFailed(
-            "These fields cannot be null.", fields={name: ["cannot be null"] for name in nulls}
-        )
+    values = sent(changes)
     password = values.pop("password", None)
     if password is not None:
         values["password_hash"] = make_password(password)
@@ -74,7 +69,7 @@ def user_update(*, uid: str, changes: UserUpdate) -> User:
         # Deactivation ends every sign-in for good: reactivating must not revive old tokens.
         values["tokens"] = []
     if _would_leave_no_admin(user, values):
-        raise Conflict("This is the last active admin: make someone else admin first.")
+        raise LastAdmin()
     if not values:
         return user
     values["updated_at"] = utcnow()

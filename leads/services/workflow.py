@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from leads.domain.enums import ActivityType, FieldType, StageKind, WorkItemStatus
+from leads.domain.changes import (
+    STATUS_OF_KIND,
+    StageEntry,
+    closed_at_for,
+    stage_deleted_activity,
+    stage_tasks,
+)
+from leads.domain.enums import FieldType, StageKind
 from leads.domain.errors import (
     ConfigLocked,
     ConfigNotFound,
-    Conflict,
+    InitialStageInUse,
     StageInUse,
     StageNotFound,
     ValidationFailed,
@@ -19,9 +26,9 @@ from leads.domain.inputs import (
     StageReorder,
     StageUpdate,
     TaskTemplateInput,
+    sent,
 )
 from leads.domain.models import (
-    Activity,
     StageVisit,
     TaskTemplate,
     User,
@@ -31,18 +38,12 @@ from leads.domain.models import (
     utcnow,
 )
 from leads.domain.ranks import rank_for_arrival
-from leads.services.leads import stage_tasks
 from leads.store import connection
 from leads.store import leads as lead_store
 from leads.store import workflow as workflow_store
 from leads.store.connection import Session
 
 VALUE_FIELD_TYPES = frozenset({FieldType.CURRENCY, FieldType.DECIMAL, FieldType.INTEGER})
-STATUS_OF_KIND = {
-    StageKind.OPEN: WorkItemStatus.OPEN,
-    StageKind.WON: WorkItemStatus.WON,
-    StageKind.LOST: WorkItemStatus.LOST,
-}
 DEFAULT_PROBABILITY = {StageKind.WON: 100, StageKind.LOST: 0, StageKind.OPEN: 0}
 
 
@@ -87,12 +88,12 @@ def config_update(*, changes: ConfigUpdate, expected_version: int | None) -> Wor
         raise VersionConflict(details={"current_version": config.version})
     fields_set = changes.model_fields_set
     updated = config.model_copy(deep=True)
-    if changes.workflow_name is not None:
+    if "workflow_name" in fields_set:
         updated.workflow_name = changes.workflow_name
-    if changes.variables is not None:
+    if "variables" in fields_set:
         _check_variables(config.variables, changes.variables, config.locked)
         updated.variables = changes.variables
-    if "locked" in fields_set and changes.locked is not None:
+    if "locked" in fields_set:
         if config.locked and not changes.locked:
             raise ConfigLocked("A locked workflow stays locked.", fields={"locked": ["is final"]})
         updated.locked = changes.locked
@@ -211,14 +212,8 @@ def stage_update(*, uid: str, changes: StageUpdate, expected_version: int | None
         raise StageNotFound(f"No stage {uid}.")
     if expected_version is not None and expected_version != stage.version:
         raise VersionConflict(details={"current_version": stage.version})
-    values = changes.model_dump(exclude_unset=True, exclude={"version", "task_templates"})
-    null_fields = [name for name, value in values.items() if value is None]
-    if null_fields:
-        raise ValidationFailed(
-            "These fields cannot be null.",
-            fields={name: ["cannot be null"] for name in null_fields},
-        )
-    if changes.task_templates is not None:
+    values = sent(changes, exclude=frozenset({"version"}))
+    if "task_templates" in values:
         values["task_templates"] = _templates(changes.task_templates)
     if (
         config is not None
@@ -238,7 +233,7 @@ def stage_update(*, uid: str, changes: StageUpdate, expected_version: int | None
 
 def stage_delete(*, uid: str, move_to: str | None, actor: User) -> int:
     """Delete a stage, moving its leads to `move_to` in the same transaction; returns how many
-    moved. Raises StageNotFound, StageInUse, Conflict, ValidationFailed."""
+    moved. Raises StageNotFound, StageInUse, InitialStageInUse, ValidationFailed."""
     if move_to == uid:
         raise ValidationFailed.on("move_to", "must be another stage than the one deleted")
 
@@ -248,9 +243,7 @@ def stage_delete(*, uid: str, move_to: str | None, actor: User) -> int:
             raise StageNotFound(f"No stage {uid}.")
         config = workflow_store.get_config(session=session)
         if config is not None and config.initial_stage == uid:
-            raise Conflict(
-                "This is the initial stage: choose another initial stage before deleting it."
-            )
+            raise InitialStageInUse()
         target = None
         if move_to is not None:
             target = workflow_store.get_stage(move_to, session=session)
@@ -265,21 +258,18 @@ def stage_delete(*, uid: str, move_to: str | None, actor: User) -> int:
             )
         if count and target is not None:
             now = utcnow()
+            status = STATUS_OF_KIND[target.kind]
             moved = lead_store.move_stage_leads(
                 from_stage=uid,
-                to_stage=target.uid,
-                visit=StageVisit(stage=target.uid, entered_at=now, entered_by=actor.uid),
-                activity=Activity(
-                    type=ActivityType.SYSTEM,
-                    actor=actor.uid,
-                    created_at=now,
-                    body=f"Moved from {stage.name} to {target.name}: {stage.name} was deleted",
-                    details={"event": "stage_deleted", "from_stage": uid, "to_stage": target.uid},
+                entry=StageEntry(
+                    stage=target,
+                    visit=StageVisit(stage=target.uid, entered_at=now, entered_by=actor.uid),
+                    tasks=stage_tasks(target, actor=actor, now=now),
+                    rank=rank_for_arrival(now),
                 ),
-                tasks=stage_tasks(target, actor=actor, now=now),
-                rank=rank_for_arrival(now),
-                moved_at=now,
-                status=STATUS_OF_KIND[target.kind],
+                activity=stage_deleted_activity(stage, target, actor, now),
+                status=status,
+                closed_at=closed_at_for(status, now),
                 session=session,
             )
         workflow_store.delete_stage(uid, session=session)

@@ -15,12 +15,9 @@ STAGE = "stage"
 CONFIG = "config"
 COUNTER = "counter"
 
-# Computed on read, never written.
-_NOT_STORED = {"activity_count"}
-
 
 def to_document(model: BaseModel, doc_type: str | None = None) -> Doc:
-    document: Doc = model.model_dump(mode="python", exclude=_NOT_STORED)
+    document: Doc = model.model_dump(mode="python")
     if doc_type is not None:
         document["type"] = doc_type
     return document

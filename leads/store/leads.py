@@ -7,16 +7,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from pydantic import BaseModel
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from leads.domain.enums import WorkItemStatus
+from leads.domain.changes import LeadChange, StageEntry
+from leads.domain.enums import DONE_TASK_STATUSES, WorkItemStatus
 from leads.domain.errors import DuplicateKey
 from leads.domain.models import (
     CONFIG_UID,
     Activity,
+    BoardCard,
+    LeadRecord,
     LeadSummary,
-    StageVisit,
     TaskInstance,
     WorkItem,
     WorkItemConfig,
@@ -42,33 +45,19 @@ DETAIL_PROJECTION: Doc = {
 }
 
 
-def _lead_from(document: Doc | None) -> WorkItem | None:
-    if document is not None and "activities" in document:
+def _record_from(document: Doc | None) -> LeadRecord | None:
+    if document is None:
+        return None
+    activity_count = int(document.pop("activity_count", 0))
+    if "activities" in document:
         # Stored oldest first (append-only); shown newest first.
         document["activities"].reverse()
-    return from_document(WorkItem, document)
+    return LeadRecord(lead=WorkItem.model_validate(document), activity_count=activity_count)
 
 
-def get_lead(uid: str) -> WorkItem | None:
+def get_lead(uid: str) -> LeadRecord | None:
     # index: type_uid
-    return _lead_from(leads().find_one({"type": LEAD, "uid": uid}, DETAIL_PROJECTION))
-
-
-def get_lead_and_config(uid: str) -> tuple[WorkItem | None, WorkItemConfig | None]:
-    """The lead (without activities) and the workflow config, in one round trip."""
-    # index: type_uid (an $or of two exact keys)
-    cursor = leads().find(
-        {"$or": [{"type": LEAD, "uid": uid}, {"type": CONFIG, "uid": CONFIG_UID}]},
-        {"_id": 0, "activities": 0},
-    )
-    lead: WorkItem | None = None
-    config: WorkItemConfig | None = None
-    for document in cursor:
-        if document["type"] == LEAD:
-            lead = from_document(WorkItem, document)
-        else:
-            config = from_document(WorkItemConfig, document)
-    return lead, config
+    return _record_from(leads().find_one({"type": LEAD, "uid": uid}, DETAIL_PROJECTION))
 
 
 def lead_exists(uid: str) -> bool:
@@ -83,33 +72,90 @@ def insert_lead(lead: WorkItem) -> None:
         raise DuplicateKey(f"a lead {lead.uid} exists already") from exc
 
 
-def update_lead(
-    *,
-    uid: str,
-    expected_version: int,
-    set_fields: dict[str, Any],
-    push_history: list[Any] | None = None,
-    push_activities: list[Activity] | None = None,
-    push_tasks: list[TaskInstance] | None = None,
-) -> WorkItem | None:
-    """Apply the change only if the lead is still at `expected_version`; None when it is not."""
-    update: Doc = {"$set": set_fields, "$inc": {"version": 1}}
-    appended = {
-        "history": [to_value(entry) for entry in push_history or []],
-        "activities": [to_value(activity) for activity in push_activities or []],
-        "tasks": [to_value(task) for task in push_tasks or []],
+def _stored(value: Any) -> Any:
+    """A value as stored: models (a task list, say) become documents."""
+    if isinstance(value, BaseModel):
+        return to_value(value)
+    if isinstance(value, list):
+        return [_stored(item) for item in value]
+    return value
+
+
+def _appended(name: str, values: list[Doc]) -> Doc:
+    return {"$concatArrays": [{"$ifNull": [f"${name}", []]}, {"$literal": values}]}
+
+
+def _enter_stage(entry: StageEntry, moved_at: datetime, history_before: list[Doc]) -> Doc:
+    """The $set of an update pipeline that moves a lead: close its open visit, record
+    `history_before` and the new visit, add the target's tasks."""
+    open_visit = {
+        "$and": [{"$eq": ["$$entry.kind", "stage_visit"]}, {"$eq": ["$$entry.exited_at", None]}]
     }
-    pushes = {name: {"$each": values} for name, values in appended.items() if values}
-    if pushes:
-        update["$push"] = pushes
+    closed_visit = {
+        "$mergeObjects": [
+            "$$entry",
+            {
+                "exited_at": moved_at,
+                "exited_by": entry.visit.entered_by,
+                "duration_seconds": {
+                    "$dateDiff": {
+                        "startDate": "$$entry.entered_at",
+                        "endDate": moved_at,
+                        "unit": "second",
+                    }
+                },
+            },
+        ]
+    }
+    closed_history = {
+        "$map": {
+            "input": {"$ifNull": ["$history", []]},
+            "as": "entry",
+            "in": {"$cond": [open_visit, closed_visit, "$$entry"]},
+        }
+    }
+    new_history = {"$literal": [*history_before, to_value(entry.visit)]}
+    return {
+        "current_stage": entry.stage.uid,
+        "rank": entry.rank,
+        "stage_entered_at": moved_at,
+        "history": {"$concatArrays": [closed_history, new_history]},
+        "tasks": _appended("tasks", [to_value(task) for task in entry.tasks]),
+    }
+
+
+def _change_pipeline(change: LeadChange) -> list[Doc]:
+    """ONE update pipeline for any change of one lead. Stored values go in as $literal so none
+    is read as an operator."""
+    history = [to_value(entry) for entry in change.history]
+    fields: Doc = {name: {"$literal": _stored(value)} for name, value in change.set_fields.items()}
+    fields["updated_at"] = change.at
+    fields["version"] = {"$add": ["$version", 1]}
+    if change.enter is not None:
+        fields.update(_enter_stage(change.enter, change.at, history))
+    else:
+        if history:
+            fields["history"] = _appended("history", history)
+        if change.tasks:
+            fields["tasks"] = _appended("tasks", [to_value(task) for task in change.tasks])
+    if change.activities:
+        fields["activities"] = _appended(
+            "activities", [to_value(activity) for activity in change.activities]
+        )
+    return [{"$set": fields}]
+
+
+def write_lead(*, uid: str, expected_version: int, change: LeadChange) -> LeadRecord | None:
+    """Apply `change` in ONE conditional write if the lead is still at `expected_version`;
+    None when it is not (or is gone)."""
     # index: type_uid
     document = leads().find_one_and_update(
         {"type": LEAD, "uid": uid, "version": expected_version},
-        update,
+        _change_pipeline(change),
         projection=DETAIL_PROJECTION,
         return_document=ReturnDocument.AFTER,
     )
-    return _lead_from(document)
+    return _record_from(document)
 
 
 def delete_lead(*, uid: str, expected_version: int | None) -> bool:
@@ -130,6 +176,10 @@ def _filter_query(lead_filter: LeadFilter) -> Doc:
         query["assigned_to"] = lead_filter.assigned_to
     if lead_filter.tag is not None:
         query["tags"] = lead_filter.tag
+    if lead_filter.email is not None:
+        query["email"] = lead_filter.email
+    if lead_filter.phone is not None:
+        query["phone"] = lead_filter.phone
     created: Doc = {}
     if lead_filter.created_after is not None:
         created["$gte"] = lead_filter.created_after
@@ -184,148 +234,50 @@ def count_leads_in_stage(stage_uid: str, session: Session | None = None) -> int:
     return leads().count_documents({"type": LEAD, "current_stage": stage_uid}, session=session)
 
 
-def _enter_stage(
-    *,
-    to_stage: str,
-    visit: StageVisit,
-    activities: list[Activity],
-    tasks: list[TaskInstance],
-    rank: str,
-    moved_at: datetime,
-    extra: Doc,
-) -> list[Doc]:
-    """The update pipeline that moves a lead: close its open visit, open one, add the target's
-    tasks and the activities. Stored values go in as $literal so none is read as an operator."""
-    open_visit = {
-        "$and": [{"$eq": ["$$entry.kind", "stage_visit"]}, {"$eq": ["$$entry.exited_at", None]}]
-    }
-    closed_visit = {
-        "$mergeObjects": [
-            "$$entry",
-            {
-                "exited_at": moved_at,
-                "exited_by": visit.entered_by,
-                "duration_seconds": {
-                    "$dateDiff": {
-                        "startDate": "$$entry.entered_at",
-                        "endDate": moved_at,
-                        "unit": "second",
-                    }
-                },
-            },
-        ]
-    }
-    closed_history = {
-        "$map": {
-            "input": {"$ifNull": ["$history", []]},
-            "as": "entry",
-            "in": {"$cond": [open_visit, closed_visit, "$$entry"]},
-        }
-    }
-    history_tail = [to_value(entry) for entry in extra.pop("history_entries", [])]
-    history_tail.append(to_value(visit))
-
-    def appended(name: str, values: list[Doc]) -> Doc:
-        return {"$concatArrays": [{"$ifNull": [f"${name}", []]}, {"$literal": values}]}
-
-    return [
-        {
-            "$set": {
-                **{name: {"$literal": value} for name, value in extra.items()},
-                "current_stage": to_stage,
-                "rank": rank,
-                "stage_entered_at": moved_at,
-                "updated_at": moved_at,
-                "version": {"$add": ["$version", 1]},
-                "history": {"$concatArrays": [closed_history, {"$literal": history_tail}]},
-                "tasks": appended("tasks", [to_value(task) for task in tasks]),
-                "activities": appended("activities", [to_value(a) for a in activities]),
-            }
-        }
-    ]
-
-
-def transition_lead(
-    *,
-    uid: str,
-    expected_version: int,
-    to_stage: str,
-    visit: StageVisit,
-    activities: list[Activity],
-    tasks: list[TaskInstance],
-    rank: str,
-    moved_at: datetime,
-    set_fields: Doc,
-    history_entries: list[Any],
-) -> WorkItem | None:
-    """Move one lead in ONE conditional write; None when it is no longer at `expected_version`."""
-    pipeline = _enter_stage(
-        to_stage=to_stage,
-        visit=visit,
-        activities=activities,
-        tasks=tasks,
-        rank=rank,
-        moved_at=moved_at,
-        extra={**set_fields, "history_entries": history_entries},
-    )
-    # index: type_uid
-    document = leads().find_one_and_update(
-        {"type": LEAD, "uid": uid, "version": expected_version},
-        pipeline,
-        projection=DETAIL_PROJECTION,
-        return_document=ReturnDocument.AFTER,
-    )
-    return _lead_from(document)
-
-
 def move_stage_leads(
     *,
     from_stage: str,
-    to_stage: str,
-    visit: StageVisit,
+    entry: StageEntry,
     activity: Activity,
-    tasks: list[TaskInstance],
-    rank: str,
-    moved_at: datetime,
     status: WorkItemStatus,
+    closed_at: datetime | None,
     session: Session,
 ) -> int:
     """Move every lead of a stage into another (the stage is being deleted); their status
-    follows the target's kind."""
-    closed_at: Any = None if status is WorkItemStatus.OPEN else moved_at
-    pipeline = _enter_stage(
-        to_stage=to_stage,
-        visit=visit,
-        activities=[activity],
-        tasks=tasks,
-        rank=rank,
-        moved_at=moved_at,
-        extra={"status": status.value},
+    follows the target's kind, and `closed_at` applies to those whose status changes."""
+    moved_at = activity.created_at
+    fields = _enter_stage(entry, moved_at, [])
+    fields.update(
+        {
+            "status": status.value,
+            "updated_at": moved_at,
+            "version": {"$add": ["$version", 1]},
+            "activities": _appended("activities", [to_value(activity)]),
+            "closed_at": {
+                "$cond": [{"$eq": ["$status", status.value]}, "$closed_at", {"$literal": closed_at}]
+            },
+        }
     )
-    # Leads already of that status keep their closing date.
-    pipeline[0]["$set"]["closed_at"] = {
-        "$cond": [{"$eq": ["$status", status.value]}, "$closed_at", {"$literal": closed_at}]
-    }
     # index: type_stage_rank
     result = leads().update_many(
-        {"type": LEAD, "current_stage": from_stage}, pipeline, session=session
+        {"type": LEAD, "current_stage": from_stage}, [{"$set": fields}], session=session
     )
     return result.modified_count
 
 
 @dataclass(frozen=True)
 class LeadContext:
-    """A lead (without activities) with what deciding a move needs."""
+    """A lead (with its latest activities) with what deciding a change needs."""
 
-    lead: WorkItem | None
+    record: LeadRecord | None
     config: WorkItemConfig | None
     stages: list[WorkStage]
     neighbours: dict[str, LeadSummary]
 
 
 def get_lead_with_workflow(uid: str, neighbour_uids: tuple[str, ...] = ()) -> LeadContext:
-    """The lead, the config, every stage and the given other leads (as summaries), in one
-    round trip."""
+    """The lead (as its detail shows it), the config, every stage and the given other leads
+    (as summaries), in one round trip."""
     wanted: list[Doc] = [
         {"type": LEAD, "uid": uid},
         {"type": CONFIG, "uid": CONFIG_UID},
@@ -333,97 +285,42 @@ def get_lead_with_workflow(uid: str, neighbour_uids: tuple[str, ...] = ()) -> Le
     ]
     if neighbour_uids:
         wanted.append({"type": LEAD, "uid": {"$in": list(neighbour_uids)}})
-    # index: type_uid (each branch of the $or)
-    cursor = leads().find({"$or": wanted}, {"_id": 0, "activities": 0})
-    lead: WorkItem | None = None
+    pipeline: list[Doc] = [
+        {"$match": {"$or": wanted}},
+        # Only the lead has activities; the others count 0, which nothing reads.
+        {
+            "$set": {
+                "activity_count": {"$size": {"$ifNull": ["$activities", []]}},
+                "activities": {"$slice": [{"$ifNull": ["$activities", []]}, -LATEST_ACTIVITIES]},
+            }
+        },
+        {"$unset": "_id"},
+    ]
+    record: LeadRecord | None = None
     config: WorkItemConfig | None = None
     stages: list[WorkStage] = []
     neighbours: dict[str, LeadSummary] = {}
-    for document in cursor:
+    # index: type_uid (each branch of the $or)
+    for document in leads().aggregate(pipeline):
         if document["type"] == CONFIG:
             config = from_document(WorkItemConfig, document)
         elif document["type"] == STAGE:
             stages.append(WorkStage.model_validate(document))
         elif document["uid"] == uid:
-            lead = from_document(WorkItem, document)
+            record = _record_from(document)
         else:
             neighbours[document["uid"]] = LeadSummary.model_validate(document)
     stages.sort(key=lambda stage: (stage.order, stage.uid))
-    return LeadContext(lead=lead, config=config, stages=stages, neighbours=neighbours)
+    return LeadContext(record=record, config=config, stages=stages, neighbours=neighbours)
 
 
-def set_task_status(
-    *,
-    uid: str,
-    task_uid: str,
-    from_statuses: list[str],
-    changes: Doc,
-    activity: Activity,
-    verb: str,
-) -> WorkItem | None:
-    """Change one task of a lead if it is in one of `from_statuses`, logging `verb: <title>`,
-    in one write. None when the lead, the task or the status does not match."""
-    this_task = {"$eq": ["$$task.uid", task_uid]}
-    title = {
-        "$arrayElemAt": [
-            {
-                "$map": {
-                    "input": {"$filter": {"input": "$tasks", "as": "task", "cond": this_task}},
-                    "as": "task",
-                    "in": "$$task.title",
-                }
-            },
-            0,
-        ]
-    }
-    logged = {
-        "$mergeObjects": [
-            {"$literal": to_value(activity)},
-            {"body": {"$concat": [f"{verb}: ", title]}},
-        ]
-    }
-    pipeline = [
-        {
-            "$set": {
-                "tasks": {
-                    "$map": {
-                        "input": "$tasks",
-                        "as": "task",
-                        "in": {
-                            "$cond": [
-                                this_task,
-                                {"$mergeObjects": ["$$task", {"$literal": changes}]},
-                                "$$task",
-                            ]
-                        },
-                    }
-                },
-                "activities": {"$concatArrays": [{"$ifNull": ["$activities", []]}, [logged]]},
-                "version": {"$add": ["$version", 1]},
-                "updated_at": activity.created_at,
-            }
-        }
-    ]
-    # index: type_uid
-    document = leads().find_one_and_update(
-        {
-            "type": LEAD,
-            "uid": uid,
-            "tasks": {"$elemMatch": {"uid": task_uid, "status": {"$in": from_statuses}}},
-        },
-        pipeline,
-        projection=DETAIL_PROJECTION,
-        return_document=ReturnDocument.AFTER,
-    )
-    return _lead_from(document)
-
-
-def _card_projection(value_field: str | None) -> Doc:
+def _card_projection(value_field: str | None, data_keys: list[str]) -> Doc:
     in_stage = {"$eq": ["$$task.stage", "$current_stage"]}
     stage_tasks = {
         "$filter": {"input": {"$ifNull": ["$tasks", []]}, "as": "task", "cond": in_stage}
     }
-    done = {"$in": ["$$task.status", ["completed", "skipped"]]}
+    done = {"$in": ["$$task.status", sorted(DONE_TASK_STATUSES)]}
+    blocking = {"$and": [{"$eq": ["$$task.required", True]}, {"$not": [done]}]}
     return {
         "_id": 0,
         "uid": 1,
@@ -435,13 +332,19 @@ def _card_projection(value_field: str | None) -> Doc:
         "rank": 1,
         "version": 1,
         "updated_at": 1,
-        "entered_stage_at": "$stage_entered_at",
+        "stage_entered_at": 1,
         "current_stage": 1,
         "value": f"$data.{value_field}" if value_field else {"$literal": None},
-        # A new name: projecting into `tasks` would apply to each element of that array.
-        "task_progress": {
-            "total": {"$size": stage_tasks},
-            "completed": {"$size": {"$filter": {"input": stage_tasks, "as": "task", "cond": done}}},
+        # What deciding the card's moves reads: only the fields some stage requires.
+        **{f"data.{key}": 1 for key in data_keys},
+        "tasks_total": {"$size": stage_tasks},
+        "tasks_done": {"$size": {"$filter": {"input": stage_tasks, "as": "task", "cond": done}}},
+        "blocking_tasks": {
+            "$map": {
+                "input": {"$filter": {"input": stage_tasks, "as": "task", "cond": blocking}},
+                "as": "task",
+                "in": {"uid": "$$task.uid", "title": "$$task.title"},
+            }
         },
     }
 
@@ -452,8 +355,9 @@ def kanban(
     stage_uids: list[str],
     per_column: int,
     value_field: str | None,
+    data_keys: list[str],
     after: dict[str, tuple[str, str]] | None = None,
-) -> tuple[dict[str, Doc], dict[str, list[Doc]]]:
+) -> tuple[dict[str, Doc], dict[str, list[BoardCard]]]:
     """Column totals (count, value sum, oldest entry) for every stage and the first
     `per_column` cards of each listed stage in rank order, in ONE aggregation.
 
@@ -476,7 +380,7 @@ def kanban(
         },
         {"$set": {"row": "totals"}},
     ]
-    card = {**_card_projection(value_field), "row": {"$literal": "card"}}
+    card = {**_card_projection(value_field, data_keys), "row": {"$literal": "card"}}
     for stage_uid in stage_uids:
         column: Doc = {**base, "current_stage": stage_uid}
         if after and stage_uid in after:
@@ -501,23 +405,15 @@ def kanban(
             }
         )
     totals: dict[str, Doc] = {}
-    cards: dict[str, list[Doc]] = {uid: [] for uid in stage_uids}
+    cards: dict[str, list[BoardCard]] = {uid: [] for uid in stage_uids}
     # index: type_stage_rank (each branch), type_* of the filter for the totals
     rows = leads().aggregate(pipeline, batchSize=max(101, per_column * (len(stage_uids) + 1)))
     for row in rows:
         if row.pop("row") == "totals":
             totals[row.pop("_id")] = row
         else:
-            row["tasks"] = row.pop("task_progress")
-            cards[row["current_stage"]].append(row)
+            cards[row["current_stage"]].append(BoardCard.model_validate(row))
     return totals, cards
-
-
-def set_rank(*, uid: str, expected_version: int, rank: str, now: datetime) -> WorkItem | None:
-    """Place a card inside its column: one write of one document."""
-    return update_lead(
-        uid=uid, expected_version=expected_version, set_fields={"rank": rank, "updated_at": now}
-    )
 
 
 def append_activity(*, uid: str, activity: Activity) -> bool:
@@ -534,7 +430,7 @@ def append_activity(*, uid: str, activity: Activity) -> bool:
     return result.matched_count == 1
 
 
-def add_task(*, uid: str, task: TaskInstance, activity: Activity) -> WorkItem | None:
+def add_task(*, uid: str, task: TaskInstance, activity: Activity) -> LeadRecord | None:
     """Add a task to the lead's current stage (read inside the update, so it cannot be stale)."""
     stored = {**to_value(task), "stage": "$current_stage"}
     literal = {
@@ -561,7 +457,7 @@ def add_task(*, uid: str, task: TaskInstance, activity: Activity) -> WorkItem | 
         projection=DETAIL_PROJECTION,
         return_document=ReturnDocument.AFTER,
     )
-    return _lead_from(document)
+    return _record_from(document)
 
 
 def get_activities(

@@ -44,7 +44,12 @@ def test_create_numbers_the_lead_and_puts_it_in_the_initial_stage(member_client:
     assert lead["tasks"][0]["due_at"] is not None
     assert lead["history"][0]["kind"] == "stage_visit"
     assert lead["history"][0]["stage"] == "stage-new"
-    assert "_id" not in lead
+    assert set(lead) == {  # the public fields only: no `_id`, no `type`, no unlisted field
+        *("uid", "name", "email", "phone", "company", "source", "status", "current_stage"),
+        *("rank", "stage_entered_at", "assigned_to", "data", "tags", "version", "created_at"),
+        *("updated_at", "created_by", "closed_at", "tasks", "task_counts", "activities"),
+        *("activity_count", "history", "moves"),
+    }
     assert response["ETag"] == '"1"'
 
 
@@ -234,3 +239,60 @@ def test_config_without_stages_cannot_take_leads() -> None:
 
     assert response.status_code == 409
     assert "initial_stage" in response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("name", ["name", "tags", "data", "status", "version"])
+def test_a_null_for_a_lead_field_that_cannot_be_cleared_is_400_naming_it(
+    member_client: Any, name: str
+) -> None:
+    uid = _create(member_client).json()["uid"]
+
+    response = member_client.patch(f"/api/leads/{uid}/", {name: None}, format="json")
+
+    assert response.status_code == 400
+    assert name in response.json()["error"]["fields"]
+    assert member_client.get(f"/api/leads/{uid}/").json()["version"] == 1
+
+
+@pytest.mark.parametrize("name", ["email", "phone", "company", "source"])
+def test_a_null_clears_a_lead_s_contact_field(member_client: Any, name: str) -> None:
+    uid = _create(
+        member_client, email="ada@example.com", phone="+44 20", company="A", source="web"
+    ).json()["uid"]
+
+    response = member_client.patch(f"/api/leads/{uid}/", {name: None}, format="json")
+
+    assert response.status_code == 200, response.json()
+    assert response.json()[name] is None
+
+
+def test_archiving_a_lead_refuses_every_move_until_it_is_restored(member_client: Any) -> None:
+    uid = _create(member_client).json()["uid"]
+
+    archived = member_client.patch(f"/api/leads/{uid}/", {"status": "archived"}, format="json")
+    restored = member_client.patch(f"/api/leads/{uid}/", {"status": "open"}, format="json")
+
+    assert archived.json()["status"] == "archived"
+    assert {r["code"] for m in archived.json()["moves"] for r in m["reasons"]} == {"archived"}
+    assert restored.json()["status"] == "open"
+    assert "archived" not in {r["code"] for m in restored.json()["moves"] for r in m["reasons"]}
+
+
+def test_a_won_lead_cannot_be_reopened_by_a_status_edit(member_client: Any) -> None:
+    uid = _create(member_client).json()["uid"]
+    member_client.patch(f"/api/leads/{uid}/", {"status": "archived"}, format="json")
+
+    response = member_client.patch(f"/api/leads/{uid}/", {"status": "won"}, format="json")
+
+    assert response.status_code == 400 and "status" in response.json()["error"]["fields"]
+
+
+def test_the_list_filters_by_exact_email_and_phone(member_client: Any) -> None:
+    ada = _create(member_client, email="ada@EXAMPLE.com", phone="+44 20 7946 0958").json()
+    _create(member_client, name="Grace", email="grace@example.com")
+
+    by_email = member_client.get("/api/leads/", {"email": "ada@example.COM"}).json()
+    by_phone = member_client.get("/api/leads/", {"phone": "+44 20 7946 0958"}).json()
+
+    assert [lead["uid"] for lead in by_email["results"]] == [ada["uid"]]
+    assert [lead["uid"] for lead in by_phone["results"]] == [ada["uid"]]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import gzip
+import json
 from typing import Any
 
 import pytest
@@ -7,7 +9,14 @@ import pytest
 from leads.domain.enums import UserRole
 from leads.domain.models import User
 from leads.store.connection import count_round_trips
-from tests.builders import client_for, make_lead, make_pipeline, make_stage, make_user
+from tests.builders import (
+    assert_error,
+    client_for,
+    make_lead,
+    make_pipeline,
+    make_stage,
+    make_user,
+)
 
 AUTH_ROUND_TRIPS = 1
 
@@ -46,7 +55,8 @@ def test_a_lead_is_worked_from_new_to_won_through_the_api(member: User) -> None:
     )
     assert refused.status_code == 409
     assert refused.json()["error"]["code"] == "blocking_tasks"
-    assert refused.json()["error"]["details"]["tasks"][0]["title"] == "Call the lead"
+    reasons = refused.json()["error"]["details"]["reasons"]
+    assert reasons[0]["tasks"][0]["title"] == "Call the lead"
 
     _complete_open_required(client, uid)
     contacted = client.post(
@@ -98,16 +108,38 @@ def test_completing_a_task_twice_is_harmless_and_says_so(member: User) -> None:
     lead = make_lead(member)
     task_uid = lead.tasks[0].uid
 
-    with count_round_trips() as trips:
-        first = client.post(f"/api/leads/{lead.uid}/tasks/{task_uid}/complete/")
+    first = client.post(f"/api/leads/{lead.uid}/tasks/{task_uid}/complete/")
     second = client.post(f"/api/leads/{lead.uid}/tasks/{task_uid}/complete/")
 
     assert first.json()["changed"] is True
     assert first.json()["task"]["completed_by"] == member.uid
     assert first.json()["lead"]["activities"][0]["body"] == "Completed task: Call the lead"
     assert second.status_code == 200 and second.json()["changed"] is False
-    assert "already" in second.json()["message"]
-    assert trips.count - AUTH_ROUND_TRIPS == 1
+    assert second.json()["message"] == "'Call the lead' was already completed."
+
+
+def test_completing_the_last_required_task_opens_the_moves_it_held(member: User) -> None:
+    client = client_for(member)
+    lead = make_lead(member, data={"budget": 10})
+    task_uid = next(task.uid for task in lead.tasks if task.required)
+
+    answer = client.post(f"/api/leads/{lead.uid}/tasks/{task_uid}/complete/").json()["lead"]
+
+    moves = {move["to_stage"]: move for move in answer["moves"]}
+    assert moves["stage-contacted"]["allowed"] is True
+    assert answer["task_counts"] == {"done": 1, "total": 2, "required_open": 0}
+
+
+def test_a_task_action_reads_the_lead_with_its_workflow_then_writes_it_once(
+    member: User,
+) -> None:
+    client = client_for(member)
+    lead = make_lead(member)
+
+    with count_round_trips() as trips:
+        client.post(f"/api/leads/{lead.uid}/tasks/{lead.tasks[0].uid}/complete/")
+
+    assert trips.commands[AUTH_ROUND_TRIPS:] == ["aggregate", "findAndModify"]
 
 
 def test_tasks_can_be_reopened_skipped_where_allowed_and_added(member: User) -> None:
@@ -209,7 +241,7 @@ def test_kanban_shows_every_stage_in_order_with_totals(member: User) -> None:
     assert new["oldest_entered_at"] is not None
     assert columns[-1]["count"] == 0 and columns[-1]["leads"] == []
     card = new["leads"][0]
-    assert card["tasks"] == {"completed": 0, "total": 2}
+    assert card["tasks"] == {"done": 0, "total": 2, "required_open": 1}
     assert not {"activities", "history", "data"} & set(card)
 
 
@@ -259,8 +291,8 @@ def test_drag_within_a_column_places_the_card_and_survives_reload(member: User) 
         make_lead(member)
     order = _column_uids(client, "stage-new")
 
-    def move(uid: str, after: str | None, before: str | None) -> None:
-        body = {"lead_uid": uid, "to_stage": "stage-new", "after": after, "before": before}
+    def move(uid: str, above: str | None, below: str | None) -> None:
+        body = {"lead_uid": uid, "to_stage": "stage-new", "above": above, "below": below}
         response = client.post("/api/leads/kanban/move/", body, format="json")
         assert response.status_code == 200, response.json()
 
@@ -283,7 +315,7 @@ def test_a_move_writes_one_document_in_two_round_trips(member: User) -> None:
     with count_round_trips() as trips:
         client.post(
             "/api/leads/kanban/move/",
-            {"lead_uid": first.uid, "to_stage": "stage-new", "after": None, "before": second.uid},
+            {"lead_uid": first.uid, "to_stage": "stage-new", "above": None, "below": second.uid},
             format="json",
         )
 
@@ -346,4 +378,85 @@ def test_removing_an_allowed_next_stage_takes_effect_for_the_next_transition(
     )
 
     assert response.status_code == 409
-    assert response.json()["error"]["details"]["allowed_next_stages"] == ["stage-lost"]
+    reasons = response.json()["error"]["details"]["reasons"]
+    assert reasons[0]["code"] == "not_allowed"
+    assert reasons[0]["message"] == "New cannot move to Contacted (allowed: Lost)."
+
+
+def test_the_first_release_names_after_and_before_still_place_a_card(member: User) -> None:
+    client = client_for(member)
+    first, second = make_lead(member), make_lead(member)  # second arrives on top
+
+    response = client.post(
+        "/api/leads/kanban/move/",
+        {"lead_uid": second.uid, "to_stage": "stage-new", "after": first.uid, "before": None},
+        format="json",
+    )
+
+    assert response.status_code == 200, response.json()
+    assert _column_uids(client, "stage-new") == [first.uid, second.uid]
+
+
+def test_a_move_naming_a_neighbour_in_another_column_is_a_stale_board(member: User) -> None:
+    client = client_for(member)
+    lead, elsewhere = make_lead(member), make_lead(member)
+
+    response = client.post(
+        "/api/leads/kanban/move/",
+        {"lead_uid": lead.uid, "to_stage": "stage-contacted", "above": elsewhere.uid},
+        format="json",
+    )
+
+    assert_error(response, 409, "stale_board")
+
+
+def test_every_card_carries_the_moves_the_server_would_accept(member: User) -> None:
+    client = client_for(member)
+    make_lead(member, data={"budget": 10})
+
+    card = _board(client)["stage-new"]["leads"][0]
+
+    moves = {move["to_stage"]: move for move in card["moves"]}
+    assert list(moves) == ["stage-contacted", "stage-won", "stage-lost"]
+    assert [reason["code"] for reason in moves["stage-contacted"]["reasons"]] == ["blocking_tasks"]
+    assert moves["stage-won"]["allowed"] is False
+    assert card["tasks"]["required_open"] == 1
+
+
+def test_a_card_s_moves_and_the_lead_s_moves_agree(member: User) -> None:
+    client = client_for(member)
+    uid = make_lead(member).uid
+
+    card = _board(client)["stage-new"]["leads"][0]
+    detail = client.get(f"/api/leads/{uid}/").json()
+
+    # A card's reasons name the blocking tasks in their message; only the lead lists their uids.
+    for move in detail["moves"]:
+        for reason in move["reasons"]:
+            reason["tasks"] = None
+    assert card["moves"] == detail["moves"]
+
+
+def test_a_skip_of_a_task_that_cannot_be_skipped_is_409_task_not_skippable(
+    member: User,
+) -> None:
+    client = client_for(member)
+    lead = make_lead(member)
+    required = next(task for task in lead.tasks if task.required and not task.skippable)
+
+    response = client.post(f"/api/leads/{lead.uid}/tasks/{required.uid}/skip/")
+
+    assert_error(response, 409, "task_not_skippable")
+
+
+def test_the_board_is_sent_gzipped_to_a_client_that_accepts_it(member: User) -> None:
+    client = client_for(member)
+    for _ in range(40):
+        make_lead(member)
+
+    plain = client.get("/api/leads/kanban/")
+    zipped = client.get("/api/leads/kanban/", HTTP_ACCEPT_ENCODING="gzip")
+
+    assert zipped["Content-Encoding"] == "gzip"
+    assert json.loads(gzip.decompress(zipped.content)) == plain.json()
+    assert len(zipped.content) < len(plain.content) / 10

@@ -8,11 +8,11 @@ import pytest
 from rest_framework.test import APIClient
 
 from leads.domain.models import User, WorkItem, WorkStage
-from leads.services.tasks import task_complete
 from leads.services.transitions import lead_transition
 from tests.builders import (
     admin_client,
     assert_error,
+    complete_required_tasks,
     make_lead,
     make_pipeline,
     make_user,
@@ -28,13 +28,10 @@ def stage_uids(client: APIClient) -> list[str]:
 
 def lead_in(stage: WorkStage, stages: dict[str, WorkStage], actor: User) -> WorkItem:
     """A lead that moved from New into `stage` (its required tasks done)."""
-    lead = make_lead(actor)
-    for task in lead.tasks:
-        if task.required:
-            lead, _ = task_complete(uid=lead.uid, task_uid=task.uid, actor=actor)
+    lead = complete_required_tasks(make_lead(actor).uid, actor)
     if stage.uid == stages["new"].uid:
         return lead
-    return lead_transition(uid=lead.uid, to_stage=stage.uid, actor=actor)
+    return lead_transition(uid=lead.uid, to_stage=stage.uid, actor=actor).lead
 
 
 # --- create ---------------------------------------------------------------------------------
@@ -459,6 +456,6 @@ def test_the_initial_stage_cannot_be_deleted() -> None:
 
     response = admin.delete(f"/api/stages/{stages['new'].uid}/")
 
-    error = assert_error(response, 409, "conflict")
+    error = assert_error(response, 409, "initial_stage_in_use")
     assert "initial stage" in error["message"]
     assert admin.get(f"/api/stages/{stages['new'].uid}/").status_code == 200

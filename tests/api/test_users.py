@@ -188,7 +188,7 @@ def test_demoting_the_last_active_admin_is_409() -> None:
 
     response = admin.patch(f"/api/users/{only_admin.uid}/", {"role": "member"}, format="json")
 
-    error = assert_error(response, 409, "conflict")
+    error = assert_error(response, 409, "last_admin")
     assert "last active admin" in error["message"]
     assert admin.get("/api/auth/me/").json()["role"] == "admin"
 
@@ -199,7 +199,7 @@ def test_deactivating_the_last_active_admin_is_409() -> None:
 
     response = admin.patch(f"/api/users/{only_admin.uid}/", {"is_active": False}, format="json")
 
-    assert_error(response, 409, "conflict")
+    assert_error(response, 409, "last_admin")
     assert admin.get("/api/auth/me/").json()["is_active"] is True
 
 
@@ -211,7 +211,7 @@ def test_an_inactive_admin_does_not_count_as_the_remaining_admin() -> None:
 
     response = admin.patch(f"/api/users/{only_admin.uid}/", {"role": "viewer"}, format="json")
 
-    assert_error(response, 409, "conflict")
+    assert_error(response, 409, "last_admin")
 
 
 def test_an_admin_can_be_demoted_while_another_admin_remains() -> None:

@@ -14,10 +14,11 @@ from leads.domain.fields import FieldDefinition, is_blank
 from leads.domain.inputs import ConfigUpdate, UserCreate
 from leads.domain.models import StageVisit, WorkItem
 from leads.domain.queries import LeadFilter
-from leads.selectors.leads import lead_get, lead_list
+from leads.selectors.leads import lead_list
 from leads.selectors.workflow import config_get, stage_list
 from leads.services.users import user_create
 from leads.services.workflow import config_ensure, config_update
+from leads.store import leads as lead_store
 
 PIPELINE = ["New", "Contacted", "Qualified", "Proposal", "Negotiation", "Won", "Lost"]
 
@@ -30,7 +31,8 @@ def _init(*args: str) -> str:
 
 def _leads() -> list[WorkItem]:
     page = lead_list(lead_filter=LeadFilter(), sort="created_at", limit=200, cursor=None)
-    return [lead_get(uid=summary.uid) for summary in page.items]
+    records = [lead_store.get_lead(summary.uid) for summary in page.items]
+    return [record.lead for record in records if record is not None]
 
 
 def test_it_creates_the_stages_in_pipeline_order() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,7 +17,7 @@ from leads.domain.enums import (
     FieldType,
     InputType,
 )
-from leads.domain.fields import FieldDefinition
+from leads.domain.fields import FieldDefinition, validate_field_value, validate_lead_data
 
 from .builders import definition, definition_data
 
@@ -41,19 +42,51 @@ LENGTH_TYPES = sorted(TEXT_FIELD_TYPES | {FieldType.MULTI_SELECT})
 NON_LENGTH_TYPES = sorted(set(FieldType) - TEXT_FIELD_TYPES - {FieldType.MULTI_SELECT})
 
 
-def refusal(data: dict[str, Any]) -> str:
-    """The text of the error FieldDefinition raises for `data`."""
+@dataclass(frozen=True)
+class Refusal:
+    """One error of a refused definition: where, of which kind, and what it says."""
+
+    field: str  # the attribute refused; "" when the definition as a whole is
+    path: str  # the full location, e.g. "options.0.value"
+    type: str  # pydantic's error type, e.g. "string_too_short"
+    message: str
+
+
+def refusals(data: dict[str, Any]) -> list[Refusal]:
+    """Every error FieldDefinition raises for `data`."""
     with pytest.raises(ValidationError) as caught:
         FieldDefinition.model_validate(data)
-    return str(caught.value)
+    return [
+        Refusal(
+            field=str(error["loc"][0]) if error["loc"] else "",
+            path=".".join(str(part) for part in error["loc"]),
+            type=error["type"],
+            message=error["msg"],
+        )
+        for error in caught.value.errors()
+    ]
+
+
+def refusal(data: dict[str, Any]) -> str:
+    """The message of the one error FieldDefinition raises about the definition as a whole
+    (the rules that weigh one attribute against another)."""
+    [error] = refusals(data)
+    assert (error.path, error.type) == ("", "value_error"), error
+    return error.message
+
+
+def attribute_refusal(data: dict[str, Any]) -> tuple[str, str]:
+    """(path, error type) of the one error FieldDefinition raises about a single attribute."""
+    [error] = refusals(data)
+    return error.path, error.type
 
 
 # Input types
 
 
-def test_every_field_type_has_input_types() -> None:
-    assert set(INPUT_TYPES_BY_FIELD_TYPE) == set(FieldType)
-    assert all(INPUT_TYPES_BY_FIELD_TYPE.values())
+@pytest.mark.parametrize("field_type", list(FieldType))
+def test_every_field_type_has_an_input_type(field_type: FieldType) -> None:
+    assert INPUT_TYPES_BY_FIELD_TYPE.get(field_type)
 
 
 @pytest.mark.parametrize("field_type", list(FieldType))
@@ -77,7 +110,8 @@ def test_a_definition_refuses_an_input_type_that_does_not_fit(
 
 
 def test_a_definition_refuses_an_unknown_input_type() -> None:
-    assert "input_type" in refusal(definition_data(FieldType.TEXT, input_type="slider"))
+    data = definition_data(FieldType.TEXT, input_type="slider")
+    assert attribute_refusal(data) == ("input_type", "enum")
 
 
 # Options
@@ -106,12 +140,19 @@ def test_a_field_that_is_not_a_choice_refuses_options(field_type: FieldType) -> 
 
 
 @pytest.mark.parametrize(
-    "option",
-    [{"value": "", "label": "Empty"}, {"value": "a", "label": ""}, {"value": "a"}],
+    ("option", "path", "error_type"),
+    [
+        ({"value": "", "label": "Empty"}, "options.0.value", "string_too_short"),
+        ({"value": "a", "label": ""}, "options.0.label", "string_too_short"),
+        ({"value": "a"}, "options.0.label", "missing"),
+    ],
     ids=repr,
 )
-def test_an_option_needs_a_value_and_a_label(option: dict[str, str]) -> None:
-    refusal(definition_data(FieldType.SELECT, options=[option]))
+def test_an_option_needs_a_value_and_a_label(
+    option: dict[str, str], path: str, error_type: str
+) -> None:
+    data = definition_data(FieldType.SELECT, options=[option])
+    assert attribute_refusal(data) == (path, error_type)
 
 
 # min / max
@@ -148,7 +189,12 @@ def test_a_field_that_is_not_a_number_refuses_min_and_max(
 def test_a_number_field_refuses_a_bound_that_is_not_a_number(bound: str, value: Any) -> None:
     # Every other number in a definition is strict (StrictInt, StrictBool): a bound sent as a
     # string or a boolean must be refused too, not read as 5.0 or 1.0.
-    refusal(definition_data(FieldType.INTEGER, **{bound: value}))
+    errors = refusals(definition_data(FieldType.INTEGER, **{bound: value}))
+    # A bound may be an int or a float: each refuses it.
+    assert {(error.field, error.type) for error in errors} == {
+        (bound, "int_type"),
+        (bound, "float_type"),
+    }
 
 
 # min_length / max_length
@@ -174,14 +220,22 @@ def test_a_definition_refuses_min_length_greater_than_max_length() -> None:
 
 
 @pytest.mark.parametrize(
-    ("bound", "value"),
-    [("min_length", -1), ("max_length", 0), ("min_length", "2"), ("max_length", 2.0)],
+    ("bound", "value", "error_type"),
+    [
+        ("min_length", -1, "greater_than_equal"),
+        ("max_length", 0, "greater_than_equal"),
+        ("min_length", "2", "int_type"),
+        ("max_length", 2.0, "int_type"),
+    ],
     ids=repr,
 )
 def test_a_definition_refuses_a_length_bound_that_is_not_a_fitting_int(
-    bound: str, value: Any
+    bound: str, value: Any, error_type: str
 ) -> None:
-    refusal(definition_data(FieldType.TEXT, **{bound: value}))
+    assert attribute_refusal(definition_data(FieldType.TEXT, **{bound: value})) == (
+        bound,
+        error_type,
+    )
 
 
 # pattern
@@ -230,23 +284,23 @@ def test_a_default_is_stored_in_its_coerced_form(
 
 
 @pytest.mark.parametrize(
-    ("field_type", "default", "extra"),
+    ("field_type", "default", "extra", "why"),
     [
-        (FieldType.INTEGER, "4.5", {}),
-        (FieldType.INTEGER, 100, {"max": 10}),
-        (FieldType.BOOLEAN, "yes", {}),
-        (FieldType.DATE, "2026-02-30", {}),
-        (FieldType.SELECT, "purple", {}),
-        (FieldType.MULTI_SELECT, ["purple"], {}),
-        (FieldType.TEXT, "abc", {"pattern": r"\d+"}),
-        (FieldType.URL, "example.com", {}),
+        (FieldType.INTEGER, "4.5", {}, "must be a whole number"),
+        (FieldType.INTEGER, 100, {"max": 10}, "must be at most 10"),
+        (FieldType.BOOLEAN, "yes", {}, "must be true or false"),
+        (FieldType.DATE, "2026-02-30", {}, "must be a date (YYYY-MM-DD)"),
+        (FieldType.SELECT, "purple", {}, "must be one of: red, green, blue"),
+        (FieldType.MULTI_SELECT, ["purple"], {}, "unknown option(s) purple"),
+        (FieldType.TEXT, "abc", {"pattern": r"\d+"}, "does not match the required format"),
+        (FieldType.URL, "example.com", {}, "must be a web address"),
     ],
     ids=repr,
 )
 def test_a_default_that_does_not_fit_the_definition_is_refused(
-    field_type: FieldType, default: Any, extra: dict[str, Any]
+    field_type: FieldType, default: Any, extra: dict[str, Any], why: str
 ) -> None:
-    assert "default: " in refusal(definition_data(field_type, default=default, **extra))
+    assert f"default: {why}" in refusal(definition_data(field_type, default=default, **extra))
 
 
 @pytest.mark.parametrize("default", ["", "   ", []], ids=repr)
@@ -279,30 +333,39 @@ def test_a_snake_case_field_key_is_accepted(key: str) -> None:
     ids=repr,
 )
 def test_a_field_key_that_is_not_snake_case_is_refused(key: str) -> None:
-    assert "field_key" in refusal(definition_data(FieldType.TEXT, field_key=key))
+    data = definition_data(FieldType.TEXT, field_key=key)
+    assert attribute_refusal(data) == ("field_key", "string_pattern_mismatch")
 
 
 def test_a_definition_needs_a_label() -> None:
-    assert "label" in refusal(definition_data(FieldType.TEXT, label=""))
+    data = definition_data(FieldType.TEXT, label="")
+    assert attribute_refusal(data) == ("label", "string_too_short")
 
 
 def test_a_definition_refuses_an_unknown_field_type() -> None:
-    assert "field_type" in refusal(
-        {"field_key": "budget", "label": "Budget", "field_type": "money"}
-    )
+    data = {"field_key": "budget", "label": "Budget", "field_type": "money"}
+    assert attribute_refusal(data) == ("field_type", "enum")
 
 
 def test_a_definition_refuses_an_unknown_attribute() -> None:
-    assert "colour" in refusal(definition_data(FieldType.TEXT, colour="red"))
+    data = definition_data(FieldType.TEXT, colour="red")
+    assert attribute_refusal(data) == ("colour", "extra_forbidden")
 
 
 @pytest.mark.parametrize(
-    ("attribute", "value"), [("required", "true"), ("required", 1), ("order", "1")]
+    ("attribute", "value", "error_type"),
+    [("required", "true", "bool_type"), ("required", 1, "bool_type"), ("order", "1", "int_type")],
 )
-def test_a_definition_refuses_loosely_typed_flags_and_order(attribute: str, value: Any) -> None:
-    assert attribute in refusal(definition_data(FieldType.TEXT, **{attribute: value}))
+def test_a_definition_refuses_loosely_typed_flags_and_order(
+    attribute: str, value: Any, error_type: str
+) -> None:
+    data = definition_data(FieldType.TEXT, **{attribute: value})
+    assert attribute_refusal(data) == (attribute, error_type)
 
 
-def test_a_definition_is_optional_and_unordered_unless_told() -> None:
-    field = definition(FieldType.TEXT)
-    assert (field.required, field.order, field.default, field.options) == (False, 0, None, [])
+def test_a_field_is_optional_unless_its_definition_says_required() -> None:
+    assert validate_field_value(definition(FieldType.TEXT), "") is None
+
+
+def test_a_field_gets_no_value_unless_its_definition_has_a_default() -> None:
+    assert validate_lead_data([definition(FieldType.TEXT)], {}) == {}

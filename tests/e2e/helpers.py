@@ -11,9 +11,8 @@ from playwright.sync_api import Locator, Page, Response
 
 from leads.domain.enums import UserRole
 from leads.domain.models import User, WorkItem
-from leads.selectors.leads import lead_get
-from leads.services.tasks import task_complete
-from tests.builders import make_lead
+from leads.store import leads as lead_store
+from tests.builders import complete_required_tasks, make_lead
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
@@ -140,12 +139,15 @@ def field_control(scope: Page | Locator, key: str) -> Locator:
 
 def ready_lead(actor: User, **values: object) -> WorkItem:
     """A lead in the initial stage whose required tasks are done: free to move on."""
-    lead = make_lead(actor, **values)
-    for task in lead.tasks:
-        if task.required:
-            lead, _ = task_complete(uid=lead.uid, task_uid=task.uid, actor=actor)
-    return lead
+    return complete_required_tasks(make_lead(actor, **values).uid, actor)
 
 
 def stored_stage(lead_uid: str) -> str:
-    return lead_get(uid=lead_uid).current_stage
+    return stored_lead(lead_uid).current_stage
+
+
+def stored_lead(lead_uid: str) -> WorkItem:
+    """The lead as stored now, read past the API."""
+    record = lead_store.get_lead(lead_uid)
+    assert record is not None, f"no lead {lead_uid}"
+    return record.lead

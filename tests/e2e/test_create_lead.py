@@ -8,9 +8,9 @@ from urllib.parse import urlparse
 from playwright.sync_api import Response, expect
 
 from leads.domain.enums import UserRole
-from leads.selectors.leads import lead_get
 from leads.store import connection
 from tests.builders import make_pipeline, make_user
+from tests.e2e.helpers import stored_lead
 
 from .helpers import Screenshot, SignedInPage, control, field_control
 
@@ -49,7 +49,7 @@ def test_a_lead_is_created_once_its_custom_field_error_is_fixed(
     expect(control(detail.get_by_test_id("field-budget"))).to_have_value(
         re.compile(r"^12,?000(\.0+)?$")
     )
-    lead = lead_get(uid=urlparse(page.url).path.rsplit("/", 1)[-1])
+    lead = stored_lead(urlparse(page.url).path.rsplit("/", 1)[-1])
     assert (lead.name, lead.company, float(lead.data["budget"])) == (
         "Ada Lovelace",
         "Analytical Engines",

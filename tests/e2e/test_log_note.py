@@ -7,8 +7,8 @@ from urllib.parse import urlparse
 from playwright.sync_api import Response, expect
 
 from leads.domain.enums import ActivityType, UserRole
-from leads.selectors.leads import lead_get
 from tests.builders import make_lead, make_pipeline, make_user
+from tests.e2e.helpers import stored_lead
 
 from .helpers import Screenshot, SignedInPage, control
 
@@ -37,6 +37,6 @@ def test_a_logged_note_shows_in_the_timeline(
     expect(page.get_by_test_id("timeline")).to_contain_text(NOTE)
     page.reload()
     expect(page.get_by_test_id("timeline")).to_contain_text(NOTE)
-    stored = [a for a in lead_get(uid=lead.uid).activities if a.body == NOTE]
+    stored = [a for a in stored_lead(lead.uid).activities if a.body == NOTE]
     assert [(a.type, a.actor) for a in stored] == [(ActivityType.NOTE, user.uid)]
     screenshot(page)

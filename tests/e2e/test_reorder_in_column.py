@@ -5,8 +5,8 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from leads.domain.enums import UserRole
-from leads.selectors.leads import lead_get
 from tests.builders import make_lead, make_pipeline, make_user
+from tests.e2e.helpers import stored_lead
 
 from .helpers import SignedInPage, card, cards_in, drag, is_kanban_move
 
@@ -29,5 +29,5 @@ def test_a_card_moved_up_its_column_keeps_its_place_after_reload(
     page.reload()
     expect(card(page, first.uid)).to_be_visible()
     assert cards_in(page, new) == [first.uid, third.uid, second.uid]
-    ranks = [lead_get(uid=lead.uid).rank for lead in (first, third, second)]
+    ranks = [stored_lead(lead.uid).rank for lead in (first, third, second)]
     assert ranks == sorted(ranks)

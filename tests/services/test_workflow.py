@@ -15,13 +15,20 @@ from leads.domain.inputs import ConfigUpdate, StageReorder, StageUpdate, TaskTem
 from leads.domain.models import User, WorkItem, WorkStage
 from leads.selectors import workflow as workflow_selectors
 from leads.services import workflow as workflow_services
-from leads.services.tasks import task_complete
 from leads.services.transitions import lead_transition
 from leads.store import connection
 from leads.store import leads as lead_store
 from leads.store import workflow as workflow_store
 from leads.store.connection import count_round_trips
-from tests.builders import field, make_lead, make_pipeline, make_stage, make_user, stored_documents
+from tests.builders import (
+    complete_required_tasks,
+    field,
+    make_lead,
+    make_pipeline,
+    make_stage,
+    make_user,
+    stored_documents,
+)
 
 
 class Boom(Exception):
@@ -29,11 +36,8 @@ class Boom(Exception):
 
 
 def lead_in_contacted(stages: dict[str, WorkStage], actor: User) -> WorkItem:
-    lead = make_lead(actor)
-    for task in lead.tasks:
-        if task.required:
-            lead, _ = task_complete(uid=lead.uid, task_uid=task.uid, actor=actor)
-    return lead_transition(uid=lead.uid, to_stage=stages["contacted"].uid, actor=actor)
+    lead = complete_required_tasks(make_lead(actor).uid, actor)
+    return lead_transition(uid=lead.uid, to_stage=stages["contacted"].uid, actor=actor).lead
 
 
 def stage_order() -> list[str]:
@@ -164,7 +168,7 @@ def test_deleting_a_stage_moves_its_leads_and_reports_how_many() -> None:
     assert workflow_store.get_stage(stages["contacted"].uid) is None
     for lead in leads:
         stored = lead_store.get_lead(lead.uid)
-        assert stored is not None and stored.current_stage == stages["lost"].uid
+        assert stored is not None and stored.lead.current_stage == stages["lost"].uid
     assert lead_store.count_leads_in_stage(stages["contacted"].uid) == 0
 
 

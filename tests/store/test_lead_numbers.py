@@ -82,7 +82,7 @@ def test_leads_created_from_sixteen_threads_get_unique_sequential_uids() -> None
     def create(index: int) -> list[str]:
         start.wait()
         return [
-            lead_create(data=LeadCreate(name=f"Racer {index}-{n}"), actor=actor).uid
+            lead_create(data=LeadCreate(name=f"Racer {index}-{n}"), actor=actor).lead.uid
             for n in range(LEADS_PER_THREAD)
         ]
 
@@ -102,11 +102,11 @@ def test_a_counter_behind_the_stored_leads_skips_to_a_free_number() -> None:
     make_pipeline()
     actor = make_user()
     month = utcnow().strftime("%Y%m")
-    first = lead_create(data=LeadCreate(name="First"), actor=actor)
+    first = lead_create(data=LeadCreate(name="First"), actor=actor).lead
     # As after an import: the counter forgot the number it handed out.
     connection.leads().update_one(
         {"type": "counter", "uid": f"lead-seq-{month}"}, {"$set": {"value": 0}}
     )
-    second = lead_create(data=LeadCreate(name="Second"), actor=actor)
+    second = lead_create(data=LeadCreate(name="Second"), actor=actor).lead
     assert first.uid == f"LEAD-{month}-00001"
     assert second.uid == f"LEAD-{month}-00002"

@@ -74,8 +74,9 @@ def test_walking_backward_lists_every_lead_once_in_order(
 ) -> None:
     leads = _insert_leads(40)
     expected = _ordered(leads, sort_key, descending)
-    last = lead_store.get_lead(expected[-1])
-    assert last is not None
+    record = lead_store.get_lead(expected[-1])
+    assert record is not None
+    last = record.lead
     seen = [last.uid]
     after = _after(last, sort_key)
     while rows := lead_store.find_leads(

@@ -2,28 +2,36 @@
 // the session cookie, with Django's CSRF token on every unsafe request.
 import createClient, { type Middleware } from "openapi-fetch";
 import type { components, paths } from "./schema";
+import type { ErrorBody, ErrorDetails } from "./types";
 
 export type Schemas = components["schemas"];
 
-export interface ApiErrorBody {
-  code: string;
-  message: string;
-  fields: Record<string, string[]>;
-  details?: Record<string, unknown> | null;
-}
+const NO_DETAILS: ErrorDetails = {
+  reason: null,
+  to_stage: null,
+  reasons: null,
+  current_version: null,
+  lead_count: null,
+};
+
+/** What an ApiError is made from: the server's body, or the few parts a screen or a test knows. */
+export type ErrorInit = Pick<ErrorBody, "code" | "message"> & {
+  fields?: ErrorBody["fields"];
+  details?: Partial<ErrorDetails> | null;
+};
 
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly fields: Record<string, string[]>;
-  readonly details: Record<string, unknown>;
+  readonly details: ErrorDetails;
 
-  constructor(status: number, body: Partial<ApiErrorBody> | undefined) {
+  constructor(status: number, body: ErrorInit | undefined) {
     super(body?.message ?? (status === 0 ? "The server cannot be reached." : `Error ${status}`));
     this.status = status;
     this.code = body?.code ?? (status === 0 ? "network_error" : "error");
     this.fields = body?.fields ?? {};
-    this.details = (body?.details as Record<string, unknown> | undefined) ?? {};
+    this.details = { ...NO_DETAILS, ...body?.details };
   }
 }
 
@@ -49,6 +57,13 @@ const csrf: Middleware = {
 export const api = createClient<paths>({ baseUrl: "", credentials: "same-origin" });
 api.use(csrf);
 
+/** A refusal in the server's error shape; a proxy's HTML page or an empty body is not one. */
+function isErrorOut(value: unknown): value is Schemas["ErrorOut"] {
+  if (typeof value !== "object" || value === null || !("error" in value)) return false;
+  const { error } = value;
+  return typeof error === "object" && error !== null && "code" in error && typeof error.code === "string";
+}
+
 /** The data of a call, or an ApiError carrying the server's error shape. */
 export async function unwrap<T>(
   call: Promise<{ data?: T; error?: unknown; response: Response }>,
@@ -60,8 +75,9 @@ export async function unwrap<T>(
     throw new ApiError(0, undefined);
   }
   if (!result.response.ok) {
-    const body = (result.error as { error?: ApiErrorBody } | undefined)?.error;
-    throw new ApiError(result.response.status, body);
+    throw new ApiError(result.response.status, isErrorOut(result.error) ? result.error.error : undefined);
   }
+  // openapi-fetch leaves `data` undefined only for a body-less success (204), whose operation
+  // declares no content: the callers of such calls do not read the result.
   return result.data as T;
 }

@@ -1,7 +1,7 @@
 // Shared server state: the workflow set-up and the team, read by every screen.
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, type QueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "../api/client";
-import type { Config, Stage, User } from "../api/types";
+import type { Config, Lead, Stage, User } from "../api/types";
 
 export const queryKeys = {
   config: ["config"] as const,
@@ -12,6 +12,20 @@ export const queryKeys = {
   lead: (uid: string) => ["lead", uid] as const,
   activities: (uid: string) => ["lead", uid, "activities"] as const,
 };
+
+/**
+ * After a write to a lead, on its page or on the board: the server's copy (`lead`, with its
+ * fresh `moves`) goes in the cache, or the lead is refetched when none came back; its timeline,
+ * the board and the lists, which show it too, are refetched. The one way a lead write
+ * refreshes the caches.
+ */
+export function refreshLead(queryClient: QueryClient, lead: Lead | null, uid: string) {
+  if (lead) queryClient.setQueryData(queryKeys.lead(uid), lead);
+  else void queryClient.invalidateQueries({ queryKey: queryKeys.lead(uid), exact: true });
+  void queryClient.invalidateQueries({ queryKey: queryKeys.activities(uid) });
+  void queryClient.invalidateQueries({ queryKey: queryKeys.board });
+  void queryClient.invalidateQueries({ queryKey: queryKeys.leads });
+}
 
 export function useConfig() {
   return useQuery<Config>({

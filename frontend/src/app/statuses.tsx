@@ -15,7 +15,7 @@ export const STATUS_LABELS: Record<LeadStatus, string> = {
 
 /** Whether `value` names a status (a hand-edited URL may hold anything). */
 export function isLeadStatus(value: string): value is LeadStatus {
-  return (LEAD_STATUSES as readonly string[]).includes(value);
+  return LEAD_STATUSES.some((status) => status === value);
 }
 
 /** The status filter of the board and of the lead list: any status, or one. */

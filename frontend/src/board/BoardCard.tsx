@@ -18,7 +18,7 @@ function daysLabel(days: number): string {
 
 export const CardBody = memo(function CardBody({ card, users }: { card: Card; users: UsersById }) {
   const days = daysSince(card.entered_stage_at);
-  const { completed, total } = card.tasks;
+  const { done, total, required_open: requiredOpen } = card.tasks;
   const assignees = card.assigned_to ?? [];
   const shown = assignees.slice(0, MAX_AVATARS);
   const names = assignees.map((uid) => {
@@ -36,16 +36,17 @@ export const CardBody = memo(function CardBody({ card, users }: { card: Card; us
       {card.company ? <div className="card-company">{card.company}</div> : null}
       {total > 0 ? (
         <div
-          className={`card-tasks${completed >= total ? " card-tasks-done" : ""}`}
-          title={`${completed} of ${total} tasks of this stage done`}
+          className={`card-tasks${done >= total ? " card-tasks-done" : ""}`}
+          title={`${done} of ${total} tasks of this stage done${requiredOpen > 0 ? `, ${requiredOpen} required still open` : ""}`}
           data-testid="card-tasks"
         >
           <span className="card-progress" aria-hidden="true">
-            <span style={{ width: `${Math.round((completed / total) * 100)}%` }} />
+            <span style={{ width: `${Math.round((done / total) * 100)}%` }} />
           </span>
           <span>
-            {completed}/{total} tasks
+            {done}/{total} tasks
           </span>
+          {requiredOpen > 0 ? <span className="card-required-open">{requiredOpen} required</span> : null}
         </div>
       ) : null}
       <div className="card-footer">
@@ -85,7 +86,8 @@ export const SortableCard = memo(function SortableCard({ card, users, onOpen }: 
     id: card.uid,
   });
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    // dnd-kit's listener picks the card up on Space; Enter (when not dragging) opens it.
+    // dnd-kit's listener picks the card up on Space; Enter (when not dragging) opens it. The
+    // cast: dnd-kit types its listeners as bare `Function`s.
     (listeners?.onKeyDown as ((event: KeyboardEvent) => void) | undefined)?.(event);
     if (event.key === "Enter" && !isDragging && !event.defaultPrevented) onOpen(card.uid);
   };

@@ -6,6 +6,7 @@ import { memo, useCallback, useEffect, useRef, useState } from "react";
 import type { BoardColumn as Column, Card, FieldDefinition, Lead } from "../api/types";
 import { formatMoney } from "../app/queries";
 import { SortableCard, StaticCard, type UsersById } from "./BoardCard";
+import type { DropState } from "./dragState";
 import { QuickAdd } from "./QuickAdd";
 
 /** Droppable ids of columns, apart from card ids (lead uids). */
@@ -17,10 +18,11 @@ interface Props {
   /** The cards to show: the column's, or where a drag in progress has put them. */
   cards: Card[];
   users: UsersById;
-  /** A card is being dragged and may not go here. */
-  dimmed: boolean;
-  /** A card is being dragged and may go here. */
-  accepting: boolean;
+  /** What this column does with the card being dragged (from the card's moves); null when
+   * nothing is dragged. */
+  drop: DropState | null;
+  /** The server's reason against the drop, or the fields it asks for first. */
+  note: string | null;
   canDrag: boolean;
   filtered: boolean;
   /** Quick-add lives at the top of the first column. */
@@ -42,8 +44,8 @@ export const BoardColumn = memo(function BoardColumn({
   column,
   cards,
   users,
-  dimmed,
-  accepting,
+  drop,
+  note,
   canDrag,
   filtered,
   quickAdd,
@@ -89,6 +91,8 @@ export const BoardColumn = memo(function BoardColumn({
   const ids = cards.map((card) => card.uid);
   const remaining = Math.max(0, column.count - cards.length);
   const CardView = canDrag ? SortableCard : StaticCard;
+  const dimmed = drop === "refused";
+  const accepting = drop === "open" || drop === "fields";
 
   return (
     <section
@@ -97,6 +101,8 @@ export const BoardColumn = memo(function BoardColumn({
       style={{ borderTopColor: column.color }}
       data-testid={`column-${column.uid}`}
       data-dimmed={dimmed ? "true" : "false"}
+      data-drop={drop ?? "idle"}
+      title={note ?? undefined}
       aria-label={`${column.name}: ${column.count} leads`}
     >
       <header className="column-header">
@@ -115,6 +121,11 @@ export const BoardColumn = memo(function BoardColumn({
         </div>
       </header>
       <div className="column-body" ref={scroller}>
+        {note ? (
+          <div className={`column-note column-note-${drop ?? "idle"}`} data-testid={`column-note-${column.uid}`}>
+            {note}
+          </div>
+        ) : null}
         {quickAdd ? <QuickAdd variables={variables} onCreate={onCreate} /> : null}
         <SortableContext id={column.uid} items={ids} strategy={verticalListSortingStrategy}>
           <div className="column-cards">

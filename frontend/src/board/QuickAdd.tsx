@@ -63,13 +63,10 @@ export const QuickAdd = memo(function QuickAdd({ variables, onCreate }: Props) {
     } catch (failure) {
       const keys = fieldKeysOf(failure);
       const definitions = keys ? requiredDefinitions(variables, keys) : [];
-      if (keys && definitions.length === keys.length) {
+      if (failure instanceof ApiError && keys && definitions.length === keys.length) {
         if (needs) {
           // The compact form is open: show the server's words on its fields.
-          setFields((current) => ({
-            ...current,
-            errors: serverFieldErrors(failure as ApiError, definitions),
-          }));
+          setFields((current) => ({ ...current, errors: serverFieldErrors(failure, definitions) }));
         } else {
           setNeeds(definitions);
           setFields(initialFields(definitions));

@@ -11,7 +11,7 @@ import {
   validateFieldValue,
   type FieldValue,
 } from "../fields";
-import { Modal } from "../ui/components";
+import { Modal, ModalActions } from "../ui/components";
 
 /** The definitions for `keys`, marked required: a stage may require a field the config itself
  * leaves optional, and here the value is needed either way. Unknown keys are left out. */
@@ -172,20 +172,15 @@ export function RequiredFieldsModal({
       title={`Move to ${stageName}`}
       onClose={onClose}
       footer={
-        <>
-          <button type="button" className="btn" onClick={onClose} disabled={saving}>
-            Cancel
-          </button>
-          <button
-            type="submit"
-            form="required-fields-form"
-            className="btn btn-primary"
-            disabled={saving}
-            data-testid="required-fields-submit"
-          >
-            {saving ? "Moving…" : `Save and move`}
-          </button>
-        </>
+        <ModalActions
+          onCancel={onClose}
+          cancelDisabled={saving}
+          form="required-fields-form"
+          label="Save and move"
+          busyLabel="Moving…"
+          busy={saving}
+          testId="required-fields-submit"
+        />
       }
     >
       <form

@@ -1,14 +1,15 @@
-// The board's logic as pure functions over the Kanban payload, so the optimistic move, its
-// revert and the drop rules can be tested without a browser. Every function returns a new
+// The board's logic as pure functions over the Kanban payload, so the optimistic move and its
+// revert can be tested without a browser. Where a card may go is not decided here: each card
+// carries the server's `moves`. Every function returns a new
 // board that shares the columns and cards it did not change: memoized columns and cards keep
 // their identity and do not re-render.
 import type { Board, BoardColumn, Card, Lead } from "../api/types";
 
 export interface Neighbours {
   /** The card that ends up directly above the moved one (null: it is first). */
-  after: string | null;
+  above: string | null;
   /** The card that ends up directly below the moved one (null: it is last). */
-  before: string | null;
+  below: string | null;
 }
 
 /** The neighbours the server needs to place `movedUid`, read from the target column's cards
@@ -17,13 +18,14 @@ export function neighbours(cards: readonly Pick<Card, "uid">[], movedUid: string
   const index = cards.findIndex((card) => card.uid === movedUid);
   if (index < 0) throw new Error(`${movedUid} is not in the target column`);
   return {
-    after: cards[index - 1]?.uid ?? null,
-    before: cards[index + 1]?.uid ?? null,
+    above: cards[index - 1]?.uid ?? null,
+    below: cards[index + 1]?.uid ?? null,
   };
 }
 
 export interface CardPlace {
   columnIndex: number;
+  column: BoardColumn;
   stage: string;
   index: number;
   card: Card;
@@ -33,7 +35,7 @@ export function findCard(board: Board, uid: string): CardPlace | null {
   for (const [columnIndex, column] of board.columns.entries()) {
     const index = column.leads.findIndex((card) => card.uid === uid);
     const card = column.leads[index];
-    if (card) return { columnIndex, stage: column.uid, index, card };
+    if (card) return { columnIndex, column, stage: column.uid, index, card };
   }
   return null;
 }
@@ -63,9 +65,10 @@ function clamp(index: number, length: number): number {
 export function moveCard(board: Board, uid: string, toStage: string, index: number): Board {
   const from = findCard(board, uid);
   const toIndex = board.columns.findIndex((column) => column.uid === toStage);
-  if (!from || toIndex < 0) return board;
+  const target = board.columns[toIndex];
+  if (!from || !target) return board;
   const columns = [...board.columns];
-  const source = board.columns[from.columnIndex] as BoardColumn;
+  const source = from.column;
   const remaining = source.leads.filter((card) => card.uid !== uid);
   if (from.columnIndex === toIndex) {
     const at = clamp(index, remaining.length);
@@ -74,7 +77,6 @@ export function moveCard(board: Board, uid: string, toStage: string, index: numb
     columns[toIndex] = { ...source, leads: remaining };
     return { ...board, columns };
   }
-  const target = board.columns[toIndex] as BoardColumn;
   const leads = [...target.leads];
   leads.splice(clamp(index, leads.length), 0, from.card);
   columns[from.columnIndex] = { ...adjustTotals(source, from.card, -1), leads: remaining };
@@ -101,10 +103,9 @@ export function replaceCard(board: Board, card: Card): Board {
   const place = findCard(board, card.uid);
   if (!place) return board;
   const columns = [...board.columns];
-  const column = board.columns[place.columnIndex] as BoardColumn;
-  const leads = [...column.leads];
+  const leads = [...place.column.leads];
   leads[place.index] = card;
-  columns[place.columnIndex] = { ...column, leads };
+  columns[place.columnIndex] = { ...place.column, leads };
   return { ...board, columns };
 }
 
@@ -149,67 +150,23 @@ export function loadedDepth(board: Board | undefined): number {
   return board.columns.reduce((depth, column) => Math.max(depth, column.leads.length), 0);
 }
 
-/** The card the server describes in a lead, as the board shows it. */
+/** The card the server describes in a lead (a move's or a quick-add's answer), as the board
+ * shows it: its task counts and moves are the server's, as on every card. */
 export function cardFromLead(lead: Lead, valueField: string | null): Card {
-  const stageTasks = (lead.tasks ?? []).filter((task) => task.stage === lead.current_stage);
-  const raw = valueField ? lead.data?.[valueField] : undefined;
-  const now = new Date().toISOString();
+  const raw = valueField ? lead.data[valueField] : undefined;
   return {
     uid: lead.uid,
     name: lead.name,
-    email: lead.email ?? null,
-    company: lead.company ?? null,
-    assigned_to: lead.assigned_to ?? [],
-    status: lead.status ?? "open",
+    email: lead.email,
+    company: lead.company,
+    assigned_to: lead.assigned_to,
+    status: lead.status,
     rank: lead.rank,
-    version: lead.version ?? 1,
+    version: lead.version,
     value: typeof raw === "number" ? raw : null,
-    tasks: {
-      total: stageTasks.length,
-      completed: stageTasks.filter((task) => task.status === "completed" || task.status === "skipped")
-        .length,
-    },
-    updated_at: lead.updated_at ?? now,
-    entered_stage_at: lead.stage_entered_at ?? now,
+    tasks: lead.task_counts,
+    updated_at: lead.updated_at,
+    entered_stage_at: lead.stage_entered_at,
+    moves: lead.moves,
   };
-}
-
-// ---- where a card may go --------------------------------------------------------------
-
-type StageRules = Pick<BoardColumn, "uid" | "name" | "kind" | "allowed_next_stages">;
-
-/** Why a card in `source` may not move to `target`, or null when it may. Mirrors the server's
- * transition rule: the target must be one of the source's allowed next stages, except that an
- * admin may reopen a won or lost lead into any open stage (and only an admin). A move inside
- * the card's own column (a reorder) is always allowed. Tasks and required fields are the
- * server's to check: the board does not hold them. */
-export function refusal(
-  source: StageRules,
-  target: StageRules,
-  isAdmin: boolean,
-  stageNames: ReadonlyMap<string, string> = new Map(),
-): string | null {
-  if (source.uid === target.uid) return null;
-  const reopening = source.kind !== "open" && target.kind === "open";
-  if (reopening) {
-    return isAdmin ? null : `Only an admin can reopen a ${source.kind} lead.`;
-  }
-  if (source.allowed_next_stages.includes(target.uid)) return null;
-  const names = source.allowed_next_stages.map((uid) => stageNames.get(uid) ?? uid);
-  return names.length > 0
-    ? `${source.name} cannot move to ${target.name} (allowed: ${names.join(", ")}).`
-    : `Leads in ${source.name} cannot move to another stage.`;
-}
-
-/** The stage uids a card in column `sourceUid` may be dropped into (its own included). */
-export function allowedTargets(
-  columns: readonly StageRules[],
-  sourceUid: string,
-  isAdmin: boolean,
-): Set<string> {
-  const source = columns.find((column) => column.uid === sourceUid);
-  if (!source) return new Set();
-  return new Set(
-    columns.filter((target) => refusal(source, target, isAdmin) === null).map((c) => c.uid),
-  );
 }

@@ -1,50 +1,56 @@
 import { cleanup, render, screen } from "@testing-library/react";
+import type { ReactNode } from "react";
 import { MemoryRouter } from "react-router-dom";
 import { afterEach, describe, expect, it } from "vitest";
 import { ApiError } from "../api/client";
-import type { FieldDefinition } from "../api/types";
-import { blockingTasks, missingFields, moveReason, MoveRefusal } from "./moveMessages";
+import * as build from "../test/builders";
+import { errorReasons, MoveRefusal } from "./moveMessages";
 import { checkFields, fieldsData, requiredDefinitions, serverFieldErrors } from "./RequiredFields";
 
 afterEach(cleanup);
 
+const blockingReason = build.reason("blocking_tasks", {
+  message: "Complete the required tasks first: Research the company.",
+  tasks: [{ uid: "t1", title: "Research the company" }],
+});
+
 const blocked = new ApiError(409, {
   code: "blocking_tasks",
   message: "Complete the required tasks first: Research the company.",
-  fields: {},
-  details: { reason: "blocking_tasks", tasks: [{ uid: "t1", title: "Research the company" }] },
+  details: { reason: "blocking_tasks", to_stage: "contacted", reasons: [blockingReason] },
 });
 
 const missing = new ApiError(409, {
   code: "missing_required_fields",
   message: "Qualified needs: Industry.",
   fields: { "data.industry": ["is required to enter Qualified"] },
-  details: { reason: "missing_required_fields", fields: [{ key: "industry", label: "Industry" }] },
+  details: {
+    reason: "missing_required_fields",
+    reasons: [build.reason("missing_required_fields", { fields: [{ key: "industry", label: "Industry" }] })],
+  },
 });
 
-describe("reading a refused move", () => {
-  it("takes the reason from the details, else the code", () => {
-    expect(moveReason(blocked)).toBe("blocking_tasks");
-    expect(moveReason(new ApiError(409, { code: "version_conflict", message: "stale", fields: {} }))).toBe(
-      "version_conflict",
-    );
-    expect(moveReason(new ApiError(0, undefined))).toBe("network_error");
-    expect(moveReason(new Error("boom"))).toBe("unknown");
-  });
+const inRouter = (children: ReactNode) => render(<MemoryRouter>{children}</MemoryRouter>);
 
-  it("lists the blocking tasks and the missing fields", () => {
-    expect(blockingTasks(blocked)).toEqual([{ uid: "t1", title: "Research the company" }]);
-    expect(missingFields(missing)).toEqual([{ key: "industry", label: "Industry" }]);
-    expect(blockingTasks(missing)).toEqual([]);
+describe("reading a refused move", () => {
+  it("takes the reasons from a 409's details, none from any other failure", () => {
+    expect(errorReasons(blocked)).toEqual([blockingReason]);
+    expect(errorReasons(new ApiError(409, { code: "version_conflict", message: "stale" }))).toEqual([]);
+    expect(errorReasons(new Error("boom"))).toEqual([]);
   });
 });
 
 describe("MoveRefusal", () => {
   it("names the blocking tasks with a link to the lead", () => {
-    render(
-      <MemoryRouter>
-        <MoveRefusal leadName="Ada" leadUid="LEAD-202611-00001" targetName="Contacted" error={blocked} />
-      </MemoryRouter>,
+    inRouter(
+      <MoveRefusal
+        leadName="Ada"
+        leadUid="LEAD-202611-00001"
+        targetName="Contacted"
+        reasons={errorReasons(blocked)}
+        error={blocked}
+        sent
+      />,
     );
     expect(screen.getByText("Research the company")).toBeTruthy();
     expect(screen.getByText(/was not moved to Contacted/)).toBeTruthy();
@@ -52,41 +58,45 @@ describe("MoveRefusal", () => {
     expect(link.getAttribute("href")).toBe("/leads/LEAD-202611-00001");
   });
 
-  it("says the server cannot be reached on a network error", () => {
-    render(
-      <MemoryRouter>
-        <MoveRefusal leadName="Ada" leadUid="L" targetName="Won" error={new ApiError(0, undefined)} />
-      </MemoryRouter>,
-    );
-    expect(screen.getByText(/cannot be reached/)).toBeTruthy();
+  it("shows each of the server's sentences for a drop the card's moves refuse", () => {
+    const reasons = [
+      build.reason("reopen_requires_admin", { message: "Only an admin can reopen a closed lead." }),
+      build.reason("missing_required_fields", {
+        message: "New needs: Industry.",
+        fields: [{ key: "industry", label: "Industry" }],
+      }),
+    ];
+    inRouter(<MoveRefusal leadName="Ada" leadUid="L" targetName="New" reasons={reasons} sent={false} />);
+    expect(screen.getByText(/cannot move to New/)).toBeTruthy();
+    expect(screen.getByText("Only an admin can reopen a closed lead.")).toBeTruthy();
+    expect(screen.getByText("New needs: Industry.")).toBeTruthy();
+    expect(screen.getAllByRole("link", { name: "Open lead" })).toHaveLength(1);
   });
 
-  it("uses the server's sentence for a stage that is not allowed", () => {
-    const refused = new ApiError(409, {
-      code: "transition_not_allowed",
-      message: "New cannot move to Won (allowed: Contacted, Lost).",
-      fields: {},
-      details: { reason: "not_allowed" },
-    });
-    render(
-      <MemoryRouter>
-        <MoveRefusal leadName="Ada" leadUid="L" targetName="Won" error={refused} />
-      </MemoryRouter>,
+  it("says the server cannot be reached on a network error", () => {
+    inRouter(
+      <MoveRefusal leadName="Ada" leadUid="L" targetName="Won" reasons={[]} error={new ApiError(0, undefined)} sent />,
     );
-    expect(screen.getByText("New cannot move to Won (allowed: Contacted, Lost).")).toBeTruthy();
+    expect(screen.getByText(/cannot be reached/)).toBeTruthy();
+    expect(screen.queryByRole("link")).toBeNull();
+  });
+
+  it("says the board was reloaded after a version conflict", () => {
+    const stale = new ApiError(409, { code: "version_conflict", message: "stale", details: { current_version: 3 } });
+    inRouter(<MoveRefusal leadName="Ada" leadUid="L" targetName="Won" reasons={[]} error={stale} sent />);
+    expect(screen.getByText(/has been reloaded/)).toBeTruthy();
   });
 });
 
 describe("the required-fields form's logic", () => {
-  const variables: FieldDefinition[] = [
-    { field_key: "budget", label: "Budget", field_type: "currency", required: true, min: 0 } as FieldDefinition,
-    {
+  const variables = [
+    build.fieldDefinition({ field_key: "budget", label: "Budget", field_type: "currency", required: true, min: 0 }),
+    build.fieldDefinition({
       field_key: "industry",
       label: "Industry",
       field_type: "select",
-      required: false,
       options: [{ value: "saas", label: "SaaS" }],
-    } as FieldDefinition,
+    }),
   ];
 
   it("asks for the named fields as required, even when the config leaves them optional", () => {

@@ -1,118 +1,88 @@
-// What the board says when a move is refused: the server's reason in words, naming the
-// blocking tasks with a way to open them.
-import type { ReactNode } from "react";
+// What the board says when a move is refused: the server's reasons in its own sentences (from
+// the card's `moves` before anything is sent, or from a 409's `details.reasons` after), naming
+// the blocking tasks with a way to open the lead.
 import { Link } from "react-router-dom";
 import { ApiError } from "../api/client";
+import type { MoveReason } from "../api/types";
+import { reasonTasks } from "../app/moves";
 
-export interface BlockingTask {
-  uid: string;
-  title: string;
+/** The reasons of a refused move's 409 (`details.reasons`), none for any other failure. */
+export function errorReasons(error: unknown): MoveReason[] {
+  return error instanceof ApiError ? (error.details.reasons ?? []) : [];
 }
 
-export interface MissingField {
-  key: string;
-  label: string;
+/** A failure that is not a refused move, in words. */
+function failureText(error: unknown): string {
+  if (!(error instanceof ApiError)) return "Something went wrong; the card is back where it was.";
+  switch (error.code) {
+    case "version_conflict":
+    case "stale_board":
+      return "Someone changed this board meanwhile; it has been reloaded. Try again.";
+    case "network_error":
+      return "The server cannot be reached; the card is back where it was.";
+    default:
+      return error.message;
+  }
 }
 
-/** The machine-readable reason of a refused move: `details.reason` of a 409, else the code. */
-export function moveReason(error: unknown): string {
-  if (!(error instanceof ApiError)) return "unknown";
-  const reason = error.details.reason;
-  return typeof reason === "string" ? reason : error.code;
+function ReasonLine({ reason }: { reason: MoveReason }) {
+  const tasks = reasonTasks([reason]);
+  if (tasks.length === 0) return <div>{reason.message}</div>;
+  return (
+    <div>
+      <span>Complete the required {tasks.length === 1 ? "task" : "tasks"} first:</span>
+      <ul className="move-refusal-tasks">
+        {tasks.map((task) => (
+          <li key={task.uid}>{task.title}</li>
+        ))}
+      </ul>
+    </div>
+  );
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null;
+/** Tasks and fields are dealt with on the lead's page. (A card's reasons name the tasks only in
+ * their message; a 409's list them.) */
+function namesLeadWork(reasons: readonly MoveReason[]): boolean {
+  return reasons.some(
+    (reason) => reason.code === "blocking_tasks" || (reason.fields ?? []).length > 0,
+  );
 }
 
-export function blockingTasks(error: ApiError): BlockingTask[] {
-  const tasks = error.details.tasks;
-  if (!Array.isArray(tasks)) return [];
-  return tasks.filter(isRecord).map((task) => ({
-    uid: String(task.uid ?? ""),
-    title: String(task.title ?? "a task"),
-  }));
-}
-
-export function missingFields(error: ApiError): MissingField[] {
-  const fields = error.details.fields;
-  if (!Array.isArray(fields)) return [];
-  return fields.filter(isRecord).map((field) => ({
-    key: String(field.key ?? ""),
-    label: String(field.label ?? field.key ?? ""),
-  }));
-}
-
+/**
+ * The toast of a refused move. `reasons` are the server's (a card's move, or a 409's details);
+ * without any, `error` says what else went wrong. `sent` tells a refusal the server gave ("was
+ * not moved") from a drop the card's moves already refused ("cannot move").
+ */
 export function MoveRefusal({
   leadName,
   leadUid,
   targetName,
+  reasons,
   error,
+  sent,
 }: {
   leadName: string;
   leadUid: string;
   targetName: string;
-  error: unknown;
+  reasons: readonly MoveReason[];
+  error?: unknown;
+  sent: boolean;
 }) {
-  const title = (
-    <strong className="move-refusal-title">
-      “{leadName}” was not moved to {targetName}
-    </strong>
-  );
-  const openLead = (
-    <Link to={`/leads/${encodeURIComponent(leadUid)}`} data-testid="open-lead-link">
-      Open lead
-    </Link>
-  );
-  let body: ReactNode;
-  if (!(error instanceof ApiError)) {
-    body = <span>Something went wrong; the card is back where it was.</span>;
-  } else {
-    switch (moveReason(error)) {
-      case "blocking_tasks": {
-        const tasks = blockingTasks(error);
-        body = (
-          <>
-            <span>Complete the required {tasks.length === 1 ? "task" : "tasks"} first:</span>
-            <ul className="move-refusal-tasks">
-              {tasks.map((task) => (
-                <li key={task.uid || task.title}>{task.title}</li>
-              ))}
-            </ul>
-            {openLead}
-          </>
-        );
-        break;
-      }
-      case "missing_required_fields": {
-        const fields = missingFields(error);
-        body = (
-          <>
-            <span>
-              {targetName} needs {fields.map((field) => field.label).join(", ") || "more fields"}.
-            </span>{" "}
-            {openLead}
-          </>
-        );
-        break;
-      }
-      case "version_conflict":
-      case "stale_board":
-        body = <span>Someone changed this board meanwhile; it has been reloaded. Try again.</span>;
-        break;
-      case "network_error":
-        body = <span>The server cannot be reached; the card is back where it was.</span>;
-        break;
-      default:
-        // not_allowed, same_stage, reopen_requires_admin, forbidden: the server's own sentence
-        // names the stages involved.
-        body = <span>{error.message}</span>;
-    }
-  }
   return (
     <div className="move-refusal" data-testid="move-refusal">
-      {title}
-      <div>{body}</div>
+      <strong className="move-refusal-title">
+        “{leadName}” {sent ? "was not moved" : "cannot move"} to {targetName}
+      </strong>
+      {reasons.length > 0 ? (
+        reasons.map((reason) => <ReasonLine key={reason.code} reason={reason} />)
+      ) : (
+        <div>{failureText(error)}</div>
+      )}
+      {namesLeadWork(reasons) ? (
+        <Link to={`/leads/${encodeURIComponent(leadUid)}`} data-testid="open-lead-link">
+          Open lead
+        </Link>
+      ) : null}
     </div>
   );
 }

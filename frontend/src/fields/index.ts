@@ -26,4 +26,4 @@ export {
   toServerValue,
   type FieldValue,
 } from "./values";
-export { sortedDefinitions } from "./definitions";
+export { plainTextDefinition, sortedDefinitions } from "./definitions";

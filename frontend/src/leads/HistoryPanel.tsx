@@ -1,15 +1,14 @@
 // What happened to the lead's fields and stages: every field change old -> new, every stage
 // visit with how long it lasted.
 import { useState } from "react";
-import type { Schemas } from "../api/client";
-import type { FieldDefinition, Lead, Stage } from "../api/types";
+import type { FieldChangeEntry, FieldDefinition, Lead, Stage, StageVisit } from "../api/types";
 import { formatDateTime } from "../app/queries";
 import { formatFieldValue } from "../fields";
 import { EmptyState } from "../ui/components";
 import { changedFieldLabel, formatDuration } from "./logic";
 import { StageBadge, timeAgo, useUserLookup, type UserLookup } from "./ui";
 
-type Entry = Schemas["StageVisit"] | Schemas["FieldChangeEntry"];
+type Entry = StageVisit | FieldChangeEntry;
 
 const SHOWN_AT_FIRST = 12;
 

@@ -1,10 +1,9 @@
 // /leads/new (?name= prefills) — the full form: core fields, every custom field, assignees.
-import { useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState, type FormEvent } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router-dom";
 import type { FieldDefinition } from "../api/types";
 import { useAuth } from "../app/auth";
-import { queryKeys, useConfig } from "../app/queries";
+import { useConfig } from "../app/queries";
 import {
   FieldInput,
   emptyValue,
@@ -16,10 +15,9 @@ import {
 } from "../fields";
 import { Loaded } from "../ui/components";
 import { useToast } from "../ui/toast";
-import { createLead } from "./api";
-import { focusFirstError } from "./LeadDetailsForm";
+import { useCreateLead } from "./api";
 import { CORE_KEYS, coreToServer, coreValuesOf, describeSaveError, validateCore, type CoreValues } from "./logic";
-import { CoreField, PersonAvatar, useUserLookup } from "./ui";
+import { CoreField, focusFirstError, PersonAvatar, useUserLookup } from "./ui";
 import "./leads.css";
 
 export function LeadCreatePage() {
@@ -49,7 +47,7 @@ export function LeadCreatePage() {
 function CreateForm({ definitions }: { definitions: FieldDefinition[] }) {
   const [params] = useSearchParams();
   const navigate = useNavigate();
-  const queryClient = useQueryClient();
+  const createLead = useCreateLead();
   const toast = useToast();
   const { user } = useAuth();
   const lookup = useUserLookup();
@@ -68,7 +66,7 @@ function CreateForm({ definitions }: { definitions: FieldDefinition[] }) {
     event.preventDefault();
     setBanner(null);
     const found: Record<string, string> = {
-      ...(validateCore(core) as Record<string, string>),
+      ...validateCore(core),
       ...validateData(definitions, data),
     };
     setErrors(found);
@@ -81,7 +79,7 @@ function CreateForm({ definitions }: { definitions: FieldDefinition[] }) {
     }
     setSaving(true);
     try {
-      const lead = await createLead({
+      const lead = await createLead.mutateAsync({
         ...coreToServer(core),
         assigned_to: assignees,
         data: Object.fromEntries(
@@ -91,9 +89,6 @@ function CreateForm({ definitions }: { definitions: FieldDefinition[] }) {
           ]),
         ),
       });
-      queryClient.setQueryData(queryKeys.lead(lead.uid), lead);
-      void queryClient.invalidateQueries({ queryKey: queryKeys.board });
-      void queryClient.invalidateQueries({ queryKey: queryKeys.leads });
       toast(`${lead.name} created.`, "success");
       navigate(`/leads/${lead.uid}`);
     } catch (error) {

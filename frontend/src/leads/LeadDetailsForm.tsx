@@ -13,7 +13,7 @@ import {
   type FieldValue,
 } from "../fields";
 import { useToast } from "../ui/toast";
-import { patchLead, useRefreshLead, type LeadPatch } from "./api";
+import { usePatchLead, useReloadLead, type LeadPatch } from "./api";
 import {
   CORE_KEYS,
   CORE_LABELS,
@@ -24,15 +24,19 @@ import {
   type CoreKey,
   type CoreValues,
 } from "./logic";
-import { CoreField } from "./ui";
+import { CoreField, focusFirstError } from "./ui";
 
 type DataValues = Record<string, FieldValue>;
+
+function copyCore<K extends CoreKey>(target: CoreValues, source: CoreValues, key: K) {
+  target[key] = source[key];
+}
 
 function dataValuesOf(lead: Lead, definitions: FieldDefinition[]): DataValues {
   return Object.fromEntries(
     definitions.map((definition) => [
       definition.field_key,
-      fromServerValue(definition, lead.data?.[definition.field_key]),
+      fromServerValue(definition, lead.data[definition.field_key]),
     ]),
   );
 }
@@ -42,7 +46,7 @@ function snapshotOf(lead: Lead, definitions: FieldDefinition[]): Record<string, 
   const snapshot: Record<string, string> = {};
   for (const key of CORE_KEYS) snapshot[key] = JSON.stringify(lead[key] ?? null);
   for (const definition of definitions) {
-    snapshot[`data.${definition.field_key}`] = JSON.stringify(lead.data?.[definition.field_key] ?? null);
+    snapshot[`data.${definition.field_key}`] = JSON.stringify(lead.data[definition.field_key] ?? null);
   }
   return snapshot;
 }
@@ -75,7 +79,7 @@ function ReadOnlyDetails({ lead, definitions }: { lead: Lead; definitions: Field
         {definitions.map((definition) => (
           <div key={definition.field_key} data-testid={`field-${definition.field_key}`}>
             <dt>{definition.label}</dt>
-            <dd>{formatFieldValue(definition, lead.data?.[definition.field_key])}</dd>
+            <dd>{formatFieldValue(definition, lead.data[definition.field_key])}</dd>
           </div>
         ))}
       </dl>
@@ -85,7 +89,8 @@ function ReadOnlyDetails({ lead, definitions }: { lead: Lead; definitions: Field
 
 function EditForm({ lead, definitions }: { lead: Lead; definitions: FieldDefinition[] }) {
   const toast = useToast();
-  const refresh = useRefreshLead(lead.uid);
+  const { mutateAsync: patchLead } = usePatchLead(lead.uid);
+  const reload = useReloadLead(lead.uid);
   const [core, setCore] = useState<CoreValues>(() => coreValuesOf(lead));
   const [data, setData] = useState<DataValues>(() => dataValuesOf(lead, definitions));
   const [dirty, setDirty] = useState<Set<string>>(() => new Set());
@@ -127,7 +132,7 @@ function EditForm({ lead, definitions }: { lead: Lead; definitions: FieldDefinit
     setCore((current) => {
       const next = { ...current };
       for (const key of CORE_KEYS) {
-        if (!dirty.has(key)) (next as Record<CoreKey, unknown>)[key] = fresh[key];
+        if (!dirty.has(key)) copyCore(next, fresh, key);
       }
       return next;
     });
@@ -135,7 +140,7 @@ function EditForm({ lead, definitions }: { lead: Lead; definitions: FieldDefinit
       const next = { ...current };
       for (const definition of definitions) {
         if (!dirty.has(`data.${definition.field_key}`)) {
-          next[definition.field_key] = fromServerValue(definition, lead.data?.[definition.field_key]);
+          next[definition.field_key] = fromServerValue(definition, lead.data[definition.field_key]);
         }
       }
       return next;
@@ -198,9 +203,7 @@ function EditForm({ lead, definitions }: { lead: Lead; definitions: FieldDefinit
     if (Object.keys(dataPatch).length > 0) patch.data = dataPatch;
     setSaving(true);
     try {
-      const updated = await patchLead(lead.uid, patch);
-      reset(updated);
-      refresh(updated);
+      reset(await patchLead(patch));
       toast("Lead saved.", "success");
     } catch (error) {
       if (error instanceof ApiError && error.code === "version_conflict") {
@@ -230,7 +233,7 @@ function EditForm({ lead, definitions }: { lead: Lead; definitions: FieldDefinit
             className="btn btn-small"
             onClick={() => {
               reset(lead);
-              refresh(null);
+              reload();
             }}
           >
             Reload
@@ -283,21 +286,4 @@ function EditForm({ lead, definitions }: { lead: Lead; definitions: FieldDefinit
       </form>
     </section>
   );
-}
-
-/** Moves focus to the first field with a message, in page order. */
-export function focusFirstError(errors: Record<string, string>) {
-  const keys = Object.keys(errors);
-  if (keys.length === 0) return;
-  window.requestAnimationFrame(() => {
-    const wrappers = keys
-      .map((key) => document.querySelector<HTMLElement>(`[data-testid="field-${key.replace(/^data\./, "")}"]`))
-      .filter((element): element is HTMLElement => element !== null)
-      .sort((a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
-    const first = wrappers[0];
-    if (!first) return;
-    // Centred, so the sticky top bar never hides the field's label and message.
-    first.scrollIntoView?.({ block: "center" });
-    first.querySelector<HTMLElement>("input, select, textarea")?.focus({ preventScroll: true });
-  });
 }

@@ -4,9 +4,9 @@ import { errorText, type Schemas } from "../api/client";
 import type { Lead, Stage } from "../api/types";
 import { useAuth } from "../app/auth";
 import { daysSince } from "../app/queries";
-import { Modal } from "../ui/components";
+import { Modal, ModalActions } from "../ui/components";
 import { useToast } from "../ui/toast";
-import { assignLead, useRefreshLead } from "./api";
+import { useAssignLead } from "./api";
 import { PersonAvatar, StageBadge, StatusBadge, formatDate, useUserLookup } from "./ui";
 
 export function LeadHeader({ lead, stages, canWrite }: { lead: Lead; stages: Stage[]; canWrite: boolean }) {
@@ -45,21 +45,16 @@ function Assignees({ lead, canWrite }: { lead: Lead; canWrite: boolean }) {
   const { user } = useAuth();
   const lookup = useUserLookup();
   const toast = useToast();
-  const refresh = useRefreshLead(lead.uid);
-  const [busy, setBusy] = useState(false);
+  const { mutateAsync: assignLead, isPending: busy } = useAssignLead(lead.uid);
   const [editing, setEditing] = useState(false);
-  const assigned = lead.assigned_to ?? [];
+  const assigned = lead.assigned_to;
 
   const assign = async (userIds: string[], mode: Schemas["ModeEnum"]) => {
-    setBusy(true);
     try {
-      const updated = await assignLead(lead.uid, userIds, mode);
-      refresh(updated);
+      await assignLead({ userIds, mode });
       setEditing(false);
     } catch (error) {
       toast(errorText(error, "The assignees could not be changed."), "error");
-    } finally {
-      setBusy(false);
     }
   };
 
@@ -139,20 +134,15 @@ function AssignDialog({
       title="Assign this lead"
       onClose={onCancel}
       footer={
-        <>
-          <button type="button" className="btn btn-ghost" onClick={onCancel}>
-            Cancel
-          </button>
-          <button
-            type="button"
-            className="btn btn-primary"
-            disabled={busy}
-            onClick={() => onSave(chosen)}
-            data-testid="save-assignees"
-          >
-            {busy ? "Saving…" : "Save assignees"}
-          </button>
-        </>
+        <ModalActions
+          onCancel={onCancel}
+          cancelClassName="btn btn-ghost"
+          label="Save assignees"
+          busyLabel="Saving…"
+          busy={busy}
+          onAction={() => onSave(chosen)}
+          testId="save-assignees"
+        />
       }
     >
       <div className="assign-list" role="group" aria-label="Team members">

@@ -229,7 +229,7 @@ export function LeadListPage() {
                   className="clickable-row"
                   onClick={(event) => {
                     // The name is a real link; the rest of the row is a shortcut to it.
-                    if ((event.target as HTMLElement).closest("a, button")) return;
+                    if (event.target instanceof Element && event.target.closest("a, button")) return;
                     navigate(`/leads/${row.uid}`);
                   }}
                 >

@@ -1,21 +1,30 @@
 // The lead's tasks grouped by the stage they came from, with complete / reopen / skip and a
-// form for an ad-hoc task.
+// form for an ad-hoc task. Whether a task is done is the server's `done` (completed or
+// skipped); its status only picks the words.
 import { useState, type FormEvent } from "react";
 import { errorText } from "../api/client";
-import type { Lead, Stage, Task } from "../api/types";
+import type { Lead, Stage, Task, TaskStatus } from "../api/types";
 import { formatDateTime } from "../app/queries";
 import { isoWithOffset } from "../fields";
 import { EmptyState } from "../ui/components";
 import { useToast } from "../ui/toast";
-import { addTask, taskAction, useRefreshLead, type TaskActionName } from "./api";
-import { groupTasks, isOpenTask, isOverdue } from "./logic";
+import { useAddTask, useTaskAction, type TaskActionName } from "./api";
+import { groupTasks, isOverdue } from "./logic";
 import { PersonAvatar, StageBadge, useUserLookup, type UserLookup } from "./ui";
 
+const STATUS_MARKS: Record<TaskStatus, string> = { pending: "", in_progress: "", completed: "✓", skipped: "–" };
+const DONE_BY: Record<TaskStatus, string | null> = {
+  pending: null,
+  in_progress: null,
+  completed: "Completed",
+  skipped: "Skipped",
+};
+
 export function TasksPanel({ lead, stages, canWrite }: { lead: Lead; stages: Stage[]; canWrite: boolean }) {
-  const tasks = lead.tasks ?? [];
+  const tasks = lead.tasks;
   const groups = groupTasks(tasks, lead.current_stage, stages);
   const lookup = useUserLookup();
-  const open = tasks.filter(isOpenTask).length;
+  const open = tasks.filter((task) => !task.done).length;
   const [adding, setAdding] = useState(false);
 
   return (
@@ -41,8 +50,10 @@ export function TasksPanel({ lead, stages, canWrite }: { lead: Lead; stages: Sta
           <div className="task-group-title">
             <StageBadge stage={group.stage} fallback={group.stageUid ?? "No stage"} />
             {group.current ? <span className="muted">current stage</span> : null}
-            <span className="muted task-group-count">
-              {group.tasks.filter((task) => !isOpenTask(task)).length}/{group.tasks.length} done
+            <span className="muted task-group-count" data-testid={group.current ? "task-counts" : undefined}>
+              {group.current
+                ? `${lead.task_counts.done}/${lead.task_counts.total} done`
+                : `${group.tasks.filter((task) => task.done).length}/${group.tasks.length} done`}
             </span>
           </div>
           <ul className="task-list">
@@ -58,21 +69,20 @@ export function TasksPanel({ lead, stages, canWrite }: { lead: Lead; stages: Sta
 
 function TaskRow({ lead, task, lookup, canWrite }: { lead: Lead; task: Task; lookup: UserLookup; canWrite: boolean }) {
   const toast = useToast();
-  const refresh = useRefreshLead(lead.uid);
+  const { mutateAsync: taskAction } = useTaskAction(lead.uid);
   const [busy, setBusy] = useState<TaskActionName | null>(null);
-  const uid = task.uid ?? "";
-  const open = isOpenTask(task);
+  const uid = task.uid;
+  const open = !task.done;
   const overdue = isOverdue(task);
+  const doneBy = DONE_BY[task.status];
 
   const run = async (action: TaskActionName) => {
     setBusy(action);
     try {
-      const result = await taskAction(lead.uid, uid, action);
-      refresh(result.lead);
+      const result = await taskAction({ taskUid: uid, action });
       if (!result.changed) toast(result.message, "info");
     } catch (error) {
       toast(errorText(error, "The task could not be updated."), "error");
-      refresh(null);
     } finally {
       setBusy(null);
     }
@@ -81,7 +91,7 @@ function TaskRow({ lead, task, lookup, canWrite }: { lead: Lead; task: Task; loo
   return (
     <li className={`task-row${open ? "" : " task-done"}${overdue ? " task-overdue" : ""}`} data-testid={`task-${uid}`}>
       <span className={`task-status task-status-${task.status}`} aria-hidden="true">
-        {task.status === "completed" ? "✓" : task.status === "skipped" ? "–" : ""}
+        {STATUS_MARKS[task.status]}
       </span>
       <div className="task-body">
         <div className="task-title">
@@ -103,14 +113,9 @@ function TaskRow({ lead, task, lookup, canWrite }: { lead: Lead; task: Task; loo
               {formatDateTime(task.due_at)}
             </span>
           ) : null}
-          {task.status === "completed" ? (
+          {task.done && doneBy ? (
             <span>
-              Completed by {lookup.name(task.completed_by)} · {formatDateTime(task.completed_at)}
-            </span>
-          ) : null}
-          {task.status === "skipped" ? (
-            <span>
-              Skipped by {lookup.name(task.completed_by)} · {formatDateTime(task.completed_at)}
+              {doneBy} by {lookup.name(task.completed_by)} · {formatDateTime(task.completed_at)}
             </span>
           ) : null}
           {task.assigned_to ? (
@@ -165,7 +170,7 @@ function TaskRow({ lead, task, lookup, canWrite }: { lead: Lead; task: Task; loo
 
 function AddTaskForm({ lead, lookup, onDone }: { lead: Lead; lookup: UserLookup; onDone: () => void }) {
   const toast = useToast();
-  const refresh = useRefreshLead(lead.uid);
+  const { mutateAsync: addTask } = useAddTask(lead.uid);
   const [title, setTitle] = useState("");
   const [due, setDue] = useState("");
   const [assignee, setAssignee] = useState("");
@@ -188,7 +193,7 @@ function AddTaskForm({ lead, lookup, onDone }: { lead: Lead; lookup: UserLookup;
     setSaving(true);
     setError(null);
     try {
-      await addTask(lead.uid, {
+      await addTask({
         title: title.trim(),
         description: "",
         due_at: dueAt,
@@ -196,7 +201,6 @@ function AddTaskForm({ lead, lookup, onDone }: { lead: Lead; lookup: UserLookup;
         required,
         priority: "normal",
       });
-      refresh(null);
       toast("Task added.", "success");
       onDone();
     } catch (caught) {

@@ -1,26 +1,41 @@
-// Buttons for the stages a lead may move to next, each saying what stands in its way.
-import { useState, type ReactNode } from "react";
+// A button for every other stage, from the lead's `moves` as the server sent them: a move that
+// is open moves at once, one that only lacks the target's required fields asks for them, and
+// one the server refuses is disabled with its reasons (on hover, and the ones to act on below).
+import { useMemo, useState, type ReactNode } from "react";
 import { ApiError } from "../api/client";
-import type { FieldDefinition, Lead, Stage } from "../api/types";
-import { useAuth } from "../app/auth";
-import {
-  FieldInput,
-  fromServerValue,
-  toServerValue,
-  validateFieldValue,
-  withoutError,
-  type FieldValue,
-} from "../fields";
-import { Modal } from "../ui/components";
+import type { FieldDefinition, FieldRef, Lead, Move, Stage } from "../api/types";
+import { asksOnlyForFields, moveState, reasonFields, reasonTasks, reasonText } from "../app/moves";
+import { plainTextDefinition } from "../fields";
 import { useToast } from "../ui/toast";
-import { transitionLead, useRefreshLead } from "./api";
-import { placeServerErrors, transitionHint, transitionOptions, type TransitionOption } from "./logic";
+import { useTransitionLead } from "./api";
+import { placeServerErrors } from "./logic";
+import { MoveFieldsDialog } from "./MoveFieldsDialog";
+import { stageColorStyle } from "./ui";
 
 function scrollToTask(taskUid: string) {
   const row = document.querySelector<HTMLElement>(`[data-testid="task-${taskUid}"]`);
   row?.scrollIntoView?.({ behavior: "smooth", block: "center" });
   row?.classList.add("task-flash");
   window.setTimeout(() => row?.classList.remove("task-flash"), 1600);
+}
+
+/** The form fields for the server's field refs; a field the config no longer defines is asked
+ * for as text, under the server's label. */
+function fieldsFor(refs: readonly FieldRef[], definitions: readonly FieldDefinition[]): FieldDefinition[] {
+  const byKey = new Map(definitions.map((definition) => [definition.field_key, definition]));
+  return refs.map((ref) => byKey.get(ref.key) ?? { ...plainTextDefinition(ref.key, ref.label), required: true });
+}
+
+/** Refusals worth a line under the buttons (e.g. only an admin may reopen), each sentence once:
+ * not the pipeline's shape, which each button's title tells, nor tasks and fields, which have
+ * their own lines. */
+function refusalNotes(moves: readonly Move[]): string[] {
+  const notes = moves
+    .filter((move) => moveState(move) === "refused")
+    .flatMap((move) => move.reasons)
+    .filter((reason) => !["not_allowed", "blocking_tasks", "missing_required_fields"].includes(reason.code))
+    .map((reason) => reason.message);
+  return [...new Set(notes)];
 }
 
 export function TransitionBar({
@@ -32,62 +47,49 @@ export function TransitionBar({
   stages: Stage[];
   definitions: FieldDefinition[];
 }) {
-  const { isAdmin } = useAuth();
   const toast = useToast();
-  const refresh = useRefreshLead(lead.uid);
+  const { mutateAsync: transition } = useTransitionLead(lead.uid);
   const [busy, setBusy] = useState<string | null>(null);
   const [problem, setProblem] = useState<ReactNode>(null);
-  const [asking, setAsking] = useState<{ option: TransitionOption; fields: FieldDefinition[] } | null>(null);
+  const [asking, setAsking] = useState<{ stage: string; fields: FieldDefinition[] } | null>(null);
+  const names = useMemo(() => new Map(stages.map((stage) => [stage.uid, stage])), [stages]);
+  const nameOf = (uid: string) => names.get(uid)?.name ?? uid;
+  const blocking = reasonTasks(lead.moves.flatMap((move) => move.reasons));
+  const notes = refusalNotes(lead.moves);
 
-  const options = transitionOptions({ lead, stages, definitions, isAdmin });
-  const current = stages.find((stage) => stage.uid === lead.current_stage);
-  const closed = current !== undefined && current.kind !== "open";
-  const blocking = options.find((option) => option.blockingTasks.length > 0)?.blockingTasks ?? [];
-
-  /** POST the move; resolves to field errors when the server wants more data, else null. */
+  /** POST the move; resolves to field errors when the server wants other values, else null. */
   const move = async (
-    option: TransitionOption,
+    stage: string,
     data: Record<string, unknown> | null,
     note: string | null,
   ): Promise<Record<string, string> | null> => {
-    setBusy(option.stage.uid);
+    setBusy(stage);
     setProblem(null);
     try {
-      const updated = await transitionLead(lead.uid, {
-        to_stage: option.stage.uid,
-        note,
-        data,
-        version: lead.version,
-      });
-      refresh(updated);
+      await transition({ to_stage: stage, note, data, version: lead.version });
       setAsking(null);
-      toast(`Moved to ${option.stage.name}.`, "success");
+      toast(`Moved to ${nameOf(stage)}.`, "success");
       return null;
     } catch (error) {
       if (!(error instanceof ApiError)) {
         setProblem("The lead could not be moved. Try again.");
         return null;
       }
-      const reason = error.details.reason;
-      if (reason === "missing_required_fields") {
-        const keys = (error.details.fields as { key: string }[] | undefined)?.map((field) => field.key) ?? [];
-        const needed = definitions.filter((definition) => keys.includes(definition.field_key));
-        if (asking === null && needed.length > 0) {
-          setAsking({ option, fields: needed });
-          return null;
-        }
+      const reasons = error.details.reasons ?? [];
+      if (asksOnlyForFields(reasons) && asking === null) {
+        // The lead changed since it was shown: the server asks for fields after all.
+        setAsking({ stage, fields: fieldsFor(reasonFields(reasons), definitions) });
+        return null;
+      }
+      if (asking !== null && Object.keys(error.fields).length > 0) {
         return placeServerErrors(error.fields, definitions).fields;
       }
-      if (error.code === "version_conflict") {
-        setProblem("Someone else changed this lead just now; it has been reloaded. Check it and try again.");
-        refresh(null);
-      } else if (Object.keys(error.fields).length > 0) {
-        return placeServerErrors(error.fields, definitions).fields;
-      } else {
-        // blocking_tasks, not_allowed, reopen_requires_admin: the server's message names them.
-        setProblem(error.message);
-        refresh(null);
-      }
+      // The lead is refetched on a 409, so the buttons show the server's moves again.
+      setProblem(
+        error.code === "version_conflict"
+          ? "Someone else changed this lead just now; it has been reloaded. Check it and try again."
+          : error.message,
+      );
       setAsking(null);
       return null;
     } finally {
@@ -95,81 +97,48 @@ export function TransitionBar({
     }
   };
 
-  const onClick = (option: TransitionOption) => {
-    if (option.missingFields.length > 0) setAsking({ option, fields: option.missingFields });
-    else void move(option, null, null);
+  const onClick = (target: Move) => {
+    if (moveState(target) === "fields") {
+      setAsking({ stage: target.to_stage, fields: fieldsFor(reasonFields(target.reasons), definitions) });
+    } else {
+      void move(target.to_stage, null, null);
+    }
   };
-
-  let empty: string | null = null;
-  if (options.length === 0) {
-    empty = closed
-      ? `This lead is ${lead.status}. Only an admin can reopen it.`
-      : `${current?.name ?? "This stage"} has no next stages.`;
-  }
 
   return (
     <div className="transition-bar" data-testid="move-bar">
       <div className="transition-row">
-        <span className="transition-label">{!closed ? "Move to" : options.length > 0 ? "Reopen in" : "Closed"}</span>
-        {empty ? <span className="muted">{empty}</span> : null}
-        {options.map((option) => {
-          const hint = transitionHint(option);
-          return (
-            <span className="transition-option" key={option.stage.uid}>
-              <button
-                type="button"
-                className="btn transition-btn"
-                style={{ ["--stage-color" as string]: option.stage.color }}
-                data-testid={`transition-${option.stage.uid}`}
-                disabled={option.disabledReason !== null || busy !== null}
-                title={hint ?? `Move to ${option.stage.name}`}
-                aria-describedby={hint ? `move-hint-${option.stage.uid}` : undefined}
-                onClick={() => onClick(option)}
-              >
-                <span className="stage-dot" aria-hidden="true" />
-                {busy === option.stage.uid ? "Moving…" : option.stage.name}
-              </button>
-              {hint ? (
-                <span className="sr-only" id={`move-hint-${option.stage.uid}`}>
-                  {hint}
-                </span>
-              ) : null}
-              {option.disabledReason === null && option.missingFields.length > 0 ? (
-                <span className="transition-needs">
-                  needs {option.missingFields.map((field) => field.label).join(", ")}
-                </span>
-              ) : null}
-            </span>
-          );
-        })}
+        <span className="transition-label">Move to</span>
+        {lead.moves.length === 0 ? <span className="muted">The pipeline has no other stage.</span> : null}
+        {lead.moves.map((target) => (
+          <MoveButton
+            key={target.to_stage}
+            target={target}
+            stage={names.get(target.to_stage)}
+            busy={busy}
+            onClick={() => onClick(target)}
+          />
+        ))}
       </div>
       {blocking.length > 0 ? (
         <div className="transition-blocked" data-testid="move-blocked">
-          <strong>Can’t move on yet.</strong> Complete the required{" "}
-          {blocking.length === 1 ? "task" : "tasks"} of {current?.name ?? "this stage"} first:{" "}
+          <strong>Can’t move on yet.</strong> Complete the required {blocking.length === 1 ? "task" : "tasks"} of{" "}
+          {nameOf(lead.current_stage)} first:{" "}
           {blocking.map((task, index) => (
             <span key={task.uid}>
               {index > 0 ? ", " : ""}
-              <button type="button" className="btn-link" onClick={() => scrollToTask(task.uid ?? "")}>
+              <button type="button" className="btn-link" onClick={() => scrollToTask(task.uid)}>
                 {task.title}
               </button>
             </span>
           ))}
-          {options.some((option) => option.missingFields.length > 0) ? (
-            <span className="muted">
-              {" "}
-              ·{" "}
-              {options
-                .filter((option) => option.missingFields.length > 0)
-                .map(
-                  (option) =>
-                    `moving to ${option.stage.name} also needs ${option.missingFields.map((field) => field.label).join(", ")}`,
-                )
-                .join("; ")}
-            </span>
-          ) : null}
         </div>
       ) : null}
+      {notes.map((note) => (
+        <div className="transition-note muted" key={note} data-testid="move-note">
+          {note}
+        </div>
+      ))}
       {problem ? (
         <div className="banner banner-error transition-problem" role="alert">
           <span>{problem}</span>
@@ -179,113 +148,57 @@ export function TransitionBar({
         </div>
       ) : null}
       {asking ? (
-        <RequiredFieldsDialog
+        <MoveFieldsDialog
           lead={lead}
-          option={asking.option}
+          stageName={nameOf(asking.stage)}
           fields={asking.fields}
           busy={busy !== null}
           onCancel={() => setAsking(null)}
-          onSubmit={(data, note) => move(asking.option, data, note)}
+          onSubmit={(data, note) => move(asking.stage, data, note)}
         />
       ) : null}
     </div>
   );
 }
 
-function RequiredFieldsDialog({
-  lead,
-  option,
-  fields,
+function MoveButton({
+  target,
+  stage,
   busy,
-  onCancel,
-  onSubmit,
+  onClick,
 }: {
-  lead: Lead;
-  option: TransitionOption;
-  fields: FieldDefinition[];
-  busy: boolean;
-  onCancel: () => void;
-  onSubmit: (data: Record<string, unknown>, note: string | null) => Promise<Record<string, string> | null>;
+  target: Move;
+  stage: Stage | undefined;
+  busy: string | null;
+  onClick: () => void;
 }) {
-  const [values, setValues] = useState<Record<string, FieldValue>>(() =>
-    Object.fromEntries(
-      fields.map((definition) => [definition.field_key, fromServerValue(definition, lead.data?.[definition.field_key])]),
-    ),
-  );
-  const [note, setNote] = useState("");
-  const [errors, setErrors] = useState<Record<string, string>>({});
-
-  const submit = async () => {
-    const found: Record<string, string> = {};
-    for (const definition of fields) {
-      // Entering the stage needs a value even where the field itself is optional.
-      const message = validateFieldValue({ ...definition, required: true }, values[definition.field_key]);
-      if (message) found[`data.${definition.field_key}`] = message;
-    }
-    setErrors(found);
-    if (Object.keys(found).length > 0) return;
-    const data = Object.fromEntries(
-      fields.map((definition) => [
-        definition.field_key,
-        toServerValue(definition, values[definition.field_key] ?? null),
-      ]),
-    );
-    const serverErrors = await onSubmit(data, note.trim() || null);
-    if (serverErrors) setErrors(serverErrors);
-  };
-
+  const state = moveState(target);
+  const uid = target.to_stage;
+  const name = stage?.name ?? uid;
+  const fields = reasonFields(target.reasons).map((field) => field.label);
+  const hint = state === "open" ? null : state === "fields" ? `Needs ${fields.join(", ")}.` : reasonText(target.reasons);
   return (
-    <Modal
-      title={`Move to ${option.stage.name}`}
-      onClose={onCancel}
-      footer={
-        <>
-          <button type="button" className="btn btn-ghost" onClick={onCancel}>
-            Cancel
-          </button>
-          <button
-            type="submit"
-            form="move-fields"
-            className="btn btn-primary"
-            disabled={busy}
-            data-testid="confirm-move"
-          >
-            {busy ? "Moving…" : `Move to ${option.stage.name}`}
-          </button>
-        </>
-      }
-    >
-      <form
-        id="move-fields"
-        noValidate
-        data-testid="move-fields-form"
-        onSubmit={(event) => {
-          event.preventDefault();
-          void submit();
-        }}
+    <span className={`transition-option transition-${state}`}>
+      <button
+        type="button"
+        className="btn transition-btn"
+        style={stageColorStyle(stage?.color)}
+        data-testid={`transition-${uid}`}
+        data-move-state={state}
+        disabled={state === "refused" || busy !== null}
+        title={hint ?? `Move to ${name}`}
+        aria-describedby={hint ? `move-hint-${uid}` : undefined}
+        onClick={onClick}
       >
-        <p className="muted modal-intro">
-          {option.stage.name} needs {fields.length === 1 ? "this field" : "these fields"} before a lead can enter
-          it; {fields.length === 1 ? "it is" : "they are"} saved with the move.
-        </p>
-        {fields.map((definition) => (
-          <FieldInput
-            key={definition.field_key}
-            id={`move-field-${definition.field_key}`}
-            definition={{ ...definition, required: true }}
-            value={values[definition.field_key] ?? null}
-            onChange={(value) => {
-              setValues((current) => ({ ...current, [definition.field_key]: value }));
-              setErrors((current) => withoutError(current, `data.${definition.field_key}`));
-            }}
-            error={errors[`data.${definition.field_key}`]}
-          />
-        ))}
-        <label className="field">
-          <span className="field-label">Note (optional)</span>
-          <textarea rows={2} value={note} onChange={(event) => setNote(event.target.value)} placeholder="Why it moves now" />
-        </label>
-      </form>
-    </Modal>
+        <span className="stage-dot" aria-hidden="true" />
+        {busy === uid ? "Moving…" : name}
+      </button>
+      {hint ? (
+        <span className="sr-only" id={`move-hint-${uid}`}>
+          {hint}
+        </span>
+      ) : null}
+      {state === "fields" ? <span className="transition-needs">needs {fields.join(", ")}</span> : null}
+    </span>
   );
 }

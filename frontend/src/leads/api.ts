@@ -1,15 +1,17 @@
-// Server state of the lead screens: reads, and writes that refresh everything they touch.
+// Every server call of the lead screens, as TanStack Query hooks. A write puts the server's copy
+// of the lead (with its fresh `moves` and task counts) in the cache and refetches what shows it
+// elsewhere, through `refreshLead`; a 409 means the copy on screen is stale, so it is refetched.
 import {
   keepPreviousData,
   useInfiniteQuery,
+  useMutation,
   useQuery,
   useQueryClient,
-  type QueryClient,
 } from "@tanstack/react-query";
-import { api, unwrap, type Schemas } from "../api/client";
+import { ApiError, api, unwrap, type Schemas } from "../api/client";
 import type { paths } from "../api/schema";
 import type { Lead, LeadPage } from "../api/types";
-import { queryKeys } from "../app/queries";
+import { queryKeys, refreshLead } from "../app/queries";
 
 export const ACTIVITY_PAGE_SIZE = 20;
 
@@ -23,7 +25,7 @@ export function useLead(uid: string) {
 export function useActivities(uid: string) {
   return useInfiniteQuery({
     queryKey: queryKeys.activities(uid),
-    queryFn: ({ pageParam }) =>
+    queryFn: ({ pageParam }: { pageParam: string | null }) =>
       unwrap(
         api.GET("/api/leads/{uid}/activities/", {
           params: {
@@ -35,7 +37,7 @@ export function useActivities(uid: string) {
           },
         }),
       ),
-    initialPageParam: null as string | null,
+    initialPageParam: null,
     getNextPageParam: (last) => last.next_cursor ?? undefined,
   });
 }
@@ -51,53 +53,70 @@ export function useLeadPage(query: LeadListQuery) {
   });
 }
 
-/**
- * After a write to a lead: put the server's copy in the cache and refetch what shows it
- * elsewhere (its timeline, the board, the list).
- */
-export function refreshLead(queryClient: QueryClient, lead: Lead | null, uid: string) {
-  if (lead) queryClient.setQueryData(queryKeys.lead(uid), lead);
-  else void queryClient.invalidateQueries({ queryKey: queryKeys.lead(uid), exact: true });
-  void queryClient.invalidateQueries({ queryKey: queryKeys.activities(uid) });
-  void queryClient.invalidateQueries({ queryKey: queryKeys.board });
-  void queryClient.invalidateQueries({ queryKey: queryKeys.leads });
-}
-
-export function useRefreshLead(uid: string) {
+/** A write to lead `uid`: `leadOf` finds the server's copy of the lead in the answer (null when
+ * the answer has none, and the lead is refetched instead). */
+function useLeadWrite<TData, TVariables>(
+  uid: string,
+  mutationFn: (variables: TVariables) => Promise<TData>,
+  leadOf: (data: TData) => Lead | null,
+) {
   const queryClient = useQueryClient();
-  return (lead: Lead | null) => refreshLead(queryClient, lead, uid);
+  return useMutation<TData, Error, TVariables>({
+    mutationFn,
+    onSuccess: (data) => refreshLead(queryClient, leadOf(data), uid),
+    onError: (error) => {
+      if (error instanceof ApiError && error.status === 409) refreshLead(queryClient, null, uid);
+    },
+  });
 }
 
-export type LeadPatch = Partial<Schemas["PatchedLeadUpdateRequest"]>;
+/** Refetch the lead (after someone else changed it) and what shows it. */
+export function useReloadLead(uid: string) {
+  const queryClient = useQueryClient();
+  return () => refreshLead(queryClient, null, uid);
+}
 
-export function patchLead(uid: string, patch: LeadPatch) {
-  return unwrap(
-    api.PATCH("/api/leads/{uid}/", {
-      params: { path: { uid } },
-      // The generated type lists every field of a PATCH as present-but-nullable; the server
-      // treats them as optional and a null *clears* a field, so only what changed is sent.
-      body: patch as Schemas["PatchedLeadUpdateRequest"],
-    }),
+const itself = (lead: Lead) => lead;
+
+/** The fields of a PATCH: only those sent change (none is nullable but email, phone, company
+ * and source, where null clears the field). */
+export type LeadPatch = Schemas["PatchedLeadUpdateRequest"];
+
+export function usePatchLead(uid: string) {
+  return useLeadWrite(
+    uid,
+    (patch: LeadPatch) => unwrap(api.PATCH("/api/leads/{uid}/", { params: { path: { uid } }, body: patch })),
+    itself,
   );
 }
 
-export function transitionLead(uid: string, body: Schemas["TransitionInputRequest"]) {
-  return unwrap(api.POST("/api/leads/{uid}/transition/", { params: { path: { uid } }, body }));
+export function useTransitionLead(uid: string) {
+  return useLeadWrite(
+    uid,
+    (body: Schemas["TransitionInputRequest"]) =>
+      unwrap(api.POST("/api/leads/{uid}/transition/", { params: { path: { uid } }, body })),
+    itself,
+  );
 }
 
-export function assignLead(uid: string, userIds: string[], mode: Schemas["ModeEnum"]) {
-  return unwrap(
-    api.POST("/api/leads/{uid}/assign/", {
-      params: { path: { uid } },
-      // No version: adding or removing a person commutes with other people's edits.
-      body: { user_ids: userIds, mode, version: null },
-    }),
+export function useAssignLead(uid: string) {
+  return useLeadWrite(
+    uid,
+    ({ userIds, mode }: { userIds: string[]; mode: Schemas["ModeEnum"] }) =>
+      unwrap(
+        api.POST("/api/leads/{uid}/assign/", {
+          params: { path: { uid } },
+          // No version: adding or removing a person commutes with other people's edits.
+          body: { user_ids: userIds, mode, version: null },
+        }),
+      ),
+    itself,
   );
 }
 
 export type TaskActionName = "complete" | "reopen" | "skip";
 
-export function taskAction(uid: string, taskUid: string, action: TaskActionName) {
+function postTaskAction(uid: string, taskUid: string, action: TaskActionName) {
   const params = { params: { path: { uid, task_uid: taskUid } } };
   switch (action) {
     case "complete":
@@ -109,14 +128,36 @@ export function taskAction(uid: string, taskUid: string, action: TaskActionName)
   }
 }
 
-export function addTask(uid: string, body: Schemas["TaskCreateRequest"]) {
-  return unwrap(api.POST("/api/leads/{uid}/tasks/", { params: { path: { uid } }, body }));
+export function useTaskAction(uid: string) {
+  return useLeadWrite(
+    uid,
+    ({ taskUid, action }: { taskUid: string; action: TaskActionName }) => postTaskAction(uid, taskUid, action),
+    (result) => result.lead,
+  );
 }
 
-export function logActivity(uid: string, body: Schemas["ActivityCreateRequest"]) {
-  return unwrap(api.POST("/api/leads/{uid}/activities/", { params: { path: { uid } }, body }));
+export function useAddTask(uid: string) {
+  return useLeadWrite(
+    uid,
+    (body: Schemas["TaskCreateRequest"]) =>
+      unwrap(api.POST("/api/leads/{uid}/tasks/", { params: { path: { uid } }, body })),
+    () => null,
+  );
 }
 
-export function createLead(body: Schemas["LeadCreateRequest"]) {
-  return unwrap(api.POST("/api/leads/", { body }));
+export function useLogActivity(uid: string) {
+  return useLeadWrite(
+    uid,
+    (body: Schemas["ActivityCreateRequest"]) =>
+      unwrap(api.POST("/api/leads/{uid}/activities/", { params: { path: { uid } }, body })),
+    () => null,
+  );
+}
+
+export function useCreateLead() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: Schemas["LeadCreateRequest"]) => unwrap(api.POST("/api/leads/", { body })),
+    onSuccess: (lead) => refreshLead(queryClient, lead, lead.uid),
+  });
 }

@@ -1,8 +1,10 @@
-// The rules the lead screens apply before asking the server, kept free of React so they can be
-// tested on their own: which moves are open, why the others are not, where a server error goes.
+// The form and display logic of the lead screens, kept free of React so it can be tested on its
+// own: core field checks (the server's limits, to answer before a round trip), where a server
+// error goes, how tasks and history read. Which moves a lead may make and when a task counts as
+// done are the server's to say (`moves`, `task.done`): nothing here decides them.
 import { ApiError, errorText } from "../api/client";
 import type { FieldDefinition, Lead, Stage, Task } from "../api/types";
-import { describeProblem, isBlank, isEmailAddress, isPhoneNumber } from "../fields";
+import { describeProblem, isEmailAddress, isPhoneNumber } from "../fields";
 
 // ---- core fields -------------------------------------------------------------------------
 
@@ -29,6 +31,11 @@ export const CORE_LABELS: Record<CoreKey, string> = {
   tags: "Tags",
 };
 
+/** A field name that is one of the core fields (not "toString", nor a custom field). */
+export function isCoreKey(name: string): name is CoreKey {
+  return Object.hasOwn(CORE_LABELS, name);
+}
+
 export const MAX_TAGS = 30;
 export const MAX_TAG_LENGTH = 40;
 
@@ -43,9 +50,9 @@ export function coreValuesOf(lead: Lead | undefined): CoreValues {
   };
 }
 
-/** Messages keyed by core field, with the limits of the server's LeadCreate / LeadUpdate. */
-export function validateCore(values: CoreValues): Partial<Record<CoreKey, string>> {
-  const errors: Partial<Record<CoreKey, string>> = {};
+/** Messages keyed by core field name, with the limits of the server's LeadCreate / LeadUpdate. */
+export function validateCore(values: CoreValues): Record<string, string> {
+  const errors: Record<string, string> = {};
   const name = values.name.trim();
   if (!name) errors.name = "Name is required.";
   else if ([...name].length > 200) errors.name = "Name must have at most 200 characters.";
@@ -107,9 +114,8 @@ export function placeServerErrors(
     const [head, second] = path.split(".");
     if (head === "data" && second && labels.has(second)) {
       placed.fields[`data.${second}`] = describeProblem(labels.get(second) ?? second, message);
-    } else if (head && head in CORE_LABELS) {
-      const key = head as CoreKey;
-      placed.fields[key] ??= describeProblem(CORE_LABELS[key], message);
+    } else if (head && isCoreKey(head)) {
+      placed.fields[head] ??= describeProblem(CORE_LABELS[head], message);
     } else {
       placed.unplaced.push(describeProblem(path, message));
     }
@@ -132,131 +138,6 @@ export function describeSaveError(
     return { fields: placed.fields, banner };
   }
   return { fields: {}, banner: errorText(error, fallback) };
-}
-
-// ---- stages and transitions --------------------------------------------------------------
-
-export function isOpenTask(task: Task): boolean {
-  return task.status === "pending" || task.status === "in_progress";
-}
-
-/** Required tasks of the lead's current stage that are still open: they block leaving it. */
-export function blockingTasks(lead: Lead): Task[] {
-  return (lead.tasks ?? []).filter(
-    (task) => task.stage === lead.current_stage && task.required && isOpenTask(task),
-  );
-}
-
-/** The target's required fields that hold no value in `data`. */
-export function missingFields(
-  target: Stage,
-  data: Record<string, unknown>,
-  definitions: FieldDefinition[],
-): FieldDefinition[] {
-  const byKey = new Map(definitions.map((definition) => [definition.field_key, definition]));
-  return (target.required_fields ?? [])
-    .filter((key) => isBlank(data[key]))
-    .map((key) => byKey.get(key) ?? placeholderDefinition(key));
-}
-
-// A required field the config no longer defines still has to be named somehow.
-function placeholderDefinition(key: string): FieldDefinition {
-  return {
-    field_key: key,
-    label: key,
-    field_type: "text",
-    input_type: null,
-    required: true,
-    options: [],
-    default: null,
-    min: null,
-    max: null,
-    min_length: null,
-    max_length: null,
-    pattern: null,
-    help_text: "",
-    placeholder: "",
-    order: 0,
-  };
-}
-
-export interface TransitionOption {
-  stage: Stage;
-  /** Open required tasks of the current stage (the move is refused until they are done). */
-  blockingTasks: Task[];
-  /** Fields the target needs that the lead lacks: asked for in the move itself. */
-  missingFields: FieldDefinition[];
-  /** Moving a won/lost lead back into an open stage (admins only). */
-  reopen: boolean;
-  /** Why the button is disabled, or null when it can be clicked. */
-  disabledReason: string | null;
-}
-
-function listNames(names: string[]): string {
-  if (names.length <= 1) return names.join("");
-  return `${names.slice(0, -1).join(", ")} and ${names.at(-1) ?? ""}`;
-}
-
-/**
- * The moves the detail page offers, in pipeline order, each with what stands in its way.
- *
- * Mirrors leads/domain/transitions.py: the target must be an allowed next stage, the current
- * stage's required tasks must be done, and the target's required fields must hold values —
- * those are asked for with the move rather than disabling it. Closed leads can only be reopened
- * into an open stage, and only by an admin.
- */
-export function transitionOptions({
-  lead,
-  stages,
-  definitions,
-  isAdmin,
-}: {
-  lead: Lead;
-  stages: Stage[];
-  definitions: FieldDefinition[];
-  isAdmin: boolean;
-}): TransitionOption[] {
-  const ordered = [...stages].sort((a, b) => a.order - b.order);
-  const current = ordered.find((stage) => stage.uid === lead.current_stage);
-  const data = lead.data ?? {};
-  if (current && current.kind !== "open") {
-    if (!isAdmin) return [];
-    return ordered
-      .filter((stage) => stage.kind === "open")
-      .map((stage) => ({
-        stage,
-        blockingTasks: [],
-        missingFields: missingFields(stage, data, definitions),
-        reopen: true,
-        disabledReason: null,
-      }));
-  }
-  const allowed = new Set(current?.allowed_next_stages ?? []);
-  const blocking = blockingTasks(lead);
-  return ordered
-    .filter((stage) => allowed.has(stage.uid) && stage.uid !== lead.current_stage)
-    .map((stage) => {
-      const missing = missingFields(stage, data, definitions);
-      let disabledReason: string | null = null;
-      if (blocking.length > 0) {
-        const titles = listNames(blocking.map((task) => `“${task.title}”`));
-        disabledReason = `Complete ${blocking.length > 1 ? "the required tasks" : "the required task"} ${titles} first.`;
-      }
-      return { stage, blockingTasks: blocking, missingFields: missing, reopen: false, disabledReason };
-    });
-}
-
-/** A one-line summary of what a move needs, shown under its button. */
-export function transitionHint(option: TransitionOption): string | null {
-  if (option.disabledReason) {
-    if (option.missingFields.length === 0) return option.disabledReason;
-    const names = listNames(option.missingFields.map((field) => field.label));
-    return `${option.disabledReason} ${option.stage.name} also needs ${names}.`;
-  }
-  if (option.missingFields.length > 0) {
-    return `Needs ${listNames(option.missingFields.map((field) => field.label))}.`;
-  }
-  return null;
 }
 
 // ---- tasks -------------------------------------------------------------------------------
@@ -287,14 +168,14 @@ export function groupTasks(tasks: Task[], currentStage: string, stages: Stage[])
       // Open tasks first, each part by due date (undated last), so the next thing to do leads.
       tasks: [...groupTasks].sort(
         (a, b) =>
-          Number(!isOpenTask(a)) - Number(!isOpenTask(b)) ||
+          Number(a.done) - Number(b.done) ||
           (a.due_at ? Date.parse(a.due_at) : Infinity) - (b.due_at ? Date.parse(b.due_at) : Infinity),
       ),
     }));
 }
 
 export function isOverdue(task: Task, now: Date = new Date()): boolean {
-  return isOpenTask(task) && task.due_at !== null && Date.parse(task.due_at) < now.getTime();
+  return !task.done && task.due_at !== null && Date.parse(task.due_at) < now.getTime();
 }
 
 // ---- history -----------------------------------------------------------------------------
@@ -318,7 +199,7 @@ export function changedFieldLabel(field: string, definitions: FieldDefinition[])
     const key = field.slice(5);
     return definitions.find((definition) => definition.field_key === key)?.label ?? key;
   }
-  if (field in CORE_LABELS) return CORE_LABELS[field as CoreKey];
+  if (isCoreKey(field)) return CORE_LABELS[field];
   if (field === "assigned_to") return "Assignees";
   return field;
 }

@@ -1,15 +1,22 @@
 // Small pieces shared by the lead screens: stage and status badges, people, tags, core fields.
-import { useMemo, useState, type KeyboardEvent } from "react";
+import { useMemo, useState, type CSSProperties, type KeyboardEvent } from "react";
 import type { Lead, Stage, User } from "../api/types";
 import { initials, useUsers } from "../app/queries";
 import { STATUS_LABELS } from "../app/statuses";
 import { Avatar } from "../ui/components";
 import { CORE_LABELS, MAX_TAG_LENGTH, type CoreKey, type CoreValues } from "./logic";
 
+/** A style that sets CSS custom properties, which React's CSSProperties does not list. */
+type CssVariables = CSSProperties & { [name: `--${string}`]: string };
+
+/** The `--stage-color` the stage dots and buttons are drawn in (grey for an unknown stage). */
+export function stageColorStyle(color: string | undefined): CssVariables {
+  return { "--stage-color": color ?? "#94a3b8" };
+}
+
 export function StageBadge({ stage, fallback }: { stage: Stage | undefined; fallback?: string }) {
-  const color = stage?.color ?? "#94a3b8";
   return (
-    <span className="stage-badge" style={{ ["--stage-color" as string]: color }}>
+    <span className="stage-badge" style={stageColorStyle(stage?.color)}>
       <span className="stage-dot" aria-hidden="true" />
       {stage?.name ?? fallback ?? "Unknown stage"}
     </span>
@@ -211,4 +218,21 @@ export function CoreField({
       ) : null}
     </div>
   );
+}
+
+/** Moves focus to the first field with a message, in page order. */
+export function focusFirstError(errors: Record<string, string>) {
+  const keys = Object.keys(errors);
+  if (keys.length === 0) return;
+  window.requestAnimationFrame(() => {
+    const wrappers = keys
+      .map((key) => document.querySelector<HTMLElement>(`[data-testid="field-${key.replace(/^data\./, "")}"]`))
+      .filter((element): element is HTMLElement => element !== null)
+      .sort((a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
+    const first = wrappers[0];
+    if (!first) return;
+    // Centred, so the sticky top bar never hides the field's label and message.
+    first.scrollIntoView?.({ block: "center" });
+    first.querySelector<HTMLElement>("input, select, textarea")?.focus({ preventScroll: true });
+  });
 }

@@ -3,34 +3,35 @@ import { useState, type FormEvent } from "react";
 import { ApiError } from "../api/client";
 import type { Config } from "../api/types";
 import { useToast } from "../ui/toast";
+import { useUpdateConfig } from "./api";
+import { buildVariablesPatch, sortedFields, upsertField } from "./config";
+import { DraftField } from "./DraftField";
+import { ChoiceSelect } from "./ChoiceSelect";
+import { hasErrors } from "./drafts";
+import { FieldDefaultInput } from "./FieldDefaultInput";
 import {
-  allowedInputTypes,
   buildFieldDefinition,
-  buildVariablesPatch,
   emptyFieldDraft,
-  FIELD_TYPE_LABELS,
-  FIELD_TYPES,
   fieldDraftFrom,
   fieldErrorsFromServer,
-  hasErrors,
-  hasLengthRules,
+  retypeDraft,
+  type FieldDraft,
+  type FieldErrors,
+} from "./fieldForm";
+import { FieldOptionsEditor } from "./FieldOptionsEditor";
+import { FieldRulesInputs } from "./FieldRulesInputs";
+import {
+  allowedInputTypes,
+  FIELD_TYPE_LABELS,
+  FIELD_TYPES,
   INPUT_TYPE_LABELS,
   isChoiceType,
   isNumericType,
   isTextType,
   LOCK_REASON,
-  moveItem,
-  retypeDraft,
-  sortedFields,
   suggestFieldKey,
-  suggestOptionValue,
-  upsertField,
-  type FieldDraft,
-  type FieldErrors,
-  type FieldType,
-  type InputType,
-} from "./logic";
-import { errorMessage, Field, FormDialog, NO_PROBLEM, useSaveConfig, type FormProblem } from "./shared";
+} from "./fieldTypes";
+import { errorMessage, Field, FormDialog, NO_PROBLEM, type FormProblem } from "./shared";
 
 export function FieldFormDialog({
   config,
@@ -43,11 +44,11 @@ export function FieldFormDialog({
   onClose: () => void;
 }) {
   const toast = useToast();
-  const save = useSaveConfig();
+  const save = useUpdateConfig();
   const fields = sortedFields(config.variables);
   const original = fieldKey === null ? undefined : fields.find((f) => f.field_key === fieldKey);
   const isNew = original === undefined;
-  const typeLocked = !isNew && (config.locked ?? false);
+  const typeLocked = !isNew && config.locked;
   const [draft, setDraft] = useState<FieldDraft>(() =>
     original ? fieldDraftFrom(original) : emptyFieldDraft(),
   );
@@ -85,6 +86,7 @@ export function FieldFormDialog({
 
   const inputTypes = allowedInputTypes(draft.field_type);
   const type = draft.field_type;
+  const form = { draft, update, errors };
 
   return (
     <FormDialog
@@ -139,36 +141,28 @@ export function FieldFormDialog({
           required
           help={typeLocked ? `${LOCK_REASON}.` : "What kind of value the field holds."}
         >
-          <select
+          <ChoiceSelect
             name="field_type"
+            choices={FIELD_TYPES}
+            label={(fieldType) => FIELD_TYPE_LABELS[fieldType]}
             value={type}
             disabled={typeLocked}
-            onChange={(event) => setDraft((d) => retypeDraft(d, event.target.value as FieldType))}
-          >
-            {FIELD_TYPES.map((fieldType) => (
-              <option key={fieldType} value={fieldType}>
-                {FIELD_TYPE_LABELS[fieldType]}
-              </option>
-            ))}
-          </select>
+            onChange={(fieldType) => setDraft((d) => retypeDraft(d, fieldType))}
+          />
         </Field>
         <Field
           label="Input"
           error={errors.input_type}
           help={inputTypes.length === 1 ? "The only input that fits this type." : "How forms ask for it."}
         >
-          <select
+          <ChoiceSelect
             name="input_type"
+            choices={inputTypes}
+            label={(inputType) => INPUT_TYPE_LABELS[inputType]}
             value={draft.input_type}
             disabled={inputTypes.length === 1}
-            onChange={(event) => update({ input_type: event.target.value as InputType })}
-          >
-            {inputTypes.map((inputType) => (
-              <option key={inputType} value={inputType}>
-                {INPUT_TYPE_LABELS[inputType]}
-              </option>
-            ))}
-          </select>
+            onChange={(inputType) => update({ input_type: inputType })}
+          />
         </Field>
       </div>
 
@@ -186,85 +180,14 @@ export function FieldFormDialog({
       </label>
 
       {isChoiceType(type) ? (
-        <OptionsEditor draft={draft} error={errors.options} onChange={(options) => update({ options })} />
+        <FieldOptionsEditor
+          draft={draft}
+          error={errors.options}
+          onChange={(options) => update({ options })}
+        />
       ) : null}
 
-      {isNumericType(type) || hasLengthRules(type) ? (
-        <fieldset className="form-section">
-          <legend>Rules</legend>
-          <div className="form-grid form-grid-3">
-            {isNumericType(type) ? (
-              <>
-                <Field label="Minimum" error={errors.min}>
-                  <input
-                    name="min"
-                    type="number"
-                    step="any"
-                    value={draft.min}
-                    onChange={(event) => update({ min: event.target.value })}
-                  />
-                </Field>
-                <Field label="Maximum" error={errors.max}>
-                  <input
-                    name="max"
-                    type="number"
-                    step="any"
-                    value={draft.max}
-                    onChange={(event) => update({ max: event.target.value })}
-                  />
-                </Field>
-              </>
-            ) : null}
-            {hasLengthRules(type) ? (
-              <>
-                <Field
-                  label={type === "multi_select" ? "Fewest choices" : "Minimum length"}
-                  error={errors.min_length}
-                >
-                  <input
-                    name="min_length"
-                    type="number"
-                    min={0}
-                    step={1}
-                    value={draft.min_length}
-                    onChange={(event) => update({ min_length: event.target.value })}
-                  />
-                </Field>
-                <Field
-                  label={type === "multi_select" ? "Most choices" : "Maximum length"}
-                  error={errors.max_length}
-                >
-                  <input
-                    name="max_length"
-                    type="number"
-                    min={1}
-                    step={1}
-                    value={draft.max_length}
-                    onChange={(event) => update({ max_length: event.target.value })}
-                  />
-                </Field>
-              </>
-            ) : null}
-            {isTextType(type) ? (
-              <Field
-                label="Pattern"
-                error={errors.pattern}
-                help="A regular expression the whole value must match."
-              >
-                <input
-                  name="pattern"
-                  className="mono"
-                  value={draft.pattern}
-                  maxLength={500}
-                  spellCheck={false}
-                  placeholder="e.g. [A-Z]{2}[0-9]{6}"
-                  onChange={(event) => update({ pattern: event.target.value })}
-                />
-              </Field>
-            ) : null}
-          </div>
-        </fieldset>
-      ) : null}
+      <FieldRulesInputs draft={draft} errors={errors} update={update} />
 
       <div className="form-grid">
         <Field
@@ -273,193 +196,15 @@ export function FieldFormDialog({
           help="New leads get it when the field is left out."
           group={type === "multi_select"}
         >
-          <DefaultInput draft={draft} onChange={(value) => update({ default: value })} />
+          <FieldDefaultInput draft={draft} onChange={(value) => update({ default: value })} />
         </Field>
         {isTextType(type) || isNumericType(type) ? (
-          <Field label="Placeholder" error={errors.placeholder} help="Grey hint inside the empty input.">
-            <input
-              name="placeholder"
-              value={draft.placeholder}
-              maxLength={200}
-              onChange={(event) => update({ placeholder: event.target.value })}
-            />
-          </Field>
+          <DraftField form={form} name="placeholder" label="Placeholder" help="Grey hint inside the empty input."
+            maxLength={200} />
         ) : null}
       </div>
-      <Field label="Help text" error={errors.help_text} help="Shown under the input on lead forms.">
-        <input
-          name="help_text"
-          value={draft.help_text}
-          maxLength={500}
-          onChange={(event) => update({ help_text: event.target.value })}
-        />
-      </Field>
+      <DraftField form={form} name="help_text" label="Help text" help="Shown under the input on lead forms."
+        maxLength={500} />
     </FormDialog>
   );
-}
-
-function OptionsEditor({
-  draft,
-  error,
-  onChange,
-}: {
-  draft: FieldDraft;
-  error: string | undefined;
-  onChange: (options: FieldDraft["options"]) => void;
-}) {
-  const options = draft.options;
-  const set = (index: number, changes: Partial<FieldDraft["options"][number]>) =>
-    onChange(options.map((option, i) => (i === index ? { ...option, ...changes } : option)));
-  return (
-    <fieldset className={`form-section${error ? " field-invalid" : ""}`} data-testid="options-editor">
-      <legend>Options</legend>
-      <p className="field-help">
-        The label is what people pick; the value is what leads store (keep it stable once used).
-      </p>
-      {options.length === 0 ? <p className="muted">No options yet.</p> : null}
-      {options.length ? (
-        <div className="option-rows">
-          <div className="option-row option-head">
-            <span>Label</span>
-            <span>Stored value</span>
-            <span />
-          </div>
-          {options.map((option, index) => (
-            <div className="option-row" key={index} data-testid={`option-row-${index}`}>
-              <input
-                aria-label={`Option ${index + 1} label`}
-                value={option.label}
-                maxLength={200}
-                onChange={(event) => set(index, { label: event.target.value })}
-                onBlur={() => {
-                  if (!option.value.trim() && option.label.trim()) {
-                    set(index, { value: suggestOptionValue(option.label) });
-                  }
-                }}
-              />
-              <input
-                aria-label={`Option ${index + 1} value`}
-                className="mono"
-                value={option.value}
-                maxLength={100}
-                spellCheck={false}
-                onChange={(event) => set(index, { value: event.target.value })}
-              />
-              <span className="option-tools">
-                <button
-                  type="button"
-                  className="btn-icon"
-                  aria-label={`Move option ${index + 1} up`}
-                  disabled={index === 0}
-                  onClick={() => onChange(moveItem(options, index, index - 1))}
-                >
-                  ↑
-                </button>
-                <button
-                  type="button"
-                  className="btn-icon btn-icon-danger"
-                  aria-label={`Remove option ${index + 1}`}
-                  onClick={() => onChange(options.filter((_, i) => i !== index))}
-                >
-                  ×
-                </button>
-              </span>
-            </div>
-          ))}
-        </div>
-      ) : null}
-      {error ? <span className="field-error">{error}</span> : null}
-      <button
-        type="button"
-        className="btn btn-small"
-        onClick={() => onChange([...options, { value: "", label: "" }])}
-        data-testid="add-option"
-      >
-        + Add option
-      </button>
-    </fieldset>
-  );
-}
-
-/** The default value, asked for with an input that fits the field's type. */
-function DefaultInput({
-  draft,
-  onChange,
-}: {
-  draft: FieldDraft;
-  onChange: (value: string | string[]) => void;
-}) {
-  const value = draft.default;
-  const text = Array.isArray(value) ? "" : value;
-  const named = draft.options.filter((option) => option.value.trim());
-  switch (draft.field_type) {
-    case "multi_select": {
-      const chosen = Array.isArray(value) ? value : [];
-      if (named.length === 0) return <span className="muted">Add options first.</span>;
-      return (
-        <span className="choices">
-          {named.map((option) => (
-            <label className="choice" key={option.value}>
-              <input
-                type="checkbox"
-                checked={chosen.includes(option.value)}
-                onChange={(event) =>
-                  onChange(
-                    event.target.checked
-                      ? [...chosen, option.value]
-                      : chosen.filter((item) => item !== option.value),
-                  )
-                }
-              />
-              {option.label || option.value}
-            </label>
-          ))}
-        </span>
-      );
-    }
-    case "select":
-      return (
-        <select name="default" value={text} onChange={(event) => onChange(event.target.value)}>
-          <option value="">No default</option>
-          {named.map((option) => (
-            <option key={option.value} value={option.value}>
-              {option.label || option.value}
-            </option>
-          ))}
-        </select>
-      );
-    case "boolean":
-      return (
-        <select name="default" value={text} onChange={(event) => onChange(event.target.value)}>
-          <option value="">No default</option>
-          <option value="true">Yes</option>
-          <option value="false">No</option>
-        </select>
-      );
-    case "integer":
-    case "decimal":
-    case "currency":
-      return (
-        <input
-          name="default"
-          type="number"
-          step={draft.field_type === "integer" ? 1 : "any"}
-          value={text}
-          onChange={(event) => onChange(event.target.value)}
-        />
-      );
-    case "date":
-      return <input name="default" type="date" value={text} onChange={(event) => onChange(event.target.value)} />;
-    case "datetime":
-      return (
-        <input
-          name="default"
-          type="datetime-local"
-          value={text}
-          onChange={(event) => onChange(event.target.value)}
-        />
-      );
-    default:
-      return <input name="default" value={text} onChange={(event) => onChange(event.target.value)} />;
-  }
 }

@@ -1,48 +1,13 @@
-// Pieces every settings tab uses: refreshing what a pipeline change affects, the full user list,
-// a tab's titled section, form and confirmation dialogs, and the error text of a failed call.
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+// Pieces every settings tab uses: a tab's titled section, a labelled input, form and
+// confirmation dialogs, and the error text of a failed call.
 import { useCallback, useId, useState, type FormEvent, type ReactNode } from "react";
-import { ApiError, api, errorText, unwrap, type Schemas } from "../api/client";
-import type { User } from "../api/types";
-import { queryKeys } from "../app/queries";
-import { Modal } from "../ui/components";
-import type { ConfigPatch } from "./logic";
-
-/**
- * Refetch everything a settings change can touch: the board reads stages, config (value field)
- * and users; lead screens read them too. `leads` also refreshes lists and lead pages, which a
- * stage delete changes by moving leads.
- */
-export function useRefreshWorkflow() {
-  const queryClient = useQueryClient();
-  return useCallback(
-    async ({ leads = false }: { leads?: boolean } = {}) => {
-      const keys: (readonly unknown[])[] = [
-        queryKeys.stages,
-        queryKeys.config,
-        queryKeys.users,
-        queryKeys.board,
-      ];
-      if (leads) keys.push(queryKeys.leads, ["lead"]);
-      await Promise.all(keys.map((queryKey) => queryClient.invalidateQueries({ queryKey })));
-    },
-    [queryClient],
-  );
-}
-
-/** Every user, deactivated ones too; under `queryKeys.users` so invalidating that refreshes it. */
-export const allUsersKey = [...queryKeys.users, "include-inactive"] as const;
-
-export function useAllUsers() {
-  return useQuery<User[]>({
-    queryKey: allUsersKey,
-    queryFn: () => unwrap(api.GET("/api/users/", { params: { query: { include_inactive: true } } })),
-  });
-}
+import { errorText } from "../api/client";
+import { Modal, ModalActions } from "../ui/components";
+import { isVersionConflict } from "./api";
 
 export function errorMessage(error: unknown): string {
-  if (error instanceof ApiError && error.code === "version_conflict") {
-    // The caller refreshes on a conflict, so the screen already shows what changed.
+  if (isVersionConflict(error)) {
+    // Settings writes refetch after a conflict (useWrite), so the screen shows what changed.
     return "Someone changed this meanwhile. The screen now shows the latest version: check it and try again.";
   }
   return errorText(error);
@@ -107,14 +72,7 @@ export function FormDialog({
       title={title}
       onClose={onClose}
       footer={
-        <>
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" form={formId} className="btn btn-primary" disabled={busy}>
-            {busy ? busyLabel : submitLabel}
-          </button>
-        </>
+        <ModalActions onCancel={onClose} form={formId} label={submitLabel} busyLabel={busyLabel} busy={busy} />
       }
     >
       <form id={formId} className={className} onSubmit={onSubmit} data-testid={testId} noValidate>
@@ -122,6 +80,52 @@ export function FormDialog({
         {children}
       </form>
     </Modal>
+  );
+}
+
+/** The button at the right of a section that adds one more of what it lists. */
+export function AddButton({ label, onClick, testId }: { label: string; onClick: () => void; testId: string }) {
+  return (
+    <button type="button" className="btn btn-primary" onClick={onClick} data-testid={testId}>
+      {label}
+    </button>
+  );
+}
+
+/** A table row's Edit button and the one that removes the row, labelled `removeLabel`. */
+export function RowActions({
+  onEdit,
+  editTestId,
+  onRemove,
+  removeLabel,
+  removeTestId,
+  removeDisabled,
+  removeTitle,
+}: {
+  onEdit: () => void;
+  editTestId: string;
+  onRemove: () => void;
+  removeLabel: string;
+  removeTestId: string;
+  removeDisabled?: boolean;
+  removeTitle?: string;
+}) {
+  return (
+    <>
+      <button type="button" className="btn btn-small" onClick={onEdit} data-testid={editTestId}>
+        Edit
+      </button>
+      <button
+        type="button"
+        className="btn btn-small btn-ghost btn-danger-ghost"
+        onClick={onRemove}
+        disabled={removeDisabled}
+        title={removeTitle}
+        data-testid={removeTestId}
+      >
+        {removeLabel}
+      </button>
+    </>
   );
 }
 
@@ -195,20 +199,16 @@ export function ConfirmDialog({
       title={title}
       onClose={close}
       footer={
-        <>
-          <button type="button" className="btn" onClick={close} disabled={busy}>
-            Cancel
-          </button>
-          <button
-            type="button"
-            className={danger ? "btn btn-danger" : "btn btn-primary"}
-            onClick={() => void confirm()}
-            disabled={busy}
-            data-testid="confirm-action"
-          >
-            {busy ? "Working…" : confirmLabel}
-          </button>
-        </>
+        <ModalActions
+          onCancel={close}
+          cancelDisabled={busy}
+          label={confirmLabel}
+          busyLabel="Working…"
+          busy={busy}
+          danger={danger}
+          onAction={() => void confirm()}
+          testId="confirm-action"
+        />
       }
     >
       <div className="settings-confirm" data-testid={testId}>
@@ -217,24 +217,6 @@ export function ConfirmDialog({
       </div>
     </Modal>
   );
-}
-
-/** PATCH /api/config/ and put the answer in the cache; a stale version refreshes the screen. */
-export function useSaveConfig() {
-  const queryClient = useQueryClient();
-  const refresh = useRefreshWorkflow();
-  return useMutation({
-    mutationFn: (patch: ConfigPatch) =>
-      // A partial body: see ConfigPatch in logic.ts for why the generated type is too strict.
-      unwrap(api.PATCH("/api/config/", { body: patch as Schemas["PatchedConfigUpdateRequest"] })),
-    onSuccess: async (saved) => {
-      queryClient.setQueryData(queryKeys.config, saved);
-      await refresh();
-    },
-    onError: (error) => {
-      if (error instanceof ApiError && error.code === "version_conflict") void refresh();
-    },
-  });
 }
 
 /**

@@ -107,3 +107,51 @@ export function Modal({
     </div>
   );
 }
+
+/**
+ * A dialog's footer: Cancel, then the button that does the work — the submit of the form `form`
+ * names, or `onAction`. While `busy` that button is disabled and says `busyLabel`.
+ */
+export function ModalActions({
+  onCancel,
+  cancelClassName = "btn",
+  cancelDisabled,
+  label,
+  busyLabel,
+  busy,
+  disabled = false,
+  danger = false,
+  form,
+  onAction,
+  testId,
+}: {
+  onCancel: () => void;
+  cancelClassName?: string;
+  cancelDisabled?: boolean;
+  label: string;
+  busyLabel: string;
+  busy: boolean;
+  disabled?: boolean;
+  danger?: boolean;
+  form?: string;
+  onAction?: () => void;
+  testId?: string;
+}) {
+  return (
+    <>
+      <button type="button" className={cancelClassName} onClick={onCancel} disabled={cancelDisabled}>
+        Cancel
+      </button>
+      <button
+        type={form ? "submit" : "button"}
+        form={form}
+        className={danger ? "btn btn-danger" : "btn btn-primary"}
+        disabled={busy || disabled}
+        onClick={onAction}
+        data-testid={testId}
+      >
+        {busy ? busyLabel : label}
+      </button>
+    </>
+  );
+}

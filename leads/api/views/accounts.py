@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from pydantic import RootModel
@@ -14,6 +15,7 @@ from leads.selectors import users as user_selectors
 from leads.services import users as user_services
 
 from ..auth import sign_in_session
+from ..mappers import user_out
 from ..permissions import AdminWrites, SignedIn
 from ..schemas import LoginOut, UserOut
 from .base import ERRORS, actor, body, render
@@ -30,7 +32,7 @@ class LoginView(APIView):
     @extend_schema(
         operation_id="auth_login", request=Login, responses={200: LoginOut, **ERRORS}, auth=[]
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: Request) -> HttpResponse:
         credentials = Login.model_validate(body(request))
         signed_in = user_services.auth_login(
             username=credentials.username, password=credentials.password
@@ -42,7 +44,7 @@ class LoginView(APIView):
             LoginOut(
                 token=signed_in.token,
                 expires_in_hours=settings.LEADCRM_TOKEN_TTL_HOURS,
-                user=UserOut.of(signed_in.user),
+                user=user_out(signed_in.user),
             )
         )
 
@@ -51,7 +53,7 @@ class LogoutView(APIView):
     permission_classes = [SignedIn]
 
     @extend_schema(operation_id="auth_logout", request=None, responses={204: None, **ERRORS})
-    def post(self, request: Request) -> Response:
+    def post(self, request: Request) -> HttpResponse:
         if isinstance(request.auth, str):
             user_services.auth_logout(token=request.auth)
         request._request.session.flush()
@@ -62,8 +64,8 @@ class MeView(APIView):
     permission_classes = [SignedIn]
 
     @extend_schema(operation_id="auth_me", responses={200: UserOut, **ERRORS})
-    def get(self, request: Request) -> Response:
-        return render(UserOut.of(actor(request)))
+    def get(self, request: Request) -> HttpResponse:
+        return render(user_out(actor(request)))
 
 
 class UserCollectionView(APIView):
@@ -78,31 +80,31 @@ class UserCollectionView(APIView):
             )
         ],
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request) -> HttpResponse:
         include_inactive = request.query_params.get("include_inactive") in ("1", "true")
         users = user_selectors.user_list(
             include_inactive=include_inactive and actor(request).is_admin
         )
-        return render(UserListOut.model_validate([UserOut.of(user) for user in users]))
+        return render(UserListOut.model_validate([user_out(user) for user in users]))
 
     @extend_schema(
         operation_id="users_create", request=UserCreate, responses={201: UserOut, **ERRORS}
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: Request) -> HttpResponse:
         user = user_services.user_create(data=UserCreate.model_validate(body(request)))
-        return render(UserOut.of(user), 201)
+        return render(user_out(user), 201)
 
 
 class UserDetailView(APIView):
     permission_classes = [AdminWrites]
 
     @extend_schema(operation_id="users_retrieve", responses={200: UserOut, **ERRORS})
-    def get(self, request: Request, uid: str) -> Response:
-        return render(UserOut.of(user_selectors.user_get(uid=uid)))
+    def get(self, request: Request, uid: str) -> HttpResponse:
+        return render(user_out(user_selectors.user_get(uid=uid)))
 
     @extend_schema(
         operation_id="users_update", request=UserUpdate, responses={200: UserOut, **ERRORS}
     )
-    def patch(self, request: Request, uid: str) -> Response:
+    def patch(self, request: Request, uid: str) -> HttpResponse:
         changes = UserUpdate.model_validate(body(request))
-        return render(UserOut.of(user_services.user_update(uid=uid, changes=changes)))
+        return render(user_out(user_services.user_update(uid=uid, changes=changes)))

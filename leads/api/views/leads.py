@@ -1,24 +1,34 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
+from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from leads.domain.enums import WorkItemStatus
-from leads.domain.inputs import LeadCreate, LeadUpdate
-from leads.domain.queries import LeadFilter
+from leads.domain.inputs import LeadCreate, LeadUpdate, optional_email, optional_phone
+from leads.domain.queries import LeadFilter, LeadSort
+from leads.domain.transitions import LeadDetail
 from leads.selectors import leads as lead_selectors
 from leads.services import leads as lead_services
 
-from ..schemas import LeadListItem, LeadOut, LeadPageOut
-from .base import ERRORS, actor, body, etag, expected_version, query_parameters, render
-
-SORTS = Literal["created_at", "-created_at", "updated_at", "-updated_at", "name", "-name"]
+from ..mappers import lead_list_item, lead_out
+from ..schemas import LeadOut, LeadPageOut
+from .base import (
+    ERRORS,
+    actor,
+    body,
+    etag,
+    expected_version,
+    query_parameters,
+    render,
+    sent_version,
+)
 
 
 class LeadListParams(BaseModel):
@@ -33,9 +43,18 @@ class LeadListParams(BaseModel):
     q: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = Field(
         None, description="search in name, email, phone and company"
     )
-    sort: SORTS = Field("-created_at", description="created_at, updated_at or name; - for desc")
+    email: Annotated[str, Field(max_length=254)] | None = Field(
+        None, description="exactly this email (as stored: the domain in lower case)"
+    )
+    phone: Annotated[str, Field(max_length=40)] | None = Field(
+        None, description="exactly this phone number (spacing as stored)"
+    )
+    sort: LeadSort = Field("-created_at", description="created_at, updated_at or name; - for desc")
     limit: int = Field(25, ge=1, le=200)
     cursor: str | None = Field(None, description="from a previous page's next/previous link")
+
+    _email = field_validator("email")(optional_email)
+    _phone = field_validator("phone")(optional_phone)
 
 
 DATA_FILTER = OpenApiParameter(
@@ -44,6 +63,10 @@ DATA_FILTER = OpenApiParameter(
     OpenApiParameter.QUERY,
     description="custom field equals (a multi-select field: contains) this value",
 )
+
+
+def lead_response(detail: LeadDetail, status: int = 200) -> HttpResponse:
+    return render(lead_out(detail), status, etag(detail.lead.version))
 
 
 def page_url(request: Request, cursor: str | None) -> str | None:
@@ -60,7 +83,7 @@ class LeadCollectionView(APIView):
         parameters=[*query_parameters(LeadListParams), DATA_FILTER],
         responses={200: LeadPageOut, **ERRORS},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request) -> HttpResponse:
         raw = request.query_params.dict()
         data_raw = {key[5:]: raw.pop(key) for key in list(raw) if key.startswith("data.")}
         params = LeadListParams.model_validate(raw)
@@ -74,6 +97,8 @@ class LeadCollectionView(APIView):
                 created_after=params.created_after,
                 created_before=params.created_before,
                 search=params.q or None,
+                email=params.email,
+                phone=params.phone,
                 data_equals=lead_selectors.data_filters(data_raw),
             ),
             sort=params.sort,
@@ -82,7 +107,7 @@ class LeadCollectionView(APIView):
         )
         return render(
             LeadPageOut(
-                results=[LeadListItem.model_validate(item.model_dump()) for item in page.items],
+                results=[lead_list_item(item) for item in page.items],
                 next=page_url(request, page.next_cursor),
                 previous=page_url(request, page.previous_cursor),
                 next_cursor=page.next_cursor,
@@ -93,17 +118,16 @@ class LeadCollectionView(APIView):
     @extend_schema(
         operation_id="leads_create", request=LeadCreate, responses={201: LeadOut, **ERRORS}
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: Request) -> HttpResponse:
         data = LeadCreate.model_validate(body(request))
-        lead = lead_services.lead_create(data=data, actor=actor(request))
-        return render(LeadOut.model_validate(lead.model_dump()), 201, etag(lead.version))
+        detail = lead_services.lead_create(data=data, actor=actor(request))
+        return lead_response(detail, 201)
 
 
 class LeadDetailView(APIView):
     @extend_schema(operation_id="leads_retrieve", responses={200: LeadOut, **ERRORS})
-    def get(self, request: Request, uid: str) -> Response:
-        lead = lead_selectors.lead_get(uid=uid)
-        return render(LeadOut.model_validate(lead.model_dump()), headers=etag(lead.version))
+    def get(self, request: Request, uid: str) -> HttpResponse:
+        return lead_response(lead_selectors.lead_get(uid=uid, actor=actor(request)))
 
     @extend_schema(
         operation_id="leads_update",
@@ -111,21 +135,21 @@ class LeadDetailView(APIView):
         responses={200: LeadOut, **ERRORS},
         parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=False)],
     )
-    def patch(self, request: Request, uid: str) -> Response:
+    def patch(self, request: Request, uid: str) -> HttpResponse:
         changes = LeadUpdate.model_validate(body(request))
-        lead = lead_services.lead_update(
+        detail = lead_services.lead_update(
             uid=uid,
             changes=changes,
             actor=actor(request),
-            expected_version=expected_version(request, changes.version),
+            expected_version=expected_version(request, sent_version(changes)),
         )
-        return render(LeadOut.model_validate(lead.model_dump()), headers=etag(lead.version))
+        return lead_response(detail)
 
     @extend_schema(
         operation_id="leads_destroy",
         responses={204: None, **ERRORS},
         parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=False)],
     )
-    def delete(self, request: Request, uid: str) -> Response:
+    def delete(self, request: Request, uid: str) -> HttpResponse:
         lead_services.lead_delete(uid=uid, expected_version=expected_version(request, None))
         return Response(status=204)

@@ -241,7 +241,9 @@ class Command(BaseCommand):
         placed: Counter[str] = Counter()
         for _ in range(count):
             prospect = self._prospect(rng)
-            lead = lead_create(data=self._lead_input(rng, prospect, config, assignees), actor=actor)
+            lead = lead_create(
+                data=self._lead_input(rng, prospect, config, assignees), actor=actor
+            ).lead
             target = rng.choices(targets, weights)[0]
             if target.kind is StageKind.LOST:
                 steps = [*path[1 : rng.choice(lose_from) + 1], target]
@@ -298,13 +300,9 @@ class Command(BaseCommand):
         actor: User,
     ) -> WorkItem:
         """Do what the lead's current stage demands before it may leave, then move it."""
-        blocking = [
-            task.uid
-            for task in lead.tasks
-            if task.stage == lead.current_stage and task.required and task.is_open
-        ]
+        blocking = [task.uid for task in lead.stage_tasks() if task.blocks_leaving]
         for task_uid in blocking:
-            lead, _ = task_complete(uid=lead.uid, task_uid=task_uid, actor=actor)
+            lead = task_complete(uid=lead.uid, task_uid=task_uid, actor=actor).detail.lead
         data = {
             key: _sample_value(definitions[key], rng, prospect)
             for key in target.required_fields
@@ -316,4 +314,4 @@ class Command(BaseCommand):
             actor=actor,
             expected_version=lead.version,
             data=data or None,
-        )
+        ).lead

@@ -1,0 +1,105 @@
+// The drag-and-drop board: the columns, the card in the air, and the form a move that lacks
+// the target's required fields opens. While a card is dragged every column shows what the
+// card's moves say about it: it takes the card, it asks for fields first, or it is dimmed with
+// the server's reason.
+import { DndContext, DragOverlay, type SensorDescriptor, type SensorOptions } from "@dnd-kit/core";
+import { useCallback, useMemo } from "react";
+import { useNavigate } from "react-router-dom";
+import type { Board, FieldDefinition } from "../api/types";
+import { useLoadMore, useQuickAdd } from "./api";
+import { CardBody, type UsersById } from "./BoardCard";
+import { BoardColumn } from "./BoardColumn";
+import { dropNote, dropState } from "./dragState";
+import type { BoardFilters } from "./filters";
+import { RequiredFieldsModal } from "./RequiredFields";
+import { useDragMachine } from "./useDragMachine";
+import { useMoveFlow } from "./useMoveFlow";
+
+const NO_SENSORS: SensorDescriptor<SensorOptions>[] = [];
+
+const SCREEN_READER_INSTRUCTIONS =
+  "Press Space to pick up the lead card, the arrow keys to move it within a column or to " +
+  "another stage, Space to drop it, Escape to cancel. Press Enter to open the lead.";
+
+interface Props {
+  board: Board;
+  filters: BoardFilters;
+  filtered: boolean;
+  canDrag: boolean;
+  canWrite: boolean;
+  users: UsersById;
+  variables: FieldDefinition[];
+}
+
+export function BoardCanvas({ board, filters, filtered, canDrag, canWrite, users, variables }: Props) {
+  const navigate = useNavigate();
+  const flow = useMoveFlow(board, filters, variables);
+  const { drag, sensors, collisionDetection, announcements, handlers } = useDragMachine(board, flow.onDrop);
+  const { mutateAsync: loadMore } = useLoadMore(filters);
+  const { mutateAsync: quickAdd } = useQuickAdd(filters);
+
+  const onLoadMore = useCallback(
+    async (stage: string, cursor: string) => {
+      await loadMore({ stage, cursor });
+    },
+    [loadMore],
+  );
+  const onCreate = useCallback(
+    (name: string, data: Record<string, unknown> | undefined) => quickAdd({ name, data }),
+    [quickAdd],
+  );
+  const onOpen = useCallback((uid: string) => navigate(`/leads/${encodeURIComponent(uid)}`), [navigate]);
+
+  const dragging = drag !== null && !drag.dropped ? drag : null;
+  const shownCards = useMemo(
+    () => (drag ? new Map(drag.board.columns.map((c) => [c.uid, c.leads])) : null),
+    [drag],
+  );
+
+  return (
+    <DndContext
+      // Viewers get no sensors at all. dnd-kit wants the same number of sensors on every
+      // render, so the context is remounted if the role ever changes; while the board of the
+      // previous filters is shown (canDrag false) the cards are simply not draggable.
+      key={canWrite ? "write" : "read"}
+      sensors={canWrite ? sensors : NO_SENSORS}
+      collisionDetection={collisionDetection}
+      {...handlers}
+      accessibility={{ announcements, screenReaderInstructions: { draggable: SCREEN_READER_INSTRUCTIONS } }}
+    >
+      <div className={`board${dragging ? " board-dragging" : ""}`} data-testid="board">
+        {board.columns.map((column, index) => (
+          <BoardColumn
+            key={column.uid}
+            column={column}
+            cards={shownCards?.get(column.uid) ?? column.leads}
+            users={users}
+            drop={dragging ? dropState(dragging, column.uid) : null}
+            note={dragging ? dropNote(dragging, column.uid) : null}
+            canDrag={canDrag}
+            filtered={filtered}
+            quickAdd={canWrite && index === 0}
+            variables={variables}
+            onCreate={onCreate}
+            onLoadMore={onLoadMore}
+            onOpen={onOpen}
+          />
+        ))}
+      </div>
+      <DragOverlay dropAnimation={null}>
+        {dragging ? (
+          // dnd-kit measures the overlay's first element for collisions and keyboard moves:
+          // that frame stays upright, only the card inside it is tilted.
+          <div className="card-overlay-frame" data-testid="drag-overlay">
+            <div className="card card-overlay">
+              <CardBody card={dragging.card} users={users} />
+            </div>
+          </div>
+        ) : null}
+      </DragOverlay>
+      {flow.ask ? (
+        <RequiredFieldsModal request={flow.ask} onSubmit={flow.submitAsk} onClose={flow.closeAsk} />
+      ) : null}
+    </DndContext>
+  );
+}

@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest";
+import type { Config, FieldDefinition } from "../api/types";
+import * as build from "../test/builders";
+import {
+  buildLockPatch,
+  buildVariablesPatch,
+  buildWorkflowPatch,
+  removeField,
+  upsertField,
+  workflowDraftFrom,
+} from "./config";
+
+/** A text field labelled with its key. */
+function field(overrides: Partial<FieldDefinition> & Pick<FieldDefinition, "field_key">): FieldDefinition {
+  return build.fieldDefinition({ label: overrides.field_key, input_type: "text", ...overrides });
+}
+
+function config(overrides: Partial<Config> = {}): Config {
+  return build.config({ version: 7, ...overrides });
+}
+
+describe("config PATCH bodies", () => {
+  const budget = field({ field_key: "budget", field_type: "currency", input_type: "number", order: 0 });
+  const industry = field({ field_key: "industry", order: 1 });
+
+  it("sends the whole renumbered field list with the version read", () => {
+    const added = upsertField([industry, budget], null, field({ field_key: "website", order: 99 }));
+    const patch = buildVariablesPatch(config({ variables: [budget, industry] }), added);
+    expect(patch.version).toBe(7);
+    expect(patch.variables?.map((f) => [f.field_key, f.order])).toEqual([
+      ["budget", 0],
+      ["industry", 1],
+      ["website", 2],
+    ]);
+    expect("value_field" in patch).toBe(false);
+  });
+
+  it("replaces an edited field in place", () => {
+    const edited = upsertField([budget, industry], "budget", { ...budget, label: "Deal size" });
+    expect(edited.map((f) => f.label)).toEqual(["Deal size", "industry"]);
+  });
+
+  it("clears the value field when its field is removed", () => {
+    const current = config({ variables: [budget, industry], value_field: "budget" });
+    const patch = buildVariablesPatch(current, removeField(current.variables ?? [], "budget"));
+    expect(patch.variables?.map((f) => f.field_key)).toEqual(["industry"]);
+    expect(patch.value_field).toBeNull();
+  });
+
+  it("sends only the workflow settings that changed", () => {
+    const current = config({ value_field: "budget" });
+    expect(buildWorkflowPatch(current, workflowDraftFrom(current))).toBeNull();
+    expect(buildWorkflowPatch(current, { workflow_name: " Deals ", initial_stage: "new", value_field: "" })).toEqual({
+      workflow_name: "Deals",
+      value_field: null,
+      version: 7,
+    });
+  });
+
+  it("never clears the initial stage: a blank choice sends nothing for it", () => {
+    const current = config({ initial_stage: "new" });
+    expect(buildWorkflowPatch(current, { ...workflowDraftFrom(current), initial_stage: "" })).toBeNull();
+  });
+
+  it("locks with the version read and nothing else", () => {
+    expect(buildLockPatch(config())).toEqual({ locked: true, version: 7 });
+  });
+});

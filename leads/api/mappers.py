@@ -1,0 +1,153 @@
+"""The one mapper from domain results to the API's output models.
+
+An output model lists its fields itself; `_out` copies what it lists from the stored document
+and drops everything else, so a stored field is never published by accident.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from leads.domain.models import (
+    Activity,
+    BoardCard,
+    LeadSummary,
+    TaskInstance,
+    User,
+    WorkItem,
+    WorkItemConfig,
+    WorkStage,
+)
+from leads.domain.transitions import LeadDetail, Move, reason_details
+from leads.selectors.kanban import Column
+
+from .schemas import (
+    ActivityOut,
+    CardOut,
+    ConfigOut,
+    KanbanColumn,
+    LeadListItem,
+    LeadOut,
+    MoveOut,
+    StageOut,
+    TaskCountsOut,
+    TaskOut,
+    UserOut,
+)
+
+Out = TypeVar("Out", bound=BaseModel)
+
+
+def _out(model: type[Out], source: BaseModel, **computed: Any) -> Out:
+    return model.model_validate({**source.model_dump(), **computed})
+
+
+def moves_out(moves: list[Move], *, with_task_uids: bool = True) -> list[MoveOut]:
+    """`with_task_uids=False` for cards, whose moves are shared by every card held by tasks of
+    the same titles (see the Kanban selector): the uids would be those of one card only."""
+    shown = []
+    for move in moves:
+        reasons = [reason_details(reason) for reason in move.reasons]
+        if not with_task_uids:
+            for reason in reasons:
+                reason.pop("tasks", None)
+        shown.append(
+            MoveOut.model_validate(
+                {"to_stage": move.to_stage, "allowed": move.allowed, "reasons": reasons}
+            )
+        )
+    return shown
+
+
+def task_out(task: TaskInstance) -> TaskOut:
+    return _out(TaskOut, task, done=task.is_done)
+
+
+def task_counts(lead: WorkItem) -> TaskCountsOut:
+    tasks = lead.stage_tasks()
+    return TaskCountsOut(
+        done=sum(task.is_done for task in tasks),
+        total=len(tasks),
+        required_open=sum(task.blocks_leaving for task in tasks),
+    )
+
+
+def activity_out(activity: Activity) -> ActivityOut:
+    return _out(ActivityOut, activity)
+
+
+def lead_out(detail: LeadDetail) -> LeadOut:
+    lead = detail.lead
+    return _out(
+        LeadOut,
+        lead,
+        tasks=[task_out(task) for task in lead.tasks],
+        task_counts=task_counts(lead),
+        activity_count=detail.activity_count,
+        moves=moves_out(detail.moves),
+    )
+
+
+def lead_list_item(lead: LeadSummary) -> LeadListItem:
+    return _out(LeadListItem, lead)
+
+
+def stage_out(stage: WorkStage) -> StageOut:
+    return _out(StageOut, stage)
+
+
+def config_out(config: WorkItemConfig) -> ConfigOut:
+    return _out(ConfigOut, config)
+
+
+def user_out(user: User) -> UserOut:
+    return _out(UserOut, user)
+
+
+def _finite_number(value: Any) -> float | None:
+    # A value stored by an older version or an import may be text or not finite: the card shows
+    # no value rather than failing the whole board.
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+# What a card shows of the stored card as it is; the others are computed.
+_CARD_FIELDS = ("uid", "name", "email", "company", "assigned_to", "status", "rank", "version")
+
+
+def card_out(card: BoardCard, moves: list[MoveOut]) -> CardOut:
+    # Every value is already typed and checked (the stored card, the mapped moves): constructed
+    # without validating again, which a board of a thousand cards would pay for a thousand times.
+    return CardOut.model_construct(
+        **{name: getattr(card, name) for name in _CARD_FIELDS},
+        value=_finite_number(card.value),
+        tasks=TaskCountsOut.model_construct(
+            done=card.tasks_done, total=card.tasks_total, required_open=len(card.blocking_tasks)
+        ),
+        updated_at=card.updated_at,
+        entered_stage_at=card.stage_entered_at,
+        moves=moves,
+    )
+
+
+def column_out(column: Column) -> KanbanColumn:
+    # Cards held the same way share one list of moves (see the kanban selector): map it once.
+    shared: dict[int, list[MoveOut]] = {}
+    for card in column.cards:
+        if id(card.moves) not in shared:
+            shared[id(card.moves)] = moves_out(card.moves, with_task_uids=False)
+    return _out(
+        KanbanColumn,
+        column.stage,
+        count=column.count,
+        value_total=column.value_total,
+        weighted_total=column.weighted_total,
+        oldest_entered_at=column.oldest_entered_at,
+        leads=[card_out(card.card, shared[id(card.moves)]) for card in column.cards],
+        next_cursor=column.next_cursor,
+    )

@@ -1,0 +1,265 @@
+"""What a write does to a lead, decided by pure functions: the fields it sets, the history and
+activities it records (their wording lives here, nowhere else), and the stage it enters.
+
+Services load a lead, call one of these to decide, and hand the resulting `LeadChange` to the
+store's one conditional write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from .enums import ActivityType, StageKind, TaskStatus, WorkItemStatus
+from .models import (
+    Activity,
+    FieldChange,
+    FieldChangeEntry,
+    HistoryEntry,
+    StageVisit,
+    TaskInstance,
+    User,
+    WorkItem,
+    WorkStage,
+)
+
+STATUS_OF_KIND = {
+    StageKind.OPEN: WorkItemStatus.OPEN,
+    StageKind.WON: WorkItemStatus.WON,
+    StageKind.LOST: WorkItemStatus.LOST,
+}
+
+
+def closed_at_for(status: WorkItemStatus, now: datetime) -> datetime | None:
+    """THE closing-date rule: a lead gets one when it is won or lost, loses it when reopened."""
+    return now if status in (WorkItemStatus.WON, WorkItemStatus.LOST) else None
+
+
+@dataclass(frozen=True)
+class StageEntry:
+    """A lead leaving its stage for `stage`: the open visit closes, `visit` opens."""
+
+    stage: WorkStage
+    visit: StageVisit
+    tasks: list[TaskInstance]
+    rank: str
+
+
+@dataclass(frozen=True)
+class LeadChange:
+    """One write of one lead. `set_fields` are stored values (never operators)."""
+
+    at: datetime
+    set_fields: dict[str, Any] = field(default_factory=dict)
+    history: list[HistoryEntry] = field(default_factory=list)
+    activities: list[Activity] = field(default_factory=list)
+    tasks: list[TaskInstance] = field(default_factory=list)
+    enter: StageEntry | None = None
+
+
+def value_changes(
+    before: Mapping[str, Any], after: Mapping[str, Any], *, prefix: str = ""
+) -> list[FieldChange]:
+    """THE diff: one change per key whose value differs, in key order."""
+    return [
+        FieldChange(field=f"{prefix}{key}", old=before.get(key), new=after.get(key))
+        for key in sorted(set(before) | set(after))
+        if before.get(key) != after.get(key)
+    ]
+
+
+def stage_tasks(stage: WorkStage, *, actor: User | None, now: datetime) -> list[TaskInstance]:
+    """The task instances a lead gets when it enters `stage`."""
+    return [
+        TaskInstance(
+            **template.model_dump(
+                include={"title", "description", "required", "skippable", "priority"}
+            ),
+            template_uid=template.uid,
+            stage=stage.uid,
+            due_at=None
+            if template.due_in_hours is None
+            else now + timedelta(hours=template.due_in_hours),
+            created_at=now,
+            created_by=actor.uid if actor else None,
+        )
+        for template in sorted(stage.task_templates, key=lambda template: template.order)
+    ]
+
+
+def logged(kind: ActivityType, body: str, actor: User, now: datetime, **details: Any) -> Activity:
+    """An activity the service records (not one a seller logs): who, when, what, and the ids."""
+    return Activity(type=kind, actor=actor.uid, created_at=now, body=body, details=details)
+
+
+def created_activity(stage: WorkStage, actor: User, now: datetime) -> Activity:
+    return logged(
+        ActivityType.SYSTEM,
+        f"Lead created in {stage.name}",
+        actor,
+        now,
+        event="created",
+        stage=stage.uid,
+    )
+
+
+def field_change(
+    changes: list[FieldChange], set_fields: dict[str, Any], actor: User, now: datetime
+) -> LeadChange:
+    """An edit of core fields and custom fields, with its history entry and activity."""
+    names = [change.field for change in changes]
+    return LeadChange(
+        at=now,
+        set_fields={**set_fields, "updated_at": now},
+        history=[FieldChangeEntry(at=now, by=actor.uid, changes=changes)],
+        activities=[
+            logged(
+                ActivityType.FIELD_CHANGE, f"Changed {', '.join(names)}", actor, now, fields=names
+            )
+        ],
+    )
+
+
+def assignment_change(
+    lead: WorkItem, assignees: list[str], mode: str, actor: User, now: datetime
+) -> LeadChange:
+    change = FieldChange(field="assigned_to", old=lead.assigned_to, new=assignees)
+    return LeadChange(
+        at=now,
+        set_fields={"assigned_to": assignees, "updated_at": now},
+        history=[FieldChangeEntry(at=now, by=actor.uid, changes=[change])],
+        activities=[
+            logged(
+                ActivityType.ASSIGNMENT,
+                "Changed assignees",
+                actor,
+                now,
+                old=lead.assigned_to,
+                new=assignees,
+                mode=mode,
+            )
+        ],
+    )
+
+
+def stage_change(
+    lead: WorkItem,
+    *,
+    current: WorkStage | None,
+    target: WorkStage,
+    data_after: dict[str, Any],
+    note: str | None,
+    rank: str,
+    actor: User,
+    now: datetime,
+) -> LeadChange:
+    """A move to `target`: the visit, the target's tasks, the status and closing date, the
+    custom fields filled with the move, and the stage_change activity, in one write."""
+    set_fields: dict[str, Any] = {}
+    history: list[HistoryEntry] = []
+    changes = value_changes(lead.data, data_after, prefix="data.")
+    if changes:
+        set_fields["data"] = data_after
+        history.append(FieldChangeEntry(at=now, by=actor.uid, changes=changes))
+    status = STATUS_OF_KIND[target.kind]
+    if status is not lead.status:
+        set_fields["status"] = status.value
+        set_fields["closed_at"] = closed_at_for(status, now)
+    from_name = current.name if current is not None else lead.current_stage
+    activity = logged(
+        ActivityType.STAGE_CHANGE,
+        note or f"Moved from {from_name} to {target.name}",
+        actor,
+        now,
+        from_stage=lead.current_stage,
+        to_stage=target.uid,
+        note=note,
+        fields=[change.field for change in changes],
+    )
+    return LeadChange(
+        at=now,
+        set_fields=set_fields,
+        history=history,
+        activities=[activity],
+        enter=StageEntry(
+            stage=target,
+            visit=StageVisit(stage=target.uid, entered_at=now, entered_by=actor.uid),
+            tasks=stage_tasks(target, actor=actor, now=now),
+            rank=rank,
+        ),
+    )
+
+
+def stage_deleted_activity(
+    deleted: WorkStage, target: WorkStage, actor: User, now: datetime
+) -> Activity:
+    return logged(
+        ActivityType.SYSTEM,
+        f"Moved from {deleted.name} to {target.name}: {deleted.name} was deleted",
+        actor,
+        now,
+        event="stage_deleted",
+        from_stage=deleted.uid,
+        to_stage=target.uid,
+    )
+
+
+def rank_change(rank: str, now: datetime) -> LeadChange:
+    """A card placed elsewhere in its column: nothing to record but the order."""
+    return LeadChange(at=now, set_fields={"rank": rank, "updated_at": now})
+
+
+# What each task action does: the statuses it acts on, the one it sets, and how it is logged.
+@dataclass(frozen=True)
+class TaskAction:
+    event: str
+    verb: str
+    to_status: TaskStatus
+
+    def applies_to(self, task: TaskInstance) -> bool:
+        # Completing or skipping acts on an open task; reopening on a finished one.
+        return task.is_done if self.to_status is TaskStatus.PENDING else task.is_open
+
+
+COMPLETE = TaskAction(event="completed", verb="Completed task", to_status=TaskStatus.COMPLETED)
+REOPEN = TaskAction(event="reopened", verb="Reopened task", to_status=TaskStatus.PENDING)
+SKIP = TaskAction(event="skipped", verb="Skipped task", to_status=TaskStatus.SKIPPED)
+
+
+def task_change(
+    lead: WorkItem, task: TaskInstance, action: TaskAction, actor: User, now: datetime
+) -> LeadChange:
+    """Set one task's status (who and when it was finished, or neither when reopened)."""
+    finished = action.to_status.is_done
+    updated = task.model_copy(
+        update={
+            "status": action.to_status,
+            "completed_at": now if finished else None,
+            "completed_by": actor.uid if finished else None,
+        }
+    )
+    return LeadChange(
+        at=now,
+        set_fields={
+            "tasks": [updated if other.uid == task.uid else other for other in lead.tasks],
+            "updated_at": now,
+        },
+        activities=[
+            logged(
+                ActivityType.TASK,
+                f"{action.verb}: {task.title}",
+                actor,
+                now,
+                task_uid=task.uid,
+                event=action.event,
+            )
+        ],
+    )
+
+
+def task_added_activity(task: TaskInstance, actor: User, now: datetime) -> Activity:
+    return logged(
+        ActivityType.TASK, f"Added task: {task.title}", actor, now, task_uid=task.uid, event="added"
+    )
