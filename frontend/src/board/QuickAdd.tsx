@@ -4,16 +4,9 @@ import { memo, useEffect, useRef, useState, type FormEvent, type KeyboardEvent }
 import { Link } from "react-router-dom";
 import { ApiError, errorText } from "../api/client";
 import type { FieldDefinition, Lead } from "../api/types";
+import { checkFields, fieldsData, FieldsInputs, initialFields, type FieldsFormState } from "../fields";
 import { useToast } from "../ui/toast";
-import {
-  checkFields,
-  fieldsData,
-  FieldsInputs,
-  initialFields,
-  requiredDefinitions,
-  serverFieldErrors,
-  type FieldsFormState,
-} from "./RequiredFields";
+import { requiredDefinitions, serverFieldErrors } from "./RequiredFields";
 
 interface Props {
   variables: FieldDefinition[];

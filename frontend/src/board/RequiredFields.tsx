@@ -4,12 +4,12 @@ import { useEffect, useRef, useState, type FormEvent } from "react";
 import { ApiError } from "../api/client";
 import type { FieldDefinition } from "../api/types";
 import {
+  checkFields,
   describeProblem,
-  emptyValue,
-  FieldInput,
-  toServerValue,
-  validateFieldValue,
-  type FieldValue,
+  fieldsData,
+  FieldsInputs,
+  initialFields,
+  type FieldsFormState,
 } from "../fields";
 import { Modal, ModalActions } from "../ui/components";
 
@@ -26,41 +26,6 @@ export function requiredDefinitions(
   });
 }
 
-export interface FieldsFormState {
-  values: Record<string, FieldValue>;
-  errors: Record<string, string>;
-}
-
-export function initialFields(definitions: readonly FieldDefinition[]): FieldsFormState {
-  return {
-    values: Object.fromEntries(definitions.map((d) => [d.field_key, emptyValue(d)])),
-    errors: {},
-  };
-}
-
-/** Messages keyed by field key for the values that would be refused, none when all fit. */
-export function checkFields(
-  definitions: readonly FieldDefinition[],
-  values: Record<string, FieldValue>,
-): Record<string, string> {
-  const errors: Record<string, string> = {};
-  for (const definition of definitions) {
-    const message = validateFieldValue(definition, values[definition.field_key] ?? null);
-    if (message) errors[definition.field_key] = message;
-  }
-  return errors;
-}
-
-/** The values as the `data` object the server takes. */
-export function fieldsData(
-  definitions: readonly FieldDefinition[],
-  values: Record<string, FieldValue>,
-): Record<string, unknown> {
-  return Object.fromEntries(
-    definitions.map((d) => [d.field_key, toServerValue(d, values[d.field_key] ?? null)]),
-  );
-}
-
 /** The server's `fields` ({"data.budget": ["is required"]}) keyed by field key, as sentences. */
 export function serverFieldErrors(
   error: ApiError,
@@ -74,43 +39,6 @@ export function serverFieldErrors(
     errors[key] = describeProblem(labels.get(key) ?? key, messages.join("; "));
   }
   return errors;
-}
-
-export function FieldsInputs({
-  definitions,
-  state,
-  onChange,
-  idPrefix,
-  disabled,
-}: {
-  definitions: readonly FieldDefinition[];
-  state: FieldsFormState;
-  onChange: (state: FieldsFormState) => void;
-  idPrefix: string;
-  disabled?: boolean;
-}) {
-  return (
-    <>
-      {definitions.map((definition) => {
-        const key = definition.field_key;
-        return (
-          <FieldInput
-            key={key}
-            id={`${idPrefix}-${key}`}
-            definition={definition}
-            value={state.values[key] ?? null}
-            error={state.errors[key] ?? null}
-            disabled={disabled}
-            onChange={(value) => {
-              const errors = { ...state.errors };
-              delete errors[key];
-              onChange({ values: { ...state.values, [key]: value }, errors });
-            }}
-          />
-        );
-      })}
-    </>
-  );
 }
 
 export interface RequiredFieldsRequest {

@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { ApiError } from "../api/client";
 import * as build from "../test/builders";
 import { errorReasons, MoveRefusal } from "./moveMessages";
-import { checkFields, fieldsData, requiredDefinitions, serverFieldErrors } from "./RequiredFields";
+import { checkFields, fieldsData } from "../fields";
+import { requiredDefinitions, serverFieldErrors } from "./RequiredFields";
 
 afterEach(cleanup);
 

@@ -1,5 +1,6 @@
 // Forms generated from the workflow's custom field definitions (config.variables).
 export { FieldInput, inputTypeOf, type FieldInputProps } from "./FieldInput";
+export { checkFields, fieldsData, FieldsInputs, initialFields, type FieldsFormState } from "./FieldsForm";
 export {
   BAD_NUMBER,
   describeProblem,

@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
+import type { FieldDefinition } from "../api/types";
 import { fieldDefinition as field } from "../test/builders";
 import { BAD_NUMBER, validateData, validateFieldValue } from "./validation";
+
+/** Checks what `validateFieldValue` says of each value: its message, or null to accept it. */
+function expectVerdicts(definition: FieldDefinition, cases: [unknown, string | null][]) {
+  for (const [value, message] of cases) {
+    expect(validateFieldValue(definition, value), JSON.stringify(value)).toBe(message);
+  }
+}
 
 const options = [
   { value: "saas", label: "SaaS" },
@@ -71,11 +79,9 @@ describe("integer", () => {
   });
 
   it("refuses fractions, text and numbers the browser could not read", () => {
-    expect(validateFieldValue(definition, "2.5")).toBe("Company size must be a whole number.");
-    expect(validateFieldValue(definition, "abc")).toBe("Company size must be a number.");
-    expect(validateFieldValue(definition, "0x10")).toBe("Company size must be a number.");
-    expect(validateFieldValue(definition, BAD_NUMBER)).toBe("Company size must be a whole number.");
-    expect(validateFieldValue(definition, true)).toBe("Company size must be a number.");
+    const whole = "Company size must be a whole number.";
+    const number = "Company size must be a number.";
+    expectVerdicts(definition, [["2.5", whole], ["abc", number], ["0x10", number], [BAD_NUMBER, whole], [true, number]]);
   });
 
   it("refuses values outside min/max", () => {
@@ -91,22 +97,25 @@ describe("integer", () => {
 
 describe("decimal and currency", () => {
   it("accepts decimals and refuses non-numbers and infinities", () => {
-    const definition = field({ field_type: "decimal", label: "Score" });
-    expect(validateFieldValue(definition, "3.14")).toBeNull();
-    expect(validateFieldValue(definition, ".5")).toBeNull();
-    expect(validateFieldValue(definition, "1_000.5")).toBeNull();
-    expect(validateFieldValue(definition, "3.1.4")).toBe("Score must be a number.");
-    expect(validateFieldValue(definition, "inf")).toBe("Score must be a finite number.");
-    expect(validateFieldValue(definition, "1e400")).toBe("Score must be a finite number.");
+    const infinite = "Score must be a finite number.";
+    expectVerdicts(field({ field_type: "decimal", label: "Score" }), [
+      ["3.14", null],
+      [".5", null],
+      ["1_000.5", null],
+      ["3.1.4", "Score must be a number."],
+      ["inf", infinite],
+      ["1e400", infinite],
+    ]);
   });
 
   it("checks a currency's range after rounding to cents, like the server", () => {
-    const definition = field({ field_type: "currency", min: 0, label: "Budget" });
-    expect(validateFieldValue(definition, "25000")).toBeNull();
-    expect(validateFieldValue(definition, "-0.001")).toBeNull();
-    expect(validateFieldValue(definition, "-1")).toBe("Budget must be at least 0.");
-    expect(validateFieldValue(definition, "lots")).toBe("Budget must be a number.");
-    expect(validateFieldValue(definition, BAD_NUMBER)).toBe("Budget must be a number.");
+    expectVerdicts(field({ field_type: "currency", min: 0, label: "Budget" }), [
+      ["25000", null],
+      ["-0.001", null],
+      ["-1", "Budget must be at least 0."],
+      ["lots", "Budget must be a number."],
+      [BAD_NUMBER, "Budget must be a number."],
+    ]);
   });
 });
 
@@ -124,23 +133,27 @@ describe("boolean", () => {
 
 describe("date and datetime", () => {
   it("accepts real calendar dates only", () => {
-    const definition = field({ field_type: "date", label: "Close date" });
-    expect(validateFieldValue(definition, "2027-01-31")).toBeNull();
-    expect(validateFieldValue(definition, "2024-02-29")).toBeNull();
-    expect(validateFieldValue(definition, "2025-02-29")).toBe("Close date must be a date (YYYY-MM-DD).");
-    expect(validateFieldValue(definition, "31/01/2027")).toBe("Close date must be a date (YYYY-MM-DD).");
-    expect(validateFieldValue(definition, "2027-13-01")).toBe("Close date must be a date (YYYY-MM-DD).");
+    const notDate = "Close date must be a date (YYYY-MM-DD).";
+    expectVerdicts(field({ field_type: "date", label: "Close date" }), [
+      ["2027-01-31", null],
+      ["2024-02-29", null],
+      ["2025-02-29", notDate],
+      ["31/01/2027", notDate],
+      ["2027-13-01", notDate],
+    ]);
   });
 
   it("accepts ISO date-times with or without an offset and refuses the rest", () => {
-    const definition = field({ field_type: "datetime", label: "Demo at" });
-    expect(validateFieldValue(definition, "2026-11-26T14:30")).toBeNull();
-    expect(validateFieldValue(definition, "2026-11-26T14:30:00+01:00")).toBeNull();
-    expect(validateFieldValue(definition, "2026-11-26T14:30:00.123Z")).toBeNull();
-    expect(validateFieldValue(definition, "2026-11-26")).toBeNull();
-    expect(validateFieldValue(definition, "2026-11-26T14:30 tomorrow")).toBe("Demo at must be a date and time.");
-    expect(validateFieldValue(definition, "2026-11-26T25:00")).toBe("Demo at must be a date and time.");
-    expect(validateFieldValue(definition, "tomorrow")).toBe("Demo at must be a date and time.");
+    const notDateTime = "Demo at must be a date and time.";
+    expectVerdicts(field({ field_type: "datetime", label: "Demo at" }), [
+      ["2026-11-26T14:30", null],
+      ["2026-11-26T14:30:00+01:00", null],
+      ["2026-11-26T14:30:00.123Z", null],
+      ["2026-11-26", null],
+      ["2026-11-26T14:30 tomorrow", notDateTime],
+      ["2026-11-26T25:00", notDateTime],
+      ["tomorrow", notDateTime],
+    ]);
   });
 });
 
@@ -229,13 +242,11 @@ describe("multi_select", () => {
   });
 
   it("refuses unknown options, too many choices and non-lists", () => {
-    expect(validateFieldValue(definition, ["saas", "space"])).toBe(
-      "Segments holds an option that does not exist.",
-    );
-    expect(validateFieldValue(definition, ["saas", "retail", "other"])).toBe(
-      "Segments must have at most 2 choices.",
-    );
-    expect(validateFieldValue(definition, "saas")).toBe("Segments must be a list of options.");
+    expectVerdicts(definition, [
+      [["saas", "space"], "Segments holds an option that does not exist."],
+      [["saas", "retail", "other"], "Segments must have at most 2 choices."],
+      ["saas", "Segments must be a list of options."],
+    ]);
   });
 
   it("treats no choice as blank (so min_length only applies once something is chosen)", () => {

@@ -1,11 +1,12 @@
 // The form that logs a note, call, email or meeting on the lead's timeline.
 import { useState, type FormEvent } from "react";
-import { errorText, type Schemas } from "../api/client";
+import type { Schemas } from "../api/client";
 import type { Lead } from "../api/types";
 import { fromLocalInput } from "../fields";
 import { useToast } from "../ui/toast";
 import { useLogActivity } from "./api";
 import { ActivityIcon } from "./icons";
+import { FormErrorLine, useFormWrite } from "./useFormWrite";
 
 type LoggedType = Schemas["TypeEnum"];
 
@@ -40,8 +41,7 @@ export function ActivityForm({ lead }: { lead: Lead }) {
   const [outcome, setOutcome] = useState("");
   const [duration, setDuration] = useState("");
   const [when, setWhen] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [saving, setSaving] = useState(false);
+  const { error, setError, saving, run } = useFormWrite("The activity could not be logged.");
   const timed = type === "call" || type === "meeting";
 
   const submit = async (event: FormEvent) => {
@@ -59,9 +59,7 @@ export function ActivityForm({ lead }: { lead: Lead }) {
         return;
       }
     }
-    setSaving(true);
-    setError(null);
-    try {
+    await run(async () => {
       await logActivity({
         type,
         body: text,
@@ -74,11 +72,7 @@ export function ActivityForm({ lead }: { lead: Lead }) {
       setDuration("");
       setWhen("");
       toast(`${TYPE_LABELS[type]} logged.`, "success");
-    } catch (caught) {
-      setError(errorText(caught, "The activity could not be logged."));
-    } finally {
-      setSaving(false);
-    }
+    });
   };
 
   return (
@@ -152,11 +146,7 @@ export function ActivityForm({ lead }: { lead: Lead }) {
           </label>
         </div>
       ) : null}
-      {error ? (
-        <div className="field-error" role="alert">
-          {error}
-        </div>
-      ) : null}
+      <FormErrorLine error={error} />
       <div className="form-actions">
         <button type="submit" className="btn btn-primary" disabled={saving} data-testid="log-activity">
           {saving ? "Logging…" : `Log ${TYPE_LABELS[type].toLowerCase()}`}

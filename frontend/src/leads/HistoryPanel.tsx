@@ -1,12 +1,11 @@
 // What happened to the lead's fields and stages: every field change old -> new, every stage
 // visit with how long it lasted.
 import { useState } from "react";
-import type { FieldChangeEntry, FieldDefinition, Lead, Stage, StageVisit } from "../api/types";
-import { formatDateTime } from "../app/queries";
+import type { FieldChangeEntry, FieldDefinition, StageVisit } from "../api/types";
 import { formatFieldValue } from "../fields";
 import { EmptyState } from "../ui/components";
 import { changedFieldLabel, formatDuration } from "./logic";
-import { StageBadge, timeAgo, useUserLookup, type UserLookup } from "./ui";
+import { StageBadge, TimeAgo, useUserLookup, type LeadPageData, type UserLookup } from "./ui";
 
 type Entry = StageVisit | FieldChangeEntry;
 
@@ -34,15 +33,7 @@ function formatChangeValue(
   return typeof value === "object" ? JSON.stringify(value) : String(value);
 }
 
-export function HistoryPanel({
-  lead,
-  stages,
-  definitions,
-}: {
-  lead: Lead;
-  stages: Stage[];
-  definitions: FieldDefinition[];
-}) {
+export function HistoryPanel({ lead, stages, definitions }: LeadPageData) {
   const lookup = useUserLookup();
   const [showAll, setShowAll] = useState(false);
   const entries = [...(lead.history ?? [])].sort((a, b) => entryTime(b) - entryTime(a));
@@ -60,9 +51,7 @@ export function HistoryPanel({
                 <span>
                   Entered <StageBadge stage={stages.find((stage) => stage.uid === entry.stage)} fallback={entry.stage} />
                 </span>
-                <time className="muted" dateTime={entry.entered_at} title={formatDateTime(entry.entered_at)}>
-                  {timeAgo(entry.entered_at)}
-                </time>
+                <TimeAgo at={entry.entered_at} />
               </div>
               <div className="history-sub muted">
                 by {lookup.name(entry.entered_by)} ·{" "}
@@ -77,9 +66,7 @@ export function HistoryPanel({
                 <span>
                   <strong>{lookup.name(entry.by)}</strong> changed
                 </span>
-                <time className="muted" dateTime={entry.at} title={formatDateTime(entry.at)}>
-                  {timeAgo(entry.at)}
-                </time>
+                <TimeAgo at={entry.at} />
               </div>
               <ul className="history-changes">
                 {entry.changes.map((change) => (

@@ -10,14 +10,14 @@ import {
   sortedDefinitions,
   toServerValue,
   validateData,
-  withoutError,
   type FieldValue,
 } from "../fields";
 import { Loaded } from "../ui/components";
 import { useToast } from "../ui/toast";
 import { useCreateLead } from "./api";
 import { CORE_KEYS, coreToServer, coreValuesOf, describeSaveError, validateCore, type CoreValues } from "./logic";
-import { CoreField, focusFirstError, PersonAvatar, useUserLookup } from "./ui";
+import { CoreField, PersonAvatar, useUserLookup } from "./ui";
+import { useFormProblems } from "./useFormProblems";
 import "./leads.css";
 
 export function LeadCreatePage() {
@@ -56,11 +56,8 @@ function CreateForm({ definitions }: { definitions: FieldDefinition[] }) {
     Object.fromEntries(definitions.map((definition) => [definition.field_key, emptyValue(definition)])),
   );
   const [assignees, setAssignees] = useState<string[]>(() => (user.role === "viewer" ? [] : [user.uid]));
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [banner, setBanner] = useState<string | null>(null);
+  const { errors, setErrors, banner, setBanner, clearError, refuse } = useFormProblems();
   const [saving, setSaving] = useState(false);
-
-  const clearError = (key: string) => setErrors((current) => withoutError(current, key));
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -69,14 +66,13 @@ function CreateForm({ definitions }: { definitions: FieldDefinition[] }) {
       ...validateCore(core),
       ...validateData(definitions, data),
     };
-    setErrors(found);
-    if (Object.keys(found).length > 0) {
-      setBanner(
-        `Fix ${Object.keys(found).length === 1 ? "the highlighted field" : `the ${Object.keys(found).length} highlighted fields`} to create the lead.`,
-      );
-      focusFirstError(found);
+    const count = Object.keys(found).length;
+    if (count > 0) {
+      const fix = count === 1 ? "the highlighted field" : `the ${count} highlighted fields`;
+      refuse(found, `Fix ${fix} to create the lead.`);
       return;
     }
+    setErrors({});
     setSaving(true);
     try {
       const lead = await createLead.mutateAsync({
@@ -93,9 +89,7 @@ function CreateForm({ definitions }: { definitions: FieldDefinition[] }) {
       navigate(`/leads/${lead.uid}`);
     } catch (error) {
       const refused = describeSaveError(error, definitions, "The lead could not be created.");
-      setErrors(refused.fields);
-      setBanner(refused.banner);
-      focusFirstError(refused.fields);
+      refuse(refused.fields, refused.banner);
     } finally {
       setSaving(false);
     }

@@ -9,7 +9,6 @@ import {
   fromServerValue,
   toServerValue,
   validateData,
-  withoutError,
   type FieldValue,
 } from "../fields";
 import { useToast } from "../ui/toast";
@@ -24,7 +23,8 @@ import {
   type CoreKey,
   type CoreValues,
 } from "./logic";
-import { CoreField, focusFirstError } from "./ui";
+import { CoreField } from "./ui";
+import { useFormProblems } from "./useFormProblems";
 
 type DataValues = Record<string, FieldValue>;
 
@@ -98,8 +98,7 @@ function EditForm({ lead, definitions }: { lead: Lead; definitions: FieldDefinit
     version: lead.version,
     snapshot: snapshotOf(lead, definitions),
   }));
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [banner, setBanner] = useState<string | null>(null);
+  const { errors, setErrors, banner, setBanner, clearError, refuse } = useFormProblems();
   const [conflict, setConflict] = useState(false);
   const [saving, setSaving] = useState(false);
 
@@ -155,8 +154,6 @@ function EditForm({ lead, definitions }: { lead: Lead; definitions: FieldDefinit
     [definitions],
   );
 
-  const clearError = (key: string) => setErrors((current) => withoutError(current, key));
-
   const markDirty = (key: string) => setDirty((current) => new Set(current).add(key));
 
   const onCoreChange = (name: CoreKey, value: string | string[]) => {
@@ -185,11 +182,11 @@ function EditForm({ lead, definitions }: { lead: Lead; definitions: FieldDefinit
       // Only the fields being changed: the server checks no others on an update either.
       ...validateData(definitions, changedData, { partial: true }),
     };
-    setErrors(found);
     if (Object.keys(found).length > 0) {
-      focusFirstError(found);
+      refuse(found);
       return;
     }
+    setErrors({});
     const server = coreToServer(core);
     const patch: LeadPatch = { version: base.version };
     for (const key of CORE_KEYS) {
@@ -210,9 +207,7 @@ function EditForm({ lead, definitions }: { lead: Lead; definitions: FieldDefinit
         setConflict(true);
       } else {
         const refused = describeSaveError(error, definitions, "The lead could not be saved.");
-        setErrors(refused.fields);
-        setBanner(refused.banner);
-        focusFirstError(refused.fields);
+        refuse(refused.fields, refused.banner);
       }
     } finally {
       setSaving(false);

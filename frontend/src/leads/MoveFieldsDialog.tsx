@@ -1,9 +1,13 @@
 // The form a move opens when the target stage's required fields are all that stand in its way
 // (the server's `missing_required_fields`): the values, and an optional note, go with the move.
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import type { FieldDefinition, Lead } from "../api/types";
-import { FieldInput, fromServerValue, toServerValue, validateFieldValue, withoutError, type FieldValue } from "../fields";
+import { checkFields, fieldsData, FieldsInputs, initialFields, type FieldsFormState } from "../fields";
 import { Modal, ModalActions } from "../ui/components";
+
+function byFieldKey(errors: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(errors).map(([path, message]) => [path.replace(/^data\./, ""), message]));
+}
 
 export function MoveFieldsDialog({
   lead,
@@ -20,31 +24,18 @@ export function MoveFieldsDialog({
   onCancel: () => void;
   onSubmit: (data: Record<string, unknown>, note: string | null) => Promise<Record<string, string> | null>;
 }) {
-  const [values, setValues] = useState<Record<string, FieldValue>>(() =>
-    Object.fromEntries(
-      fields.map((definition) => [definition.field_key, fromServerValue(definition, lead.data[definition.field_key])]),
-    ),
-  );
+  // Entering the stage needs a value even where the field itself is optional.
+  const required = useMemo(() => fields.map((definition) => ({ ...definition, required: true })), [fields]);
+  const [state, setState] = useState<FieldsFormState>(() => initialFields(required, lead.data));
   const [note, setNote] = useState("");
-  const [errors, setErrors] = useState<Record<string, string>>({});
 
   const submit = async () => {
-    const found: Record<string, string> = {};
-    for (const definition of fields) {
-      // Entering the stage needs a value even where the field itself is optional.
-      const message = validateFieldValue({ ...definition, required: true }, values[definition.field_key]);
-      if (message) found[`data.${definition.field_key}`] = message;
-    }
-    setErrors(found);
-    if (Object.keys(found).length > 0) return;
-    const data = Object.fromEntries(
-      fields.map((definition) => [
-        definition.field_key,
-        toServerValue(definition, values[definition.field_key] ?? null),
-      ]),
-    );
-    const serverErrors = await onSubmit(data, note.trim() || null);
-    if (serverErrors) setErrors(serverErrors);
+    const errors = checkFields(required, state.values);
+    setState((current) => ({ ...current, errors }));
+    if (Object.keys(errors).length > 0) return;
+    const serverErrors = await onSubmit(fieldsData(required, state.values), note.trim() || null);
+    // The server's messages are keyed by path ("data.budget"); the form's by field key.
+    if (serverErrors) setState((current) => ({ ...current, errors: byFieldKey(serverErrors) }));
   };
 
   return (
@@ -76,19 +67,7 @@ export function MoveFieldsDialog({
           {stageName} needs {fields.length === 1 ? "this field" : "these fields"} before a lead can enter
           it; {fields.length === 1 ? "it is" : "they are"} saved with the move.
         </p>
-        {fields.map((definition) => (
-          <FieldInput
-            key={definition.field_key}
-            id={`move-field-${definition.field_key}`}
-            definition={{ ...definition, required: true }}
-            value={values[definition.field_key] ?? null}
-            onChange={(value) => {
-              setValues((current) => ({ ...current, [definition.field_key]: value }));
-              setErrors((current) => withoutError(current, `data.${definition.field_key}`));
-            }}
-            error={errors[`data.${definition.field_key}`]}
-          />
-        ))}
+        <FieldsInputs definitions={required} state={state} onChange={setState} idPrefix="move-field" />
         <label className="field">
           <span className="field-label">Note (optional)</span>
           <textarea rows={2} value={note} onChange={(event) => setNote(event.target.value)} placeholder="Why it moves now" />

@@ -11,6 +11,7 @@ import { useToast } from "../ui/toast";
 import { useAddTask, useTaskAction, type TaskActionName } from "./api";
 import { groupTasks, isOverdue } from "./logic";
 import { PersonAvatar, StageBadge, useUserLookup, type UserLookup } from "./ui";
+import { FormErrorLine, useFormWrite } from "./useFormWrite";
 
 const STATUS_MARKS: Record<TaskStatus, string> = { pending: "", in_progress: "", completed: "✓", skipped: "–" };
 const DONE_BY: Record<TaskStatus, string | null> = {
@@ -87,6 +88,18 @@ function TaskRow({ lead, task, lookup, canWrite }: { lead: Lead; task: Task; loo
       setBusy(null);
     }
   };
+  /** A button for `action`, all disabled while any action runs. */
+  const actionButton = (action: TaskActionName, label: string, className: string) => (
+    <button
+      type="button"
+      className={className}
+      disabled={busy !== null}
+      onClick={() => void run(action)}
+      data-testid={`${action}-task-${uid}`}
+    >
+      {label}
+    </button>
+  );
 
   return (
     <li className={`task-row${open ? "" : " task-done"}${overdue ? " task-overdue" : ""}`} data-testid={`task-${uid}`}>
@@ -130,37 +143,11 @@ function TaskRow({ lead, task, lookup, canWrite }: { lead: Lead; task: Task; loo
         <div className="task-actions">
           {open ? (
             <>
-              {task.skippable ? (
-                <button
-                  type="button"
-                  className="btn btn-ghost btn-small"
-                  disabled={busy !== null}
-                  onClick={() => void run("skip")}
-                  data-testid={`skip-task-${uid}`}
-                >
-                  Skip
-                </button>
-              ) : null}
-              <button
-                type="button"
-                className="btn btn-small btn-complete"
-                disabled={busy !== null}
-                onClick={() => void run("complete")}
-                data-testid={`complete-task-${uid}`}
-              >
-                {busy === "complete" ? "Completing…" : "Complete"}
-              </button>
+              {task.skippable ? actionButton("skip", "Skip", "btn btn-ghost btn-small") : null}
+              {actionButton("complete", busy === "complete" ? "Completing…" : "Complete", "btn btn-small btn-complete")}
             </>
           ) : (
-            <button
-              type="button"
-              className="btn btn-ghost btn-small"
-              disabled={busy !== null}
-              onClick={() => void run("reopen")}
-              data-testid={`reopen-task-${uid}`}
-            >
-              Reopen
-            </button>
+            actionButton("reopen", "Reopen", "btn btn-ghost btn-small")
           )}
         </div>
       ) : null}
@@ -175,8 +162,7 @@ function AddTaskForm({ lead, lookup, onDone }: { lead: Lead; lookup: UserLookup;
   const [due, setDue] = useState("");
   const [assignee, setAssignee] = useState("");
   const [required, setRequired] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [saving, setSaving] = useState(false);
+  const { error, setError, saving, run } = useFormWrite("The task could not be added.");
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -190,9 +176,7 @@ function AddTaskForm({ lead, lookup, onDone }: { lead: Lead; lookup: UserLookup;
       // A due *date* means by the end of that day where the user is.
       dueAt = isoWithOffset(new Date(year ?? 0, (month ?? 1) - 1, day ?? 1, 23, 59));
     }
-    setSaving(true);
-    setError(null);
-    try {
+    await run(async () => {
       await addTask({
         title: title.trim(),
         description: "",
@@ -203,11 +187,7 @@ function AddTaskForm({ lead, lookup, onDone }: { lead: Lead; lookup: UserLookup;
       });
       toast("Task added.", "success");
       onDone();
-    } catch (caught) {
-      setError(errorText(caught, "The task could not be added."));
-    } finally {
-      setSaving(false);
-    }
+    });
   };
 
   return (
@@ -246,11 +226,7 @@ function AddTaskForm({ lead, lookup, onDone }: { lead: Lead; lookup: UserLookup;
         <input type="checkbox" checked={required} onChange={(event) => setRequired(event.target.checked)} />
         Required before the lead can leave this stage
       </label>
-      {error ? (
-        <div className="field-error" role="alert">
-          {error}
-        </div>
-      ) : null}
+      <FormErrorLine error={error} />
       <div className="form-actions">
         <button type="button" className="btn btn-ghost" onClick={onDone}>
           Cancel

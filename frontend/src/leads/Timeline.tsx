@@ -1,25 +1,19 @@
 // The lead's activity timeline, newest first and paged, with the form to log one on top.
 import type { ReactNode } from "react";
-import type { Activity, FieldDefinition, Lead, Stage } from "../api/types";
-import { formatDateTime } from "../app/queries";
+import type { Activity } from "../api/types";
 import { ErrorBanner, Spinner } from "../ui/components";
 import { ActivityForm } from "./ActivityForm";
 import { useActivities } from "./api";
 import { ActivityIcon } from "./icons";
 import { changedFieldLabel } from "./logic";
-import { StageBadge, timeAgo, useUserLookup, type UserLookup } from "./ui";
+import { StageBadge, TimeAgo, useUserLookup, type LeadPageData, type UserLookup } from "./ui";
 
 export function Timeline({
   lead,
   stages,
   definitions,
   canWrite,
-}: {
-  lead: Lead;
-  stages: Stage[];
-  definitions: FieldDefinition[];
-  canWrite: boolean;
-}) {
+}: LeadPageData & { canWrite: boolean }) {
   const activities = useActivities(lead.uid);
   const lookup = useUserLookup();
   const items = activities.data?.pages.flatMap((page) => page.results) ?? [];
@@ -73,13 +67,7 @@ function ActivityItem({
   stages,
   definitions,
   lookup,
-}: {
-  activity: Activity;
-  lead: Lead;
-  stages: Stage[];
-  definitions: FieldDefinition[];
-  lookup: UserLookup;
-}) {
+}: LeadPageData & { activity: Activity; lookup: UserLookup }) {
   const who = <strong>{lookup.name(activity.actor)}</strong>;
   const details = activity.details ?? {};
   const stageOf = (uid: unknown) => stages.find((stage) => stage.uid === uid);
@@ -175,9 +163,7 @@ function ActivityItem({
       <div className="timeline-content">
         <div className="timeline-title">
           <span>{title}</span>
-          <time dateTime={when ?? undefined} title={formatDateTime(when)} className="muted timeline-time">
-            {timeAgo(when)}
-          </time>
+          <TimeAgo at={when} className="muted timeline-time" />
         </div>
         {meta.length > 0 ? <div className="timeline-meta">{meta.join(" · ")}</div> : null}
         {body ? <div className="timeline-body">{body}</div> : null}

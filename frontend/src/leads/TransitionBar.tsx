@@ -3,14 +3,14 @@
 // one the server refuses is disabled with its reasons (on hover, and the ones to act on below).
 import { useMemo, useState, type ReactNode } from "react";
 import { ApiError } from "../api/client";
-import type { FieldDefinition, FieldRef, Lead, Move, Stage } from "../api/types";
+import type { FieldDefinition, FieldRef, Move, Stage } from "../api/types";
 import { asksOnlyForFields, moveState, reasonFields, reasonTasks, reasonText } from "../app/moves";
 import { plainTextDefinition } from "../fields";
 import { useToast } from "../ui/toast";
 import { useTransitionLead } from "./api";
 import { placeServerErrors } from "./logic";
 import { MoveFieldsDialog } from "./MoveFieldsDialog";
-import { stageColorStyle } from "./ui";
+import { stageColorStyle, type LeadPageData } from "./ui";
 
 function scrollToTask(taskUid: string) {
   const row = document.querySelector<HTMLElement>(`[data-testid="task-${taskUid}"]`);
@@ -38,15 +38,7 @@ function refusalNotes(moves: readonly Move[]): string[] {
   return [...new Set(notes)];
 }
 
-export function TransitionBar({
-  lead,
-  stages,
-  definitions,
-}: {
-  lead: Lead;
-  stages: Stage[];
-  definitions: FieldDefinition[];
-}) {
+export function TransitionBar({ lead, stages, definitions }: LeadPageData) {
   const toast = useToast();
   const { mutateAsync: transition } = useTransitionLead(lead.uid);
   const [busy, setBusy] = useState<string | null>(null);

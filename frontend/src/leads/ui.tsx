@@ -1,10 +1,17 @@
 // Small pieces shared by the lead screens: stage and status badges, people, tags, core fields.
 import { useMemo, useState, type CSSProperties, type KeyboardEvent } from "react";
-import type { Lead, Stage, User } from "../api/types";
-import { initials, useUsers } from "../app/queries";
+import type { FieldDefinition, Lead, Stage, User } from "../api/types";
+import { formatDateTime, initials, useUsers } from "../app/queries";
 import { STATUS_LABELS } from "../app/statuses";
 import { Avatar } from "../ui/components";
 import { CORE_LABELS, MAX_TAG_LENGTH, type CoreKey, type CoreValues } from "./logic";
+
+/** What the lead page hands its panels: the lead, the pipeline and the custom fields. */
+export interface LeadPageData {
+  lead: Lead;
+  stages: Stage[];
+  definitions: FieldDefinition[];
+}
 
 /** A style that sets CSS custom properties, which React's CSSProperties does not list. */
 type CssVariables = CSSProperties & { [name: `--${string}`]: string };
@@ -87,6 +94,15 @@ export function timeAgo(iso: string | null | undefined, now: Date = new Date()):
   const days = Math.round(hours / 24);
   if (days < 7) return days === 1 ? "yesterday" : `${days} days ago`;
   return formatDate(iso);
+}
+
+/** When something happened, as `timeAgo` says it, with the full date and time on hover. */
+export function TimeAgo({ at, className = "muted" }: { at: string | null; className?: string }) {
+  return (
+    <time className={className} dateTime={at ?? undefined} title={formatDateTime(at)}>
+      {timeAgo(at)}
+    </time>
+  );
 }
 
 export function formatDate(iso: string | null | undefined): string {

@@ -31,6 +31,7 @@ import {
   LOCK_REASON,
   suggestFieldKey,
 } from "./fieldTypes";
+import { CheckboxChoice } from "./controls";
 import { errorMessage, Field, FormDialog, NO_PROBLEM, type FormProblem } from "./shared";
 
 export function FieldFormDialog({
@@ -166,18 +167,17 @@ export function FieldFormDialog({
         </Field>
       </div>
 
-      <label className="choice required-choice">
-        <input
-          type="checkbox"
-          name="required"
-          checked={draft.required}
-          onChange={(event) => update({ required: event.target.checked })}
-        />
+      <CheckboxChoice
+        className="choice required-choice"
+        name="required"
+        checked={draft.required}
+        onChange={(required) => update({ required })}
+      >
         Required on every lead
         <small className="muted">
           (to require it only from a stage on, tick it in that stage’s “Required to enter”)
         </small>
-      </label>
+      </CheckboxChoice>
 
       {isChoiceType(type) ? (
         <FieldOptionsEditor

@@ -1,7 +1,7 @@
 // One custom field in the list: order buttons, what it is, and its actions.
 import type { FieldDefinition } from "../api/types";
 import { FIELD_TYPE_LABELS, INPUT_TYPE_LABELS, LOCK_REASON } from "./fieldTypes";
-import { RowActions } from "./shared";
+import { RowActions } from "./controls";
 
 export function FieldRow({
   field,

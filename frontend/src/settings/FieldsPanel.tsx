@@ -7,7 +7,8 @@ import { buildVariablesPatch, sortedFields } from "./config";
 import { FieldRow } from "./FieldRow";
 import { LOCK_REASON } from "./fieldTypes";
 import { moveItem } from "./ordering";
-import { AddButton, errorMessage, SettingsSection } from "./shared";
+import { AddButton } from "./controls";
+import { errorMessage, SettingsSection } from "./shared";
 
 export function FieldsPanel({
   config,

@@ -2,7 +2,7 @@
 import { useSortable } from "@dnd-kit/sortable";
 import { CSS } from "@dnd-kit/utilities";
 import type { FieldDefinition, Stage } from "../api/types";
-import { RowActions } from "./shared";
+import { RowActions } from "./controls";
 import { STAGE_KIND_LABELS } from "./stageForm";
 
 function DragHandleIcon() {

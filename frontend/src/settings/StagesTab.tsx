@@ -6,7 +6,8 @@ import { AddStageDialog } from "./AddStageDialog";
 import { useConfig, useStages } from "./api";
 import { DeleteStageDialog } from "./DeleteStageDialog";
 import { EditStageDialog } from "./EditStageDialog";
-import { AddButton, SettingsSection } from "./shared";
+import { AddButton } from "./controls";
+import { SettingsSection } from "./shared";
 import { StageList } from "./StageList";
 
 // Edit follows the stage by uid, so the form opens on the latest copy. Delete holds the stage

@@ -2,6 +2,7 @@
 import type { Stage } from "../api/types";
 import { ChoiceSelect } from "./ChoiceSelect";
 import { moveItem } from "./ordering";
+import { CheckboxChoice } from "./controls";
 import { Field } from "./shared";
 import {
   newTemplateDraft,
@@ -154,22 +155,12 @@ function TemplateRow({
             onChange={(event) => onChange({ description: event.target.value })}
           />
         </Field>
-        <label className="choice">
-          <input
-            type="checkbox"
-            checked={template.required}
-            onChange={(event) => onChange({ required: event.target.checked })}
-          />
+        <CheckboxChoice checked={template.required} onChange={(required) => onChange({ required })}>
           Required
-        </label>
-        <label className="choice">
-          <input
-            type="checkbox"
-            checked={template.skippable}
-            onChange={(event) => onChange({ skippable: event.target.checked })}
-          />
+        </CheckboxChoice>
+        <CheckboxChoice checked={template.skippable} onChange={(skippable) => onChange({ skippable })}>
           Skippable
-        </label>
+        </CheckboxChoice>
       </div>
     </li>
   );

@@ -7,7 +7,8 @@ import { useToast } from "../ui/toast";
 import { AddUserDialog } from "./AddUserDialog";
 import { useAllUsers, useUpdateUser } from "./api";
 import { PasswordDialog } from "./PasswordDialog";
-import { AddButton, ConfirmDialog, errorMessage, SettingsSection } from "./shared";
+import { AddButton } from "./controls";
+import { ConfirmDialog, errorMessage, SettingsSection } from "./shared";
 import { UserRow } from "./UserRow";
 import { displayName, ROLES, sortUsers, type Role, type UserPatch } from "./users";
 

@@ -83,52 +83,6 @@ export function FormDialog({
   );
 }
 
-/** The button at the right of a section that adds one more of what it lists. */
-export function AddButton({ label, onClick, testId }: { label: string; onClick: () => void; testId: string }) {
-  return (
-    <button type="button" className="btn btn-primary" onClick={onClick} data-testid={testId}>
-      {label}
-    </button>
-  );
-}
-
-/** A table row's Edit button and the one that removes the row, labelled `removeLabel`. */
-export function RowActions({
-  onEdit,
-  editTestId,
-  onRemove,
-  removeLabel,
-  removeTestId,
-  removeDisabled,
-  removeTitle,
-}: {
-  onEdit: () => void;
-  editTestId: string;
-  onRemove: () => void;
-  removeLabel: string;
-  removeTestId: string;
-  removeDisabled?: boolean;
-  removeTitle?: string;
-}) {
-  return (
-    <>
-      <button type="button" className="btn btn-small" onClick={onEdit} data-testid={editTestId}>
-        Edit
-      </button>
-      <button
-        type="button"
-        className="btn btn-small btn-ghost btn-danger-ghost"
-        onClick={onRemove}
-        disabled={removeDisabled}
-        title={removeTitle}
-        data-testid={removeTestId}
-      >
-        {removeLabel}
-      </button>
-    </>
-  );
-}
-
 /** One panel of a settings tab: its title, a line on what it holds, an action at the right. */
 export function SettingsSection({
   titleId,
