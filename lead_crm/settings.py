@@ -56,13 +56,17 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "leads.headers.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so static files and the web app's assets carry the header too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # WhiteNoise plus the web app's hashed assets (leads/web.py).
     "leads.web.WebAppStaticMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Innermost: it sees what views raise and what Django answers for /api/ itself.
+    "leads.api.middleware.ApiBoundaryMiddleware",
 ]
 
 ROOT_URLCONF = "lead_crm.urls"
@@ -85,7 +89,30 @@ SESSION_COOKIE_SECURE = _env_bool("LEADCRM_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_AGE = int(os.environ.get("LEADCRM_SESSION_HOURS", "12")) * 3600
 
-if _env_bool("LEADCRM_BEHIND_PROXY", False):
+# Security headers on every response. Only the service's own scripts, styles, fonts and API;
+# images may also be inline `data:` URLs (the favicon, the docs' icons). Nothing may frame it.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Browsers heed HSTS only over HTTPS, so Django sends it on secure requests only.
+SECURE_HSTS_SECONDS = 365 * 24 * 3600 if SESSION_COOKIE_SECURE else 0
+
+BEHIND_PROXY = _env_bool("LEADCRM_BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
 
@@ -110,7 +137,19 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_BODY_BYTES
 
 LEADCRM_MONGO_URI = os.environ.get("LEADCRM_MONGO_URI", "")
 LEADCRM_MONGO_DB = os.environ.get("LEADCRM_MONGO_DB", "leadcrm")
+# How long one request may wait for MongoDB in all (client-side), well under gunicorn's 30 s
+# worker timeout: a stalled database answers 503 instead of a killed worker.
+LEADCRM_MONGO_TIMEOUT_MS = int(os.environ.get("LEADCRM_MONGO_TIMEOUT_MS", "8000"))
 LEADCRM_TOKEN_TTL_HOURS = int(os.environ.get("LEADCRM_TOKEN_TTL_HOURS", str(24 * 7)))
+# Sign-in throttling: this many failures in the window for one username (or from one client
+# address) refuse further attempts with 429 until the window ends.
+LEADCRM_LOGIN_MAX_FAILURES_PER_USER = int(
+    os.environ.get("LEADCRM_LOGIN_MAX_FAILURES_PER_USER", "10")
+)
+LEADCRM_LOGIN_MAX_FAILURES_PER_ADDRESS = int(
+    os.environ.get("LEADCRM_LOGIN_MAX_FAILURES_PER_ADDRESS", "50")
+)
+LEADCRM_LOGIN_WINDOW_MINUTES = int(os.environ.get("LEADCRM_LOGIN_WINDOW_MINUTES", "15"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -90,15 +90,19 @@ def make_pipeline(*fields: FieldDefinition) -> dict[str, WorkStage]:
     make_config(
         *fields, value_field=fields[0].field_key if fields[0].field_type == "currency" else None
     )
-    won = make_stage("Won", kind=StageKind.WON, color="#16a34a")
-    lost = make_stage("Lost", kind=StageKind.LOST, color="#dc2626")
+    # Created backwards (a stage names the ones it leads to), so each takes an explicit order:
+    # the service's placement would wire each new open stage after the one before it.
+    won = make_stage("Won", kind=StageKind.WON, color="#16a34a", order=2)
+    lost = make_stage("Lost", kind=StageKind.LOST, color="#dc2626", order=3)
     contacted = make_stage(
         "Contacted",
+        order=1,
         allowed_next_stages=[won.uid, lost.uid],
         task_templates=[{"title": "Send intro email", "required": True, "due_in_hours": 24}],
     )
     new = make_stage(
         "New",
+        order=0,
         allowed_next_stages=[contacted.uid, lost.uid],
         task_templates=[
             {"title": "Call the lead", "required": True, "due_in_hours": 4},

@@ -4,27 +4,47 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, CSRFCheck, get_authorization_header
 from rest_framework.request import Request
 
 from leads.domain.models import User
-from leads.selectors import users as user_selectors
 from leads.services import users as user_services
 
 SESSION_USER_KEY = "leadcrm_user"
-# The password stamp the session was opened with: a later password change ends the session.
-SESSION_STAMP_KEY = "leadcrm_stamp"
+# The digest of the token the sign-in issued. The session lives only as long as that token is
+# kept in MongoDB: logout (from any copy of the cookie), a password change or deactivation
+# removes it, so a copied cookie stops working too. The cookie is signed, not secret, so it
+# holds the digest, never the token itself.
+SESSION_TOKEN_KEY = "leadcrm_token"
 
 
-def password_stamp(user: User) -> str:
-    return user.password_changed_at.isoformat() if user.password_changed_at else ""
+def client_address(request: Request) -> str | None:
+    """The caller's IP address. Behind a proxy (LEADCRM_BEHIND_PROXY) it is the last address
+    of X-Forwarded-For, the one our proxy appended; earlier ones are the client's to invent.
+    Without a proxy the header is ignored for the same reason."""
+    if settings.BEHIND_PROXY:
+        forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR", ""))
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if hops:
+            return hops[-1][:64]
+    address = request.META.get("REMOTE_ADDR")
+    return str(address)[:64] if address else None
 
 
-def sign_in_session(request: Any, user: User) -> None:
+def sign_in_session(request: Any, signed_in: user_services.SignIn) -> None:
     request.session.cycle_key()
-    request.session[SESSION_USER_KEY] = user.uid
-    request.session[SESSION_STAMP_KEY] = password_stamp(user)
+    request.session[SESSION_USER_KEY] = signed_in.user.uid
+    request.session[SESSION_TOKEN_KEY] = user_services.token_digest(signed_in.token)
+
+
+def sign_out_session(request: Any) -> None:
+    """Revoke the session's sign-in for every copy of the cookie, then forget it here."""
+    digest = request.session.get(SESSION_TOKEN_KEY)
+    if digest:
+        user_services.auth_logout_session(digest=digest)
+    request.session.flush()
 
 
 class BearerTokenAuthentication(BaseAuthentication):
@@ -71,13 +91,11 @@ class CookieSessionAuthentication(BaseAuthentication):
         session = getattr(request._request, "session", None)
         if session is None:
             return None
-        uid = session.get(SESSION_USER_KEY)
-        if not uid:
+        digest = session.get(SESSION_TOKEN_KEY)
+        if not digest:
             return None
-        user = user_selectors.user_get_or_none(uid=uid)
-        if user is None or not user.is_active:
-            return None
-        if session.get(SESSION_STAMP_KEY) != password_stamp(user):
+        user = user_services.auth_user_for_session(digest=str(digest))
+        if user is None or user.uid != session.get(SESSION_USER_KEY):
             session.flush()
             return None
         _refuse_without_csrf(request._request)

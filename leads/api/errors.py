@@ -28,12 +28,25 @@ _DOMAIN_STATUS: list[tuple[type[domain.DomainError], int]] = [
     (domain.Forbidden, 403),
     (domain.NotFound, 404),
     (domain.Conflict, 409),
+    (domain.TooManyAttempts, 429),
 ]
 
 _PYDANTIC_MESSAGES = {
     "extra_forbidden": "is not a field you can send here",
     "missing": "is required",
 }
+
+
+def _printable(value: Any) -> Any:
+    """`value` with every string made encodable: a lone surrogate (which UTF-8 cannot carry)
+    becomes its escape, so a message quoting bad input never makes the error response fail."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, dict):
+        return {_printable(key): _printable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_printable(item) for item in value]
+    return value
 
 
 def error_body(
@@ -45,7 +58,7 @@ def error_body(
     error: dict[str, Any] = {"code": code, "message": message, "fields": fields or {}}
     if details:
         error["details"] = details
-    return {"error": error}
+    return {"error": _printable(error)}
 
 
 def pydantic_fields(exc: PydanticValidationError) -> dict[str, list[str]]:
@@ -73,9 +86,23 @@ def _response(status: int, body: dict[str, Any], headers: dict[str, str] | None 
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    try:
+        return _handle(exc)
+    except Exception:
+        # The handler must answer whatever it is given: a bug here is still a JSON 500.
+        logger.exception("the error handler failed on %r", type(exc))
+        return _response(500, error_body("server_error", "Something went wrong on our side."))
+
+
+def _handle(exc: Exception) -> Response:
     if isinstance(exc, domain.DomainError):
         status = next(code for family, code in _DOMAIN_STATUS if isinstance(exc, family))
-        return _response(status, error_body(exc.code, exc.message, exc.fields, exc.details))
+        headers = None
+        if isinstance(exc, domain.TooManyAttempts):
+            headers = {"Retry-After": str(exc.retry_after_seconds)}
+        return _response(
+            status, error_body(exc.code, exc.message, exc.fields, exc.details), headers
+        )
     if isinstance(exc, PydanticValidationError):
         fields = pydantic_fields(exc)
         named = ", ".join(fields)

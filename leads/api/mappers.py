@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from leads.domain.attention import is_overdue
 from leads.domain.models import (
     Activity,
     BoardCard,
@@ -20,6 +21,7 @@ from leads.domain.models import (
     WorkItem,
     WorkItemConfig,
     WorkStage,
+    utcnow,
 )
 from leads.domain.transitions import LeadDetail, Move, reason_details
 from leads.selectors.kanban import Column
@@ -88,11 +90,14 @@ def lead_out(detail: LeadDetail) -> LeadOut:
         task_counts=task_counts(lead),
         activity_count=detail.activity_count,
         moves=moves_out(detail.moves),
+        overdue=is_overdue(lead.status, lead.next_due_at, utcnow()),
+        stale_days=detail.stale_days,
+        can_undo=detail.can_undo,
     )
 
 
 def lead_list_item(lead: LeadSummary) -> LeadListItem:
-    return _out(LeadListItem, lead)
+    return _out(LeadListItem, lead, overdue=is_overdue(lead.status, lead.next_due_at, utcnow()))
 
 
 def stage_out(stage: WorkStage) -> StageOut:
@@ -120,7 +125,7 @@ def _finite_number(value: Any) -> float | None:
 _CARD_FIELDS = ("uid", "name", "email", "company", "assigned_to", "status", "rank", "version")
 
 
-def card_out(card: BoardCard, moves: list[MoveOut]) -> CardOut:
+def card_out(card: BoardCard, moves: list[MoveOut], stale_days: int | None) -> CardOut:
     # Every value is already typed and checked (the stored card, the mapped moves): constructed
     # without validating again, which a board of a thousand cards would pay for a thousand times.
     return CardOut.model_construct(
@@ -131,6 +136,9 @@ def card_out(card: BoardCard, moves: list[MoveOut]) -> CardOut:
         ),
         updated_at=card.updated_at,
         entered_stage_at=card.stage_entered_at,
+        next_due_at=card.next_due_at,
+        overdue=is_overdue(card.status, card.next_due_at, utcnow()),
+        stale_days=stale_days,
         moves=moves,
     )
 
@@ -148,6 +156,8 @@ def column_out(column: Column) -> KanbanColumn:
         value_total=column.value_total,
         weighted_total=column.weighted_total,
         oldest_entered_at=column.oldest_entered_at,
-        leads=[card_out(card.card, shared[id(card.moves)]) for card in column.cards],
+        leads=[
+            card_out(card.card, shared[id(card.moves)], card.stale_days) for card in column.cards
+        ],
         next_cursor=column.next_cursor,
     )

@@ -19,7 +19,7 @@ from leads.domain.enums import (
     UserRole,
     WorkItemStatus,
 )
-from leads.domain.fields import FieldDefinition
+from leads.domain.fields import FieldDefinition, FieldOption
 from leads.domain.transitions import ReasonCode
 
 # --- moves: the server's answer to "where may this lead go?" ---------------------------------
@@ -144,6 +144,11 @@ class LeadListItem(BaseModel):
     updated_at: datetime
     created_by: str | None
     closed_at: datetime | None
+    lost_reason: str | None = Field(description="a lost lead: the value of one of lost_reasons")
+    lost_note: str | None
+    next_due_at: datetime | None = Field(description="the earliest due date of its open tasks")
+    last_activity_at: datetime | None
+    overdue: bool = Field(description="an open task is past its due date")
 
 
 class LeadOut(LeadListItem):
@@ -156,6 +161,13 @@ class LeadOut(LeadListItem):
     activity_count: int = Field(description="all activities; `activities` holds the latest")
     history: list[HistoryEntryOut]
     moves: list[MoveOut] = Field(description="every other stage, in pipeline order")
+    stale_days: int | None = Field(
+        description="days without an activity or a move, when longer than its stage allows"
+    )
+    can_undo: bool = Field(
+        description="the reader made the lead's last stage change and nothing changed since: "
+        "POST undo/ puts it back"
+    )
 
 
 class LeadPageOut(BaseModel):
@@ -199,6 +211,9 @@ class StageOut(StageSummaryOut):
 
     description: str
     task_templates: list[TaskTemplateOut]
+    rot_after_days: int | None = Field(
+        description="a lead left this many days without an activity or a move is stale"
+    )
     version: int
     created_at: datetime
     updated_at: datetime
@@ -219,6 +234,9 @@ class ConfigOut(BaseModel):
     uid: str
     workflow_name: str
     variables: list[FieldDefinition]
+    lost_reasons: list[FieldOption] = Field(
+        description="what a seller picks from when a lead moves to a lost stage"
+    )
     initial_stage: str | None
     value_field: str | None
     locked: bool
@@ -296,6 +314,9 @@ class CardOut(BaseModel):
     tasks: TaskCountsOut = Field(description="tasks of the current stage")
     updated_at: datetime
     entered_stage_at: datetime
+    next_due_at: datetime | None
+    overdue: bool
+    stale_days: int | None
     moves: list[MoveOut] = Field(description="every other stage, in pipeline order")
 
 

@@ -8,16 +8,18 @@ store's one conditional write.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from .enums import ActivityType, StageKind, TaskStatus, WorkItemStatus
+from .errors import UndoNotAvailable
 from .models import (
     Activity,
     FieldChange,
     FieldChangeEntry,
     HistoryEntry,
+    LastMove,
     StageVisit,
     TaskInstance,
     User,
@@ -57,6 +59,23 @@ class LeadChange:
     activities: list[Activity] = field(default_factory=list)
     tasks: list[TaskInstance] = field(default_factory=list)
     enter: StageEntry | None = None
+
+
+def next_due_at(tasks: list[TaskInstance]) -> datetime | None:
+    """THE due date a lead shows and the overdue filter reads: its earliest open task's."""
+    return min((task.due_at for task in tasks if task.is_open and task.due_at), default=None)
+
+
+def with_derived_fields(lead: WorkItem, change: LeadChange) -> LeadChange:
+    """`change` plus what follows from it: the next due date of the tasks the lead will have,
+    and, when it records an activity, the moment of the lead's last activity (what staleness
+    is measured from)."""
+    tasks = list(change.set_fields.get("tasks", lead.tasks))
+    tasks += change.tasks + (change.enter.tasks if change.enter else [])
+    derived: dict[str, Any] = {"next_due_at": next_due_at(tasks)}
+    if change.activities:
+        derived["last_activity_at"] = change.at
+    return replace(change, set_fields={**change.set_fields, **derived})
 
 
 def value_changes(
@@ -144,6 +163,12 @@ def assignment_change(
     )
 
 
+@dataclass(frozen=True)
+class LostReason:
+    reason: str
+    note: str | None = None
+
+
 def stage_change(
     lead: WorkItem,
     *,
@@ -154,14 +179,24 @@ def stage_change(
     rank: str,
     actor: User,
     now: datetime,
+    lost: LostReason | None = None,
 ) -> LeadChange:
     """A move to `target`: the visit, the target's tasks, the status and closing date, the
-    custom fields filled with the move, and the stage_change activity, in one write."""
+    custom fields filled with the move, why it was lost (when it was), what undoing it needs,
+    and the stage_change activity, in one write."""
     set_fields: dict[str, Any] = {}
     history: list[HistoryEntry] = []
-    changes = value_changes(lead.data, data_after, prefix="data.")
+    # A lost lead keeps why; any other stage clears it.
+    lost_fields = {
+        "lost_reason": lost.reason if lost and target.kind is StageKind.LOST else None,
+        "lost_note": lost.note if lost and target.kind is StageKind.LOST else None,
+    }
+    changes = value_changes(lead.data, data_after, prefix="data.") + value_changes(
+        {"lost_reason": lead.lost_reason, "lost_note": lead.lost_note}, lost_fields
+    )
     if changes:
         set_fields["data"] = data_after
+        set_fields.update(lost_fields)
         history.append(FieldChangeEntry(at=now, by=actor.uid, changes=changes))
     status = STATUS_OF_KIND[target.kind]
     if status is not lead.status:
@@ -177,18 +212,96 @@ def stage_change(
         to_stage=target.uid,
         note=note,
         fields=[change.field for change in changes],
+        lost_reason=lost_fields["lost_reason"],
+    )
+    entry = StageEntry(
+        stage=target,
+        visit=StageVisit(stage=target.uid, entered_at=now, entered_by=actor.uid),
+        tasks=stage_tasks(target, actor=actor, now=now),
+        rank=rank,
+    )
+    set_fields["last_move"] = LastMove(
+        by=actor.uid,
+        at=now,
+        version=lead.version + 1,
+        from_stage=lead.current_stage,
+        to_stage=target.uid,
+        rank=lead.rank,
+        stage_entered_at=lead.stage_entered_at,
+        status=lead.status,
+        closed_at=lead.closed_at,
+        lost_reason=lead.lost_reason,
+        lost_note=lead.lost_note,
+        added_tasks=[task.uid for task in entry.tasks],
+    )
+    return LeadChange(
+        at=now, set_fields=set_fields, history=history, activities=[activity], enter=entry
+    )
+
+
+def undo_change(
+    lead: WorkItem, *, stage_names: dict[str, str], actor: User, now: datetime
+) -> LeadChange:
+    """Put the lead back where its last stage change found it, if `actor` made that change and
+    nothing changed since. Raises UndoNotAvailable."""
+    move = lead.last_move
+    if move is None:
+        raise UndoNotAvailable("There is no move of this lead to undo.")
+    if move.by != actor.uid:
+        raise UndoNotAvailable("Only the person who moved the lead can undo that move.")
+    if move.version != lead.version:
+        raise UndoNotAvailable("The lead changed since that move: move it back instead.")
+    history: list[HistoryEntry] = []
+    for entry in lead.history:
+        if (
+            isinstance(entry, StageVisit)
+            and entry.stage == move.to_stage
+            and entry.entered_at == move.at
+        ):
+            continue  # the visit the move opened never happened
+        if (
+            isinstance(entry, StageVisit)
+            and entry.stage == move.from_stage
+            and entry.exited_at == move.at
+        ):
+            entry = entry.model_copy(
+                update={"exited_at": None, "exited_by": None, "duration_seconds": None}
+            )
+        history.append(entry)
+    from_name = stage_names.get(move.from_stage, move.from_stage)
+    to_name = stage_names.get(move.to_stage, move.to_stage)
+    history.append(
+        FieldChangeEntry(
+            at=now,
+            by=actor.uid,
+            changes=[FieldChange(field="current_stage", old=move.to_stage, new=move.from_stage)],
+        )
     )
     return LeadChange(
         at=now,
-        set_fields=set_fields,
-        history=history,
-        activities=[activity],
-        enter=StageEntry(
-            stage=target,
-            visit=StageVisit(stage=target.uid, entered_at=now, entered_by=actor.uid),
-            tasks=stage_tasks(target, actor=actor, now=now),
-            rank=rank,
-        ),
+        set_fields={
+            "current_stage": move.from_stage,
+            "rank": move.rank,
+            "stage_entered_at": move.stage_entered_at,
+            "status": move.status,
+            "closed_at": move.closed_at,
+            "lost_reason": move.lost_reason,
+            "lost_note": move.lost_note,
+            "tasks": [task for task in lead.tasks if task.uid not in move.added_tasks],
+            "history": history,
+            "last_move": None,
+        },
+        activities=[
+            logged(
+                ActivityType.STAGE_CHANGE,
+                f"Undid the move from {from_name} to {to_name}",
+                actor,
+                now,
+                event="undo",
+                from_stage=move.to_stage,
+                to_stage=move.from_stage,
+            )
+        ],
     )
 
 

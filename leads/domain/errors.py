@@ -126,6 +126,14 @@ class MissingRequiredFields(Conflict):
     code = "missing_required_fields"
 
 
+class MissingLostReason(Conflict):
+    code = "lost_reason_required"
+
+
+class UndoNotAvailable(Conflict):
+    code = "undo_not_available"
+
+
 class NotAuthenticated(DomainError):
     code = "not_authenticated"
     default_message = "Sign in first."
@@ -134,6 +142,19 @@ class NotAuthenticated(DomainError):
 class InvalidCredentials(NotAuthenticated):
     code = "invalid_credentials"
     default_message = "Unknown username or wrong password."
+
+
+class TooManyAttempts(DomainError):
+    code = "too_many_attempts"
+    default_message = "Too many failed sign-ins; wait a while and try again."
+
+    def __init__(self, retry_after_seconds: int) -> None:
+        self.retry_after_seconds = retry_after_seconds
+        minutes = max(1, -(-retry_after_seconds // 60))
+        super().__init__(
+            f"Too many failed sign-ins; try again in {minutes} minute{'s' if minutes > 1 else ''}.",
+            details={"retry_after_seconds": retry_after_seconds},
+        )
 
 
 class Forbidden(DomainError):

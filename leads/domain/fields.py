@@ -41,6 +41,8 @@ _URL_SCHEMES = ("http", "https")
 Number = int | float
 # What MongoDB can store as an integer (8 bytes); a larger one must be a 400, not a 500.
 Int64 = Annotated[StrictInt, Field(ge=-(2**63), le=2**63 - 1)]
+# Amounts and decimals stay where a float is exact to the cent and a column's sum stays finite.
+MAX_AMOUNT = 1e15
 Count = Annotated[StrictInt, Field(ge=0, le=1_000_000)]
 
 
@@ -210,15 +212,23 @@ def _integer(definition: FieldDefinition, value: Any) -> int:
     return number
 
 
+def _amount(value: Any) -> float:
+    number = _number(value)
+    # An integer too large for a float (a 400-digit one) is out of range, not a crash.
+    if not -MAX_AMOUNT <= number <= MAX_AMOUNT:
+        raise FieldValueError(f"must be between {-MAX_AMOUNT:g} and {MAX_AMOUNT:g}")
+    return float(number)
+
+
 def _decimal(definition: FieldDefinition, value: Any) -> float:
-    number = float(_number(value))
+    number = _amount(value)
     _check_range(definition, number)
     return number
 
 
 def _currency(definition: FieldDefinition, value: Any) -> float:
     # Amounts are kept as floats rounded to cents so MongoDB can $sum them for the board.
-    number = round(float(_number(value)), 2)
+    number = round(_amount(value), 2)
     _check_range(definition, number)
     return number
 

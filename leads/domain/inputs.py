@@ -18,8 +18,15 @@ from pydantic import (
 )
 
 from .enums import ActivityType, StageKind, TaskPriority, UserRole, WorkItemStatus
-from .fields import FieldDefinition, FieldValueError, Int64, normalize_email, normalize_phone
-from .models import Color, Probability, Slug, StageUid
+from .fields import (
+    FieldDefinition,
+    FieldOption,
+    FieldValueError,
+    Int64,
+    normalize_email,
+    normalize_phone,
+)
+from .models import Color, Probability, RotDays, Slug, StageUid
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
@@ -84,7 +91,9 @@ class LeadCreate(Input):
     company: ShortText | None = None
     source: Annotated[ShortText, Field(max_length=100)] | None = None
     tags: Annotated[list[Tag], Field(max_length=30)] = Field(default_factory=list)
-    assigned_to: Annotated[list[str], Field(max_length=20)] = Field(default_factory=list)
+    assigned_to: Annotated[list[str], Field(max_length=20)] | None = Field(
+        None, description="user uids; omitted or null: the creator, [] for nobody"
+    )
     data: dict[str, Any] = Field(default_factory=dict)
 
     _email = field_validator("email")(optional_email)
@@ -137,11 +146,16 @@ class StageCreate(Input):
     kind: StageKind = StageKind.OPEN
     probability: Probability | None = None
     description: Annotated[str, Field(max_length=2_000)] = ""
-    allowed_next_stages: StageRefs = Field(default_factory=list)
+    allowed_next_stages: StageRefs | None = Field(
+        None,
+        description="omitted: the closed stages and the stage before it, which in turn may move "
+        "to the new stage",
+    )
     required_fields: StageRefs = Field(default_factory=list)
     task_templates: Annotated[list[TaskTemplateInput], Field(max_length=50)] = Field(
         default_factory=list
     )
+    rot_after_days: RotDays | None = None
 
 
 class StageUpdate(Input):
@@ -154,6 +168,7 @@ class StageUpdate(Input):
     allowed_next_stages: StageRefs = absent()
     required_fields: StageRefs = absent()
     task_templates: Annotated[list[TaskTemplateInput], Field(max_length=50)] = absent()
+    rot_after_days: RotDays | None = absent()
     version: Version = absent()
 
 
@@ -166,6 +181,7 @@ class ConfigUpdate(Input):
 
     workflow_name: Annotated[str, StringConstraints(min_length=1, max_length=120)] = absent()
     variables: Annotated[list[FieldDefinition], Field(max_length=200)] = absent()
+    lost_reasons: Annotated[list[FieldOption], Field(max_length=50)] = absent()
     initial_stage: Annotated[str, Field(min_length=1, max_length=80)] = absent()
     value_field: str | None = absent()
     locked: StrictBool = absent()
@@ -201,11 +217,23 @@ class Login(Input):
     password: Annotated[str, Field(min_length=1, max_length=256)]
 
 
+LostReasonValue = Annotated[str, Field(min_length=1, max_length=100)]
+LostNote = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2_000)]
+
+
 class TransitionInput(Input):
     to_stage: Annotated[str, Field(min_length=1, max_length=80)]
     note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2_000)] | None = None
     data: dict[str, Any] | None = None
+    lost_reason: LostReasonValue | None = Field(
+        None, description="why the lead was lost: one of the config's lost_reasons (a lost stage)"
+    )
+    lost_note: LostNote | None = None
     version: Version | None = None
+
+
+class UndoInput(Input):
+    version: Version | None = Field(None, description="the version the move answered with")
 
 
 class KanbanMove(Input):
@@ -223,6 +251,8 @@ class KanbanMove(Input):
         None, validation_alias=AliasChoices("below", "before")
     )
     data: dict[str, Any] | None = None
+    lost_reason: LostReasonValue | None = None
+    lost_note: LostNote | None = None
     version: Version | None = None
 
 

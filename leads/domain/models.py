@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
@@ -18,7 +21,7 @@ from .enums import (
     UserRole,
     WorkItemStatus,
 )
-from .fields import FieldDefinition, Int64
+from .fields import FieldDefinition, FieldOption, Int64
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 COLOR_PATTERN = r"^#[0-9a-fA-F]{6}$"
@@ -29,12 +32,29 @@ Slug = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=64)]
 Color = Annotated[str, Field(pattern=COLOR_PATTERN)]
 StageUid = Annotated[str, Field(pattern=STAGE_UID_PATTERN)]
 Probability = Annotated[StrictInt, Field(ge=0, le=100)]
+RotDays = Annotated[StrictInt, Field(ge=1, le=3650)]
+
+
+_recorded_at: ContextVar[datetime | None] = ContextVar("recorded_at", default=None)
 
 
 def utcnow() -> datetime:
-    """Now, truncated to the millisecond MongoDB keeps, so a read returns what was written."""
-    now = datetime.now(UTC)
+    """Now, truncated to the millisecond MongoDB keeps, so a read returns what was written; or
+    the moment `recorded_at` set, for writes that record the past."""
+    now = _recorded_at.get() or datetime.now(UTC)
     return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+@contextmanager
+def recorded_at(moment: datetime) -> Iterator[None]:
+    """Within the block, the services write as if it were `moment` (timestamps, due dates,
+    visit durations): how sample data with a past, or an import of history, goes through the
+    same write paths as a seller's clicks."""
+    token = _recorded_at.set(moment.astimezone(UTC))
+    try:
+        yield
+    finally:
+        _recorded_at.reset(token)
 
 
 def new_uid(prefix: str) -> str:
@@ -74,6 +94,8 @@ class WorkStage(Document):
     allowed_next_stages: list[str] = Field(default_factory=list)
     required_fields: list[str] = Field(default_factory=list)
     task_templates: list[TaskTemplate] = Field(default_factory=list)
+    # A lead left this long without an activity or a move is stale; None: never.
+    rot_after_days: RotDays | None = None
     version: int = 1
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
@@ -174,6 +196,28 @@ class LeadSummary(Document):
     updated_at: datetime = Field(default_factory=utcnow)
     created_by: str | None = None
     closed_at: datetime | None = None
+    lost_reason: str | None = None
+    lost_note: str | None = None
+    # Kept by every write that changes them, so the overdue and stale filters are index lookups.
+    next_due_at: datetime | None = None
+    last_activity_at: datetime | None = None
+
+
+class LastMove(Document):
+    """What undoing a lead's last stage change needs to put back."""
+
+    by: str
+    at: datetime
+    version: int = Field(description="the lead's version right after the move")
+    from_stage: str
+    to_stage: str
+    rank: str
+    stage_entered_at: datetime
+    status: WorkItemStatus
+    closed_at: datetime | None = None
+    lost_reason: str | None = None
+    lost_note: str | None = None
+    added_tasks: list[str] = Field(default_factory=list)
 
 
 class WorkItem(LeadSummary):
@@ -182,6 +226,7 @@ class WorkItem(LeadSummary):
     tasks: list[TaskInstance] = Field(default_factory=list)
     activities: list[Activity] = Field(default_factory=list)
     history: list[HistoryEntry] = Field(default_factory=list)
+    last_move: LastMove | None = None
 
     def stage_tasks(self) -> list[TaskInstance]:
         """The tasks of the stage the lead is in now."""
@@ -218,6 +263,8 @@ class BoardCard(Document):
     stage_entered_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     value: Any = None
+    next_due_at: datetime | None = None
+    last_activity_at: datetime | None = None
     tasks_done: int = 0
     tasks_total: int = 0
     blocking_tasks: list[BlockingTask] = Field(default_factory=list)
@@ -230,6 +277,7 @@ class WorkItemConfig(Document):
     variables: list[FieldDefinition] = Field(default_factory=list)
     initial_stage: str | None = None
     value_field: str | None = None
+    lost_reasons: list[FieldOption] = Field(default_factory=list)
     locked: bool = False
     version: int = 1
     created_at: datetime = Field(default_factory=utcnow)

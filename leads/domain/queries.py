@@ -29,6 +29,14 @@ class LeadFilter:
     search: str | None = None
     email: str | None = None
     phone: str | None = None
+    overdue: bool = False
+    stale: bool = False
+    # Archived leads are out of the way unless a status is asked for (the board).
+    hide_archived: bool = False
+    # What `overdue` and `stale` mean at the time of the query, filled in by the selectors
+    # (domain/attention.py): open tasks due before this moment; per stage, no activity since.
+    due_before: datetime | None = None
+    stale_since: dict[str, datetime] | None = None
     # custom field key -> coerced value; a multi_select matches when it contains the value
     data_equals: dict[str, Any] = field(default_factory=dict)
 

@@ -12,16 +12,18 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from .attention import idle_days
 from .enums import StageKind, WorkItemStatus
 from .errors import (
     BlockingTasks,
     DomainError,
+    MissingLostReason,
     MissingRequiredFields,
     TransitionNotAllowed,
     ValidationFailed,
 )
 from .fields import missing_values
-from .models import BoardCard, LeadRecord, WorkItem, WorkItemConfig, WorkStage
+from .models import BoardCard, LeadRecord, User, WorkItem, WorkItemConfig, WorkStage, utcnow
 
 
 class ReasonCode(StrEnum):
@@ -30,7 +32,13 @@ class ReasonCode(StrEnum):
     ARCHIVED = "archived"
     BLOCKING_TASKS = "blocking_tasks"
     MISSING_REQUIRED_FIELDS = "missing_required_fields"
+    LOST_REASON_REQUIRED = "lost_reason_required"
     SAME_STAGE = "same_stage"
+
+
+# The reasons a client can answer with the move itself (the fields, the lost reason): a target
+# refused only for these asks for them instead of refusing the drop.
+ANSWERABLE = frozenset({ReasonCode.MISSING_REQUIRED_FIELDS, ReasonCode.LOST_REASON_REQUIRED})
 
 
 @dataclass(frozen=True)
@@ -110,6 +118,16 @@ def is_reopening(current: WorkStage | None, target: WorkStage) -> bool:
     )
 
 
+def is_forward(current: WorkStage | None, target: WorkStage) -> bool:
+    """A move on towards winning: to a won stage, or to an open stage later in the pipeline.
+    Required tasks gate these only: a seller may always step back or drop a lead (DESIGN 3)."""
+    if target.kind is StageKind.WON:
+        return True
+    if target.kind is StageKind.LOST:
+        return False
+    return current is None or (target.order, target.uid) > (current.order, current.uid)
+
+
 def _list_names(names: Sequence[str]) -> str:
     return ", ".join(names) if names else "nowhere"
 
@@ -121,9 +139,10 @@ def move_reasons(
     *,
     actor_is_admin: bool,
     data: Mapping[str, Any] | None = None,
+    lost_reason: str | None = None,
 ) -> list[MoveReason]:
-    """Why `subject` may not move to `target` (holding `data`, else its own), most basic first;
-    an empty list when it may."""
+    """Why `subject` may not move to `target` (holding `data`, else its own, and giving
+    `lost_reason`), most basic first; an empty list when it may."""
     if target.uid == subject.current_stage:
         return [MoveReason(ReasonCode.SAME_STAGE, f"The lead is already in {target.name}.")]
     if subject.status is WorkItemStatus.ARCHIVED:
@@ -149,7 +168,7 @@ def move_reasons(
                     f"{current.name} cannot move to {target.name} (allowed: {_list_names(names)}).",
                 )
             )
-        if subject.blocking_tasks:
+        if subject.blocking_tasks and is_forward(current, target):
             titles = ", ".join(task.title for task in subject.blocking_tasks)
             reasons.append(
                 MoveReason(
@@ -168,6 +187,8 @@ def move_reasons(
                 fields=fields,
             )
         )
+    if target.kind is StageKind.LOST and not lost_reason:
+        reasons.append(MoveReason(ReasonCode.LOST_REASON_REQUIRED, "Say why the lead was lost."))
     return reasons
 
 
@@ -189,6 +210,7 @@ _ERROR_OF_REASON: dict[ReasonCode, type[DomainError]] = {
     ReasonCode.SAME_STAGE: TransitionNotAllowed,
     ReasonCode.BLOCKING_TASKS: BlockingTasks,
     ReasonCode.MISSING_REQUIRED_FIELDS: MissingRequiredFields,
+    ReasonCode.LOST_REASON_REQUIRED: MissingLostReason,
 }
 
 
@@ -209,6 +231,7 @@ def check_transition(
     to_stage: str,
     data_after: Mapping[str, Any],
     actor_is_admin: bool,
+    lost_reason: str | None = None,
 ) -> tuple[WorkStage | None, WorkStage]:
     """(current stage, target stage) when the lead may move to `to_stage` holding `data_after`.
 
@@ -219,18 +242,26 @@ def check_transition(
     if target is None:
         raise ValidationFailed.on("to_stage", f"unknown stage {to_stage}")
     reasons = move_reasons(
-        subject, target, pipeline, actor_is_admin=actor_is_admin, data=data_after
+        subject,
+        target,
+        pipeline,
+        actor_is_admin=actor_is_admin,
+        data=data_after,
+        lost_reason=lost_reason,
     )
     if reasons:
         first = reasons[0]
-        missing = [
-            field for reason in reasons for field in reason.fields
-        ]  # the fields a form can ask for with the move
+        # What a form can ask for with the move.
+        fields = {
+            f"data.{field.key}": [f"is required to enter {target.name}"]
+            for reason in reasons
+            for field in reason.fields
+        }
+        if any(reason.code is ReasonCode.LOST_REASON_REQUIRED for reason in reasons):
+            fields["lost_reason"] = [f"is required to enter {target.name}"]
         raise _ERROR_OF_REASON[first.code](
             " ".join(reason.message for reason in reasons),
-            fields={
-                f"data.{field.key}": [f"is required to enter {target.name}"] for field in missing
-            },
+            fields=fields,
             details={
                 "reason": first.code.value,
                 "to_stage": target.uid,
@@ -242,17 +273,28 @@ def check_transition(
 
 @dataclass(frozen=True)
 class LeadDetail:
-    """A lead as its page shows it: the record, and the moves open to the reader."""
+    """A lead as its page shows it to `reader`: the record, the moves open to them, whether it
+    is stale, and whether they may undo its last move."""
 
     lead: WorkItem
     activity_count: int
     moves: list[Move]
+    stale_days: int | None
+    can_undo: bool
 
     @classmethod
-    def of(cls, record: LeadRecord, pipeline: Pipeline, *, actor_is_admin: bool) -> LeadDetail:
-        subject = MoveSubject.of(record.lead)
+    def of(cls, record: LeadRecord, pipeline: Pipeline, *, reader: User) -> LeadDetail:
+        lead = record.lead
+        move = lead.last_move
         return cls(
-            lead=record.lead,
+            lead=lead,
             activity_count=record.activity_count,
-            moves=lead_moves(subject, pipeline, actor_is_admin=actor_is_admin),
+            moves=lead_moves(MoveSubject.of(lead), pipeline, actor_is_admin=reader.is_admin),
+            stale_days=idle_days(
+                status=lead.status,
+                stage=pipeline.stage(lead.current_stage),
+                last_activity_at=lead.last_activity_at,
+                now=utcnow(),
+            ),
+            can_undo=move is not None and move.by == reader.uid and move.version == lead.version,
         )

@@ -7,7 +7,7 @@ data fails at import, not half-way through loading it.
 
 from __future__ import annotations
 
-from leads.domain.enums import FieldType, InputType, StageKind, TaskPriority
+from leads.domain.enums import ActivityType, FieldType, StageKind, TaskPriority
 from leads.domain.fields import FieldDefinition, FieldOption
 from leads.domain.inputs import StageCreate, TaskTemplateInput
 
@@ -80,29 +80,24 @@ FIELDS: list[FieldDefinition] = [
         order=5,
     ),
     FieldDefinition(
-        field_key="lost_reason",
-        label="Lost reason",
-        field_type=FieldType.SELECT,
-        input_type=InputType.RADIO,
-        options=_options(
-            ("price", "Price"),
-            ("timing", "Timing"),
-            ("competitor", "Went with a competitor"),
-            ("no_budget", "No budget"),
-            ("no_response", "No response"),
-            ("other", "Other"),
-        ),
-        help_text="Why the deal was lost; asked for when a lead moves to Lost.",
-        order=6,
-    ),
-    FieldDefinition(
         field_key="notes",
         label="Notes",
         field_type=FieldType.LONG_TEXT,
         help_text="Background the whole team should know.",
-        order=7,
+        order=6,
     ),
 ]
+
+
+# Why a deal was lost: asked for when a lead moves to Lost.
+LOST_REASONS: list[FieldOption] = _options(
+    ("price", "Price"),
+    ("timing", "Timing"),
+    ("competitor", "Went with a competitor"),
+    ("no_budget", "No budget"),
+    ("no_response", "No response"),
+    ("other", "Other"),
+)
 
 
 def _task(
@@ -113,17 +108,21 @@ def _task(
     description: str = "",
     priority: TaskPriority = TaskPriority.NORMAL,
 ) -> TaskTemplateInput:
+    # What a stage does not require, a seller may decide not to do: skipping says so.
     return TaskTemplateInput(
         title=title,
         description=description,
         required=required,
+        skippable=not required,
         due_in_hours=hours,
         priority=priority,
     )
 
 
-# Pipeline order. Reopening a won or lost lead is the admins' call into any open stage (the
-# transition rules allow it without an edge), so the closed stages lead nowhere.
+# Pipeline order. Each open stage goes one step forward, one step back (after New) or to Lost;
+# `rot_after_days` grows with the stage, as later deals move slower. Reopening a won or lost
+# lead is the admins' call into any open stage (the transition rules allow it without an
+# edge), so the closed stages lead nowhere.
 STAGES: list[StageCreate] = [
     StageCreate(
         uid="stage-new",
@@ -134,6 +133,7 @@ STAGES: list[StageCreate] = [
         probability=10,
         description="Just arrived; nobody has talked to them yet.",
         allowed_next_stages=["stage-contacted", "stage-lost"],
+        rot_after_days=3,
         task_templates=[
             _task(
                 "Research the company",
@@ -151,7 +151,8 @@ STAGES: list[StageCreate] = [
         order=1,
         probability=20,
         description="First conversation held or first email answered.",
-        allowed_next_stages=["stage-qualified", "stage-lost"],
+        allowed_next_stages=["stage-qualified", "stage-new", "stage-lost"],
+        rot_after_days=7,
         task_templates=[
             _task("Make the introduction call", hours=48, required=True),
             _task("Send a follow-up email with material", hours=72),
@@ -166,6 +167,7 @@ STAGES: list[StageCreate] = [
         probability=40,
         description="Budget, need and timing confirmed: worth a proposal.",
         allowed_next_stages=["stage-proposal", "stage-contacted", "stage-lost"],
+        rot_after_days=10,
         required_fields=["industry"],
         task_templates=[
             _task(
@@ -185,7 +187,8 @@ STAGES: list[StageCreate] = [
         order=3,
         probability=60,
         description="A written proposal is with the lead.",
-        allowed_next_stages=["stage-negotiation", "stage-lost"],
+        allowed_next_stages=["stage-negotiation", "stage-qualified", "stage-lost"],
+        rot_after_days=14,
         required_fields=["expected_close_date"],
         task_templates=[
             _task(
@@ -205,7 +208,8 @@ STAGES: list[StageCreate] = [
         order=4,
         probability=80,
         description="Terms, price and paperwork are being agreed.",
-        allowed_next_stages=["stage-won", "stage-lost"],
+        allowed_next_stages=["stage-won", "stage-proposal", "stage-lost"],
+        rot_after_days=14,
         required_fields=["decision_maker"],
         task_templates=[
             _task("Agree on price and terms", hours=120, required=True),
@@ -225,6 +229,7 @@ STAGES: list[StageCreate] = [
         order=5,
         kind=StageKind.WON,
         probability=100,
+        allowed_next_stages=[],
         description="Signed. Hand the customer over.",
         task_templates=[
             _task("Hand over to onboarding", hours=24, required=True),
@@ -239,8 +244,8 @@ STAGES: list[StageCreate] = [
         order=6,
         kind=StageKind.LOST,
         probability=0,
+        allowed_next_stages=[],
         description="Not buying now. Say why, so the team learns.",
-        required_fields=["lost_reason"],
         task_templates=[
             _task("Schedule a check-in in six months", hours=72),
         ],
@@ -300,3 +305,72 @@ NOTES = [
     "Prefers email; calls only on Tuesdays and Thursdays.",
     "Referred by an existing customer who is happy with onboarding.",
 ]
+# What sellers log while a lead is in each sample stage, by stage slug: (type, what happened).
+# Stages an admin added draw from GENERIC_ACTIVITIES.
+STAGE_ACTIVITIES: dict[str, list[tuple[ActivityType, str]]] = {
+    "new": [
+        (ActivityType.EMAIL, "Sent an introduction email with a short overview of what we do."),
+        (ActivityType.CALL, "Called the main number to introduce ourselves."),
+        (ActivityType.NOTE, "Read their website and recent news; they are hiring in operations."),
+        (ActivityType.EMAIL, "Replied to their enquiry from the website form."),
+    ],
+    "contacted": [
+        (ActivityType.CALL, "Introduction call: they want to understand the pricing tiers."),
+        (ActivityType.EMAIL, "Sent the follow-up material we talked about on the call."),
+        (ActivityType.CALL, "Follow-up call about how they work today."),
+        (ActivityType.NOTE, "They run this on spreadsheets today; reporting is the pain point."),
+        (ActivityType.EMAIL, "Asked who else should join a discovery meeting."),
+    ],
+    "qualified": [
+        (ActivityType.MEETING, "Discovery meeting with their team: need and timeline confirmed."),
+        (ActivityType.CALL, "Call with the budget owner about the scope of a first rollout."),
+        (
+            ActivityType.NOTE,
+            "Budget confirmed for this quarter; two other vendors are in the running.",
+        ),
+        (ActivityType.EMAIL, "Shared a case study from their industry."),
+        (ActivityType.MEETING, "Demo for the team leads; good questions about integrations."),
+    ],
+    "proposal": [
+        (ActivityType.EMAIL, "Sent the proposal with two pricing options."),
+        (ActivityType.MEETING, "Walked them through the proposal; questions about onboarding."),
+        (ActivityType.CALL, "Answered questions about the contract terms."),
+        (ActivityType.NOTE, "They asked for a discount on a two-year term."),
+        (ActivityType.EMAIL, "Sent the security documentation their IT team asked for."),
+    ],
+    "negotiation": [
+        (ActivityType.CALL, "Negotiated the price; they want to pay in two instalments."),
+        (ActivityType.MEETING, "Meeting with their procurement about terms."),
+        (ActivityType.EMAIL, "Sent the revised contract."),
+        (ActivityType.NOTE, "Legal review on their side, expected to take a week."),
+        (ActivityType.CALL, "Checked in with the decision maker on the open points."),
+    ],
+    "won": [
+        (ActivityType.EMAIL, "Introduced the customer to their onboarding manager."),
+        (ActivityType.NOTE, "Signed contract filed; kick-off planned."),
+    ],
+    "lost": [
+        (ActivityType.NOTE, "Closed for now; added to the newsletter list."),
+    ],
+}
+GENERIC_ACTIVITIES: list[tuple[ActivityType, str]] = [
+    (ActivityType.CALL, "Checked in by phone on the next steps."),
+    (ActivityType.EMAIL, "Sent an update by email."),
+    (ActivityType.NOTE, "Next step agreed with the lead."),
+]
+CALL_OUTCOMES = ["Connected", "Connected", "Left a voicemail", "No answer", "Asked to call back"]
+# A few words a seller adds when a lead is lost, by lost reason.
+LOST_NOTES: dict[str, list[str]] = {
+    "price": [
+        "Our offer was 20% above what they had in mind.",
+        "Asked for a discount we cannot give.",
+    ],
+    "timing": ["Revisit after their fiscal year starts.", "Project postponed to next year."],
+    "competitor": ["Chose a vendor they already work with.", "Went with a cheaper local provider."],
+    "no_budget": ["Budget frozen for this year.", "Funding round delayed; no budget until then."],
+    "no_response": [
+        "Three calls and two emails without an answer.",
+        "Stopped answering after the first call.",
+    ],
+    "other": ["The project was cancelled internally.", "They merged with another company."],
+}

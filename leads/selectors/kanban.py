@@ -7,11 +7,13 @@ from datetime import datetime
 
 from django.core import signing
 
+from leads.domain.attention import idle_days
 from leads.domain.errors import StageNotFound, ValidationFailed
 from leads.domain.fields import missing_values
-from leads.domain.models import BoardCard, User, WorkStage
+from leads.domain.models import BoardCard, User, WorkStage, utcnow
 from leads.domain.queries import LeadFilter
 from leads.domain.transitions import Move, MoveSubject, Pipeline, lead_moves
+from leads.selectors.leads import with_attention
 from leads.store import leads as lead_store
 from leads.store import workflow as workflow_store
 
@@ -22,6 +24,7 @@ _CURSOR_SALT = "leads.kanban.cursor"
 class Card:
     card: BoardCard
     moves: list[Move]
+    stale_days: int | None
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,7 @@ def kanban_board(
     StageNotFound, ValidationFailed."""
     config, stages = workflow_store.get_config_and_stages()
     moves_of = _MovesOfCards(Pipeline.of(stages, config), actor)
+    now = utcnow()
     shown = stages
     if stage is not None:
         shown = [s for s in stages if s.uid == stage]
@@ -101,7 +105,7 @@ def kanban_board(
     after = {stage: _decode(cursor, stage)} if stage is not None and cursor else None
     value_field = config.value_field if config is not None else None
     totals, cards = lead_store.kanban(
-        lead_filter=lead_filter,
+        lead_filter=with_attention(lead_filter, stages),
         stage_uids=[s.uid for s in shown],
         per_column=per_column + 1,
         value_field=value_field,
@@ -128,7 +132,19 @@ def kanban_board(
                 value_total=round(value_total, 2),
                 weighted_total=round(value_total * column_stage.probability / 100, 2),
                 oldest_entered_at=total.get("oldest_entered_at"),
-                cards=[Card(card=card, moves=moves_of(card)) for card in column_cards],
+                cards=[
+                    Card(
+                        card=card,
+                        moves=moves_of(card),
+                        stale_days=idle_days(
+                            status=card.status,
+                            stage=column_stage,
+                            last_activity_at=card.last_activity_at,
+                            now=now,
+                        ),
+                    )
+                    for card in column_cards
+                ],
                 next_cursor=next_cursor,
             )
         )

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from django.core import signing
 
+from leads.domain.attention import stale_since
 from leads.domain.errors import ConfigNotFound, LeadNotFound, ValidationFailed
 from leads.domain.fields import FIELD_KEY_PATTERN, FieldValueError, coerce_field_value
-from leads.domain.models import Activity, LeadSummary, TaskInstance, User
+from leads.domain.models import Activity, LeadSummary, TaskInstance, User, WorkStage, utcnow
 from leads.domain.queries import LeadFilter, LeadSort, LeadSortKey, PageRequest, sort_order
 from leads.domain.transitions import LeadDetail, Pipeline
 from leads.store import leads as lead_store
@@ -28,7 +29,7 @@ def lead_get(*, uid: str, actor: User) -> LeadDetail:
     if context.record is None:
         raise LeadNotFound(f"No lead {uid}.")
     pipeline = Pipeline.of(context.stages, context.config)
-    return LeadDetail.of(context.record, pipeline, actor_is_admin=actor.is_admin)
+    return LeadDetail.of(context.record, pipeline, reader=actor)
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,19 @@ def data_filters(raw: dict[str, str]) -> dict[str, Any]:
     return result
 
 
+def with_attention(lead_filter: LeadFilter, stages: list[WorkStage] | None = None) -> LeadFilter:
+    """`lead_filter` with its `overdue` / `stale` turned into moments, as of now; `stages` are
+    read when `stale` needs them and none are given."""
+    now = utcnow()
+    if lead_filter.stale and stages is None:
+        stages = workflow_store.list_stages()
+    return replace(
+        lead_filter,
+        due_before=now if lead_filter.overdue else None,
+        stale_since=stale_since(stages or [], now) if lead_filter.stale else None,
+    )
+
+
 def lead_list(
     *, lead_filter: LeadFilter, sort: LeadSort, limit: int, cursor: str | None
 ) -> LeadPage:
@@ -99,7 +113,7 @@ def lead_list(
     if cursor:
         after, backward = _decode_cursor(cursor, sort, sort_key)
     rows = lead_store.find_leads(
-        lead_filter,
+        with_attention(lead_filter),
         PageRequest(
             sort_key=sort_key,
             descending=descending,

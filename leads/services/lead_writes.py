@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from leads.domain.changes import LeadChange
+from leads.domain.changes import LeadChange, with_derived_fields
 from leads.domain.errors import ConfigNotFound, LeadNotFound, VersionConflict
 from leads.domain.models import LeadRecord, LeadSummary, User, WorkItem, WorkItemConfig, WorkStage
 from leads.domain.transitions import LeadDetail, Pipeline
@@ -67,9 +67,10 @@ def lead_write(
         loaded = Loaded(
             lead=lead, config=context.config, stages=context.stages, neighbours=context.neighbours
         )
-        change = decide(loaded)
-        if change is None:
+        decided = decide(loaded)
+        if decided is None:
             return Written(_detail(context.record, loaded, actor), changed=False)
+        change = with_derived_fields(lead, decided)
         written = lead_store.write_lead(uid=uid, expected_version=lead.version, change=change)
         if written is not None:
             return Written(_detail(written, loaded, actor), changed=True)
@@ -79,4 +80,4 @@ def lead_write(
 
 
 def _detail(record: LeadRecord, loaded: Loaded, actor: User) -> LeadDetail:
-    return LeadDetail.of(record, loaded.pipeline, actor_is_admin=actor.is_admin)
+    return LeadDetail.of(record, loaded.pipeline, reader=actor)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from leads.domain.changes import (
@@ -9,6 +10,7 @@ from leads.domain.changes import (
     assignment_change,
     created_activity,
     field_change,
+    next_due_at,
     stage_tasks,
     task_added_activity,
     value_changes,
@@ -53,12 +55,14 @@ _STATUS_EDITS = {
 }
 
 
-def check_assignees(user_ids: list[str], *, field: str = "assigned_to") -> list[str]:
-    """The ids, once each, after checking each names an active user; else ValidationFailed."""
+def check_assignees(user_ids: list[str], *, actor: User, field: str = "assigned_to") -> list[str]:
+    """The ids, once each, after checking each names an active user; else ValidationFailed.
+    The actor is signed in, so active: assigning oneself needs no look-up."""
     unique_ids = list(dict.fromkeys(user_ids))
-    if not unique_ids:
-        return []
-    active = {user.uid for user in user_store.get_users(unique_ids) if user.is_active}
+    others = [uid for uid in unique_ids if uid != actor.uid]
+    if not others:
+        return unique_ids
+    active = {user.uid for user in user_store.get_users(others) if user.is_active} | {actor.uid}
     unknown = [uid for uid in unique_ids if uid not in active]
     if unknown:
         raise ValidationFailed.on(field, f"unknown or inactive user(s): {', '.join(unknown)}")
@@ -75,10 +79,15 @@ def lead_create(*, data: LeadCreate, actor: User) -> LeadDetail:
     if stage is None:
         raise NoInitialStage()
     lead_data = validate_lead_data(config.variables, data.data)
-    assignees = check_assignees(data.assigned_to)
+    # Whoever adds a lead works it unless they say otherwise, from any form.
+    assignees = check_assignees(
+        data.assigned_to if data.assigned_to is not None else [actor.uid], actor=actor
+    )
     now = utcnow()
+    tasks = stage_tasks(stage, actor=actor, now=now)
     for _attempt in range(_CREATE_ATTEMPTS):
-        number = workflow_store.next_lead_number(now.strftime("%Y%m"))
+        month = now.strftime("%Y%m")
+        number = workflow_store.next_lead_number(month)
         lead = WorkItem(
             **data.model_dump(include={"name", "email", "phone", "company", "source", "tags"}),
             uid=f"LEAD-{now:%Y%m}-{number:05d}",
@@ -87,7 +96,9 @@ def lead_create(*, data: LeadCreate, actor: User) -> LeadDetail:
             stage_entered_at=now,
             assigned_to=assignees,
             data=lead_data,
-            tasks=stage_tasks(stage, actor=actor, now=now),
+            tasks=tasks,
+            next_due_at=next_due_at(tasks),
+            last_activity_at=now,
             activities=[created_activity(stage, actor, now)],
             history=[StageVisit(stage=stage.uid, entered_at=now, entered_by=actor.uid)],
             created_at=now,
@@ -99,8 +110,14 @@ def lead_create(*, data: LeadCreate, actor: User) -> LeadDetail:
         except DuplicateKey:
             # The counter fell behind stored numbers (e.g. after an import): take the next one.
             continue
+        except Exception:
+            # A lead the server refused (or never acknowledged) must not cost its number; if
+            # the server is gone the release fails too, and the original error is the one to tell.
+            with contextlib.suppress(Exception):
+                workflow_store.release_lead_number(month, number)
+            raise
         record = LeadRecord(lead=lead, activity_count=len(lead.activities))
-        return LeadDetail.of(record, Pipeline.of(stages, config), actor_is_admin=actor.is_admin)
+        return LeadDetail.of(record, Pipeline.of(stages, config), reader=actor)
     raise LeadNumbersExhausted()
 
 
@@ -155,7 +172,9 @@ def lead_assign(
 ) -> LeadDetail:
     """Replace, add or remove assignees; logged old -> new. Raises LeadNotFound,
     ValidationFailed, VersionConflict."""
-    checked = check_assignees(user_ids, field="user_ids") if mode != "remove" else user_ids
+    checked = (
+        check_assignees(user_ids, actor=actor, field="user_ids") if mode != "remove" else user_ids
+    )
 
     def decide(loaded: Loaded) -> LeadChange | None:
         current = loaded.lead.assigned_to
@@ -183,7 +202,7 @@ def activity_log(*, uid: str, data: ActivityCreate, actor: User) -> Activity:
 def task_add(*, uid: str, data: TaskCreate, actor: User) -> TaskInstance:
     """Add an ad-hoc task to the lead's current stage. Raises LeadNotFound, ValidationFailed."""
     if data.assigned_to is not None:
-        check_assignees([data.assigned_to], field="assigned_to")
+        check_assignees([data.assigned_to], actor=actor, field="assigned_to")
     now = utcnow()
     task = TaskInstance(
         title=data.title,

@@ -2,39 +2,54 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from leads.domain.changes import LeadChange, rank_change, stage_change
-from leads.domain.errors import StaleBoard
+from leads.domain.changes import LeadChange, LostReason, rank_change, stage_change, undo_change
+from leads.domain.errors import StaleBoard, ValidationFailed
 from leads.domain.fields import validate_lead_data
-from leads.domain.models import User, utcnow
+from leads.domain.models import User, WorkItemConfig, utcnow
 from leads.domain.ranks import rank_between, rank_for_arrival
 from leads.domain.transitions import LeadDetail, MoveSubject, check_transition
 
 from .lead_writes import Loaded, lead_write
 
 
-def _move(
-    loaded: Loaded,
-    *,
-    to_stage: str,
-    actor: User,
-    note: str | None,
-    data: dict[str, Any] | None,
-    rank: str | None,
-) -> LeadChange:
+@dataclass(frozen=True)
+class MoveRequest:
+    """Where a seller moves a lead and what they send with it."""
+
+    to_stage: str
+    note: str | None = None
+    data: dict[str, Any] | None = None
+    lost_reason: str | None = None
+    lost_note: str | None = None
+
+
+def _lost(config: WorkItemConfig, request: MoveRequest) -> LostReason | None:
+    if request.lost_reason is None:
+        return None
+    known = [reason.value for reason in config.lost_reasons]
+    if known and request.lost_reason not in known:
+        raise ValidationFailed.on("lost_reason", f"must be one of: {', '.join(known)}")
+    return LostReason(reason=request.lost_reason, note=request.lost_note)
+
+
+def _move(loaded: Loaded, request: MoveRequest, *, actor: User, rank: str | None) -> LeadChange:
     lead = loaded.lead
     data_after = (
-        validate_lead_data(loaded.config.variables, data, current=lead.data)
-        if data
+        validate_lead_data(loaded.config.variables, request.data, current=lead.data)
+        if request.data
         else dict(lead.data)
     )
+    lost = _lost(loaded.config, request)
     current, target = check_transition(
         subject=MoveSubject.of(lead),
         pipeline=loaded.pipeline,
-        to_stage=to_stage,
+        to_stage=request.to_stage,
         data_after=data_after,
         actor_is_admin=actor.is_admin,
+        lost_reason=lost.reason if lost else None,
     )
     now = utcnow()
     return stage_change(
@@ -42,10 +57,11 @@ def _move(
         current=current,
         target=target,
         data_after=data_after,
-        note=note,
+        note=request.note,
         rank=rank or rank_for_arrival(now),
         actor=actor,
         now=now,
+        lost=lost,
     )
 
 
@@ -57,15 +73,38 @@ def lead_transition(
     expected_version: int | None = None,
     note: str | None = None,
     data: dict[str, Any] | None = None,
+    lost_reason: str | None = None,
+    lost_note: str | None = None,
 ) -> LeadDetail:
     """Move a lead to another stage in one conditional write, filling the target's required
-    fields from `data`. Raises LeadNotFound, ValidationFailed, TransitionNotAllowed,
-    BlockingTasks, MissingRequiredFields, VersionConflict."""
+    fields from `data` and saying why it was lost when the target is a lost stage. Raises
+    LeadNotFound, ValidationFailed, TransitionNotAllowed, BlockingTasks, MissingRequiredFields,
+    MissingLostReason, VersionConflict."""
+    request = MoveRequest(
+        to_stage=to_stage, note=note, data=data, lost_reason=lost_reason, lost_note=lost_note
+    )
 
     def decide(loaded: Loaded) -> LeadChange:
-        return _move(loaded, to_stage=to_stage, actor=actor, note=note, data=data, rank=None)
+        return _move(loaded, request, actor=actor, rank=None)
 
     # A racing move may have taken the lead elsewhere: the loser hears 409 and looks again.
+    return lead_write(
+        uid=uid,
+        actor=actor,
+        expected_version=expected_version,
+        decide=decide,
+        retry_on_conflict=False,
+    ).detail
+
+
+def lead_undo(*, uid: str, actor: User, expected_version: int | None) -> LeadDetail:
+    """Undo the last stage change of a lead, made by `actor`, if nothing changed since.
+    Raises LeadNotFound, UndoNotAvailable, VersionConflict."""
+
+    def decide(loaded: Loaded) -> LeadChange:
+        names = {stage.uid: stage.name for stage in loaded.stages}
+        return undo_change(loaded.lead, stage_names=names, actor=actor, now=utcnow())
+
     return lead_write(
         uid=uid,
         actor=actor,
@@ -107,6 +146,8 @@ def kanban_move(
     below: str | None = None,
     expected_version: int | None = None,
     data: dict[str, Any] | None = None,
+    lost_reason: str | None = None,
+    lost_note: str | None = None,
 ) -> LeadDetail:
     """Drop a card below `above` and above `below` in `to_stage`: a transition across columns,
     a rank change inside one. Raises what lead_transition raises, and StaleBoard for
@@ -115,10 +156,14 @@ def kanban_move(
     if lead_uid in neighbour_uids:
         raise StaleBoard("A card cannot be its own neighbour.")
 
+    request = MoveRequest(
+        to_stage=to_stage, data=data, lost_reason=lost_reason, lost_note=lost_note
+    )
+
     def decide(loaded: Loaded) -> LeadChange | None:
         rank = _rank_between_neighbours(loaded, to_stage, above, below)
         if to_stage != loaded.lead.current_stage:
-            return _move(loaded, to_stage=to_stage, actor=actor, note=None, data=data, rank=rank)
+            return _move(loaded, request, actor=actor, rank=rank)
         if rank is None or rank == loaded.lead.rank:
             return None  # dropped where it was
         return rank_change(rank, utcnow())

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import math
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 
 from leads.domain.enums import UserRole
-from leads.domain.errors import InvalidCredentials, LastAdmin, UserNotFound
+from leads.domain.errors import InvalidCredentials, TooManyAttempts, UserNotFound
 from leads.domain.inputs import UserCreate, UserUpdate, sent
 from leads.domain.models import User, utcnow
+from leads.store import throttle as throttle_store
 from leads.store import users as user_store
 
 
@@ -25,7 +27,8 @@ def _dummy_hash() -> str:
     return make_password("not-a-password-anyone-has")
 
 
-def _digest(token: str) -> str:
+def token_digest(token: str) -> str:
+    """What the store keeps of a token (and a session cookie names): its SHA-256."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -41,20 +44,17 @@ def user_create(*, data: UserCreate) -> User:
     return user
 
 
-def _would_leave_no_admin(user: User, changes: dict[str, Any]) -> bool:
-    stays_admin = changes.get("role", user.role) is UserRole.ADMIN and changes.get(
-        "is_active", user.is_active
-    )
-    return (
-        user.is_admin
-        and user.is_active
-        and not stays_admin
-        and (user_store.count_active_admins() <= 1)
+def _may_end_an_admin(changes: dict[str, Any]) -> bool:
+    """Whether the change would demote or deactivate the user if they are an active admin
+    (decided from the change alone: the user read beforehand may be stale by the write)."""
+    return changes.get("role", UserRole.ADMIN) is not UserRole.ADMIN or (
+        changes.get("is_active") is False
     )
 
 
 def user_update(*, uid: str, changes: UserUpdate) -> User:
-    """Change a user's profile, role, password or active flag. Raises UserNotFound, LastAdmin."""
+    """Change a user's profile, role, password or active flag. Raises UserNotFound, LastAdmin
+    (from the store, which checks it in the same transaction as the write)."""
     user = user_store.get_user(uid)
     if user is None:
         raise UserNotFound(f"No user {uid}.")
@@ -68,12 +68,14 @@ def user_update(*, uid: str, changes: UserUpdate) -> User:
     if values.get("is_active") is False:
         # Deactivation ends every sign-in for good: reactivating must not revive old tokens.
         values["tokens"] = []
-    if _would_leave_no_admin(user, values):
-        raise LastAdmin()
     if not values:
         return user
     values["updated_at"] = utcnow()
-    updated = user_store.update_user(uid, values)
+    if _may_end_an_admin(values):
+        # Checked and written in one transaction: concurrent demotions cannot both pass.
+        updated = user_store.update_user_keeping_an_admin(uid, values)
+    else:
+        updated = user_store.update_user(uid, values)
     if updated is None:
         raise UserNotFound(f"No user {uid}.")
     return updated
@@ -85,8 +87,24 @@ class SignIn:
     user: User
 
 
-def auth_login(*, username: str, password: str) -> SignIn:
-    """Check the password and issue a bearer token. Raises InvalidCredentials."""
+def _throttle_keys(username: str, address: str | None) -> list[tuple[str, int]]:
+    """(key, failures allowed in a window) for the username and, when known, the address."""
+    keys = [(f"user:{username}", settings.LEADCRM_LOGIN_MAX_FAILURES_PER_USER)]
+    if address:
+        keys.append((f"address:{address}", settings.LEADCRM_LOGIN_MAX_FAILURES_PER_ADDRESS))
+    return keys
+
+
+def _refuse_when_throttled(keys: list[tuple[str, int]], now: datetime) -> None:
+    counts = throttle_store.failures([key for key, _ in keys], now)
+    waits = [
+        counts[key][1] - now for key, limit in keys if key in counts and counts[key][0] >= limit
+    ]
+    if waits:
+        raise TooManyAttempts(retry_after_seconds=math.ceil(max(waits).total_seconds()))
+
+
+def _check_password(username: str, password: str) -> User:
     user = user_store.get_user_by_username(username)
     if user is None or not user.is_active:
         check_password(password, _dummy_hash())
@@ -94,19 +112,47 @@ def auth_login(*, username: str, password: str) -> SignIn:
     stored = user_store.get_password_hash(user.uid)
     if not stored or not check_password(password, stored):
         raise InvalidCredentials()
-    token = secrets.token_urlsafe(32)
+    return user
+
+
+def auth_login(*, username: str, password: str, address: str | None = None) -> SignIn:
+    """Check the password and issue a bearer token; too many failures for the username (or
+    from the address) in the window refuse even a right password until it ends. Raises
+    InvalidCredentials, TooManyAttempts."""
+    keys = _throttle_keys(username, address)
     now = utcnow()
+    _refuse_when_throttled(keys, now)
+    try:
+        user = _check_password(username, password)
+    except InvalidCredentials:
+        window = timedelta(minutes=settings.LEADCRM_LOGIN_WINDOW_MINUTES)
+        for key, _ in keys:
+            throttle_store.record_failure(key, now, window)
+        raise
+    # The username's count starts over; the address keeps its count (one address may try
+    # many usernames).
+    throttle_store.clear(keys[0][0])
+    token = secrets.token_urlsafe(32)
     expires_at = now + timedelta(hours=settings.LEADCRM_TOKEN_TTL_HOURS)
-    user_store.add_token(user.uid, digest=_digest(token), expires_at=expires_at, now=now)
+    user_store.add_token(user.uid, digest=token_digest(token), expires_at=expires_at, now=now)
     return SignIn(token=token, user=user)
 
 
 def auth_logout(*, token: str) -> None:
-    user_store.remove_token(_digest(token))
+    user_store.remove_token(token_digest(token))
 
 
 def auth_user_for_token(token: str) -> User | None:
-    return user_store.user_for_token(_digest(token), utcnow())
+    return user_store.user_for_token(token_digest(token), utcnow())
+
+
+def auth_user_for_session(*, digest: str) -> User | None:
+    """The active user whose sign-in (token digest) the session names, while it stands."""
+    return user_store.user_for_token(digest, utcnow())
+
+
+def auth_logout_session(*, digest: str) -> None:
+    user_store.remove_token(digest)
 
 
 def bootstrap_admin(*, username: str | None, password: str | None) -> tuple[User, str] | None:

@@ -93,6 +93,12 @@ def config_update(*, changes: ConfigUpdate, expected_version: int | None) -> Wor
     if "variables" in fields_set:
         _check_variables(config.variables, changes.variables, config.locked)
         updated.variables = changes.variables
+    if "lost_reasons" in fields_set:
+        values = [reason.value for reason in changes.lost_reasons]
+        twice = sorted({value for value in values if values.count(value) > 1})
+        if twice:
+            raise ValidationFailed.on("lost_reasons", f"lists a value twice: {', '.join(twice)}")
+        updated.lost_reasons = changes.lost_reasons
     if "locked" in fields_set:
         if config.locked and not changes.locked:
             raise ConfigLocked("A locked workflow stays locked.", fields={"locked": ["is final"]})
@@ -177,30 +183,76 @@ def _check_references(
         raise ValidationFailed("The stage refers to things that do not exist.", fields=errors)
 
 
+def _insertion(kind: StageKind, stages: list[WorkStage]) -> tuple[int, WorkStage | None]:
+    """Where a stage placed by the service goes: an open one before the closed stages (after
+    the last open stage, which then leads to it), a closed one last."""
+    closed_at = next(
+        (index for index, stage in enumerate(stages) if stage.kind is not StageKind.OPEN),
+        len(stages),
+    )
+    if kind is not StageKind.OPEN or closed_at == len(stages):
+        return len(stages), None
+    previous = stages[closed_at - 1] if closed_at > 0 else None
+    return closed_at, previous
+
+
 def stage_create(*, data: StageCreate) -> WorkStage:
-    """Add a stage. Raises ValidationFailed, DuplicateKey."""
+    """Add a stage. Without an `order`, an open stage goes before the closed stages and is
+    wired in: the stage before it may move to it, and it may move back there or close the lead.
+    Raises ValidationFailed, DuplicateKey, VersionConflict."""
     config, stages = workflow_store.get_config_and_stages()
     slug = data.slug or slugify(data.name)
+    position, previous = _insertion(data.kind, stages)
+    placed = data.order is None
+    allowed = data.allowed_next_stages
+    if allowed is None:
+        allowed = []
+        if placed and data.kind is StageKind.OPEN:
+            allowed = [s.uid for s in stages if s.kind is not StageKind.OPEN]
+            allowed += [previous.uid] if previous is not None else []
     stage = WorkStage(
         uid=data.uid or f"stage-{slug}",
         name=data.name,
         slug=slug,
         color=data.color,
-        order=data.order
-        if data.order is not None
-        else max((s.order for s in stages), default=-1) + 1,
+        order=data.order if data.order is not None else position,
         kind=data.kind,
         probability=(
             data.probability if data.probability is not None else DEFAULT_PROBABILITY[data.kind]
         ),
         description=data.description,
-        allowed_next_stages=data.allowed_next_stages,
+        allowed_next_stages=allowed,
         required_fields=data.required_fields,
         task_templates=_templates(data.task_templates),
+        rot_after_days=data.rot_after_days,
     )
     _check_references(stage, stages, config)
-    workflow_store.insert_stage(stage)
-    return stage
+    if not placed:
+        workflow_store.insert_stage(stage)
+        return stage
+
+    def insert(session: Session) -> None:
+        workflow_store.insert_stage(stage, session=session)
+        order = [s.uid for s in stages]
+        order.insert(position, stage.uid)
+        workflow_store.set_stage_order(order, session=session)
+        if previous is not None and stage.uid not in previous.allowed_next_stages:
+            wired = previous.model_copy(
+                update={
+                    "allowed_next_stages": [*previous.allowed_next_stages, stage.uid],
+                    # set_stage_order counted one version already
+                    "version": previous.version + 2,
+                    "order": order.index(previous.uid),
+                }
+            )
+            if not workflow_store.replace_stage(
+                wired, expected_version=previous.version + 1, session=session
+            ):
+                raise VersionConflict(f"Stage {previous.uid} changed meanwhile; try again.")
+
+    connection.in_transaction(insert)
+    # Reordering counted a version of the new stage too: answer with what is stored.
+    return workflow_store.get_stage(stage.uid) or stage
 
 
 def stage_update(*, uid: str, changes: StageUpdate, expected_version: int | None) -> WorkStage:

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+import pymongo
 from django.conf import settings
 from pymongo import MongoClient
 from pymongo.client_session import ClientSession
@@ -27,6 +28,8 @@ T = TypeVar("T")
 
 LEADS = "leads"
 USERS = "users"
+LOGIN_FAILURES = "login_failures"
+GUARDS = "guards"
 
 
 @dataclass
@@ -112,7 +115,10 @@ def client() -> MongoClient[Doc]:
             _client = MongoClient(
                 uri,
                 tz_aware=True,
-                serverSelectionTimeoutMS=5_000,
+                serverSelectionTimeoutMS=min(5_000, timeout_ms()),
+                # Every operation gives up after this (client-side, CSOT): a stalled server
+                # answers 503 well before gunicorn's worker timeout kills the request.
+                timeoutMS=timeout_ms(),
                 appname="lead-crm",
                 event_listeners=[_listener],
             )
@@ -139,20 +145,44 @@ def users() -> Collection[Doc]:
     return database()[USERS]
 
 
+def login_failures() -> Collection[Doc]:
+    return database()[LOGIN_FAILURES]
+
+
+def guards() -> Collection[Doc]:
+    return database()[GUARDS]
+
+
+def timeout_ms() -> int:
+    return int(settings.LEADCRM_MONGO_TIMEOUT_MS)
+
+
+def deadline(seconds: float | None = None) -> Any:
+    """`with deadline(): ...` — every operation in the block shares one deadline (default: the
+    configured timeout), so a block of several operations is bounded as a whole."""
+    return pymongo.timeout(timeout_ms() / 1000 if seconds is None else seconds)
+
+
 def in_transaction(work: Callable[[Session], T]) -> T:
-    """Run `work` in one multi-document transaction, retried on transient errors."""
-    with client().start_session() as session:
+    """Run `work` in one multi-document transaction, retried on transient errors until the
+    deadline (not PyMongo's own 120 s)."""
+    with deadline(), client().start_session() as session:
         return session.with_transaction(work)
 
 
-def ping() -> bool:
+def ping(seconds: float = 3.0) -> bool:
+    """Whether the server answers within `seconds`."""
     try:
-        database().command("ping")
+        with deadline(seconds):
+            database().command("ping")
     except PyMongoError:
         return False
     return True
 
 
 def is_database_unavailable(exc: BaseException) -> bool:
-    """Whether `exc` means the server cannot be reached (as opposed to a bug)."""
-    return isinstance(exc, ConnectionFailure | ServerSelectionTimeoutError)
+    """Whether `exc` means the server cannot be reached or did not answer in time (as opposed
+    to a bug)."""
+    if isinstance(exc, ConnectionFailure | ServerSelectionTimeoutError):
+        return True
+    return isinstance(exc, PyMongoError) and exc.timeout

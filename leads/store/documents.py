@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from .connection import Doc
+
+logger = logging.getLogger(__name__)
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -36,3 +40,21 @@ def from_document(model_class: type[M], document: Doc | None) -> M | None:
 
 def from_documents(model_class: type[M], documents: Any) -> list[M]:
     return [model_class.model_validate(document) for document in documents]
+
+
+def readable_documents(model_class: type[M], documents: Iterable[Doc]) -> list[M]:
+    """The documents that make a valid `model_class`, in order. A list or a board must not fail
+    for everyone over one document an older version or an import stored wrongly: such a
+    document is left out and logged, to be fixed where it is."""
+    models = []
+    for document in documents:
+        try:
+            models.append(model_class.model_validate(document))
+        except ValidationError as exc:
+            logger.warning(
+                "left out unreadable %s %r: %s",
+                model_class.__name__,
+                document.get("uid"),
+                exc.errors(include_url=False, include_input=False),
+            )
+    return models

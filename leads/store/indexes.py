@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
-from .connection import leads, users
+from .connection import database, deadline, leads, login_failures, users
+
+# Building an index on a large collection takes longer than a request may wait: start-up and
+# `ensure_indexes` lift the per-operation timeout to this, once the server has answered (under
+# a client-side timeout PyMongo waits that long for an unreachable server too).
+INDEX_BUILD_SECONDS = 3600
+REACH_SECONDS = 5
 
 # Leads, stages, config and counters share `leads`; every query filters on `type` first.
 LEAD_INDEXES = [
@@ -47,6 +53,13 @@ LEAD_INDEXES = [
         name="type_assigned",
     ),
     IndexModel([("type", ASCENDING), ("tags", ASCENDING)], name="type_tags"),
+    # overdue leads: an open task due before now
+    IndexModel([("type", ASCENDING), ("next_due_at", ASCENDING)], name="type_next_due"),
+    # stale leads: per stage, no activity since its rot threshold
+    IndexModel(
+        [("type", ASCENDING), ("current_stage", ASCENDING), ("last_activity_at", ASCENDING)],
+        name="type_stage_activity",
+    ),
     # stages in pipeline order; slugs unique among stages only
     IndexModel([("type", ASCENDING), ("order", ASCENDING), ("uid", ASCENDING)], name="type_order"),
     IndexModel(
@@ -63,9 +76,19 @@ USER_INDEXES = [
     IndexModel([("tokens.digest", ASCENDING)], name="token_digest"),
 ]
 
+# Failed sign-ins: one counter per key; MongoDB drops each once its window is over.
+LOGIN_FAILURE_INDEXES = [
+    IndexModel([("key", ASCENDING)], name="key_unique", unique=True),
+    IndexModel([("expires_at", ASCENDING)], name="expires_at_ttl", expireAfterSeconds=0),
+]
+
 
 def ensure_indexes() -> list[str]:
     """Create the indexes that are missing (idempotent); returns every index name."""
-    names = leads().create_indexes(LEAD_INDEXES)
-    names += users().create_indexes(USER_INDEXES)
+    with deadline(REACH_SECONDS):
+        database().command("ping")
+    with deadline(INDEX_BUILD_SECONDS):
+        names = leads().create_indexes(LEAD_INDEXES)
+        names += users().create_indexes(USER_INDEXES)
+        names += login_failures().create_indexes(LOGIN_FAILURE_INDEXES)
     return names

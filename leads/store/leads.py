@@ -11,9 +11,10 @@ from pydantic import BaseModel
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from leads.domain.changes import LeadChange, StageEntry
+from leads.domain.changes import LeadChange, StageEntry, next_due_at
 from leads.domain.enums import DONE_TASK_STATUSES, WorkItemStatus
 from leads.domain.errors import DuplicateKey
+from leads.domain.fields import MAX_AMOUNT
 from leads.domain.models import (
     CONFIG_UID,
     Activity,
@@ -28,7 +29,16 @@ from leads.domain.models import (
 from leads.domain.queries import LeadFilter, PageRequest
 
 from .connection import Doc, Session, leads
-from .documents import CONFIG, LEAD, STAGE, from_document, from_documents, to_document, to_value
+from .documents import (
+    CONFIG,
+    LEAD,
+    STAGE,
+    from_document,
+    from_documents,
+    readable_documents,
+    to_document,
+    to_value,
+)
 
 LATEST_ACTIVITIES = 20
 
@@ -79,6 +89,13 @@ def _stored(value: Any) -> Any:
     if isinstance(value, list):
         return [_stored(item) for item in value]
     return value
+
+
+def _earlier_due(added: list[TaskInstance]) -> Doc:
+    """The lead's next due date once `added` (open) tasks join the ones it has: the earlier of
+    its stored one, which holds for its tasks (domain.changes.next_due_at keeps it), and
+    theirs. $min passes over nulls."""
+    return {"$min": ["$next_due_at", {"$literal": next_due_at(added)}]}
 
 
 def _appended(name: str, values: list[Doc]) -> Doc:
@@ -172,6 +189,8 @@ def _filter_query(lead_filter: LeadFilter) -> Doc:
         query["current_stage"] = lead_filter.stage
     if lead_filter.status is not None:
         query["status"] = lead_filter.status.value
+    elif lead_filter.hide_archived:
+        query["status"] = {"$ne": WorkItemStatus.ARCHIVED.value}
     if lead_filter.assigned_to is not None:
         query["assigned_to"] = lead_filter.assigned_to
     if lead_filter.tag is not None:
@@ -190,9 +209,28 @@ def _filter_query(lead_filter: LeadFilter) -> Doc:
     for key, value in lead_filter.data_equals.items():
         # Keys were checked against the field definitions; values are coerced scalars.
         query[f"data.{key}"] = value
+    if lead_filter.due_before is not None:
+        # Overdue is for open leads only (domain/attention.py).
+        query["status"] = WorkItemStatus.OPEN.value
+        query["next_due_at"] = {"$lt": lead_filter.due_before}
+    either: list[list[Doc]] = []
+    if lead_filter.stale_since is not None:
+        query["status"] = WorkItemStatus.OPEN.value
+        either.append(
+            [
+                {"current_stage": stage, "last_activity_at": {"$lt": moment}}
+                for stage, moment in lead_filter.stale_since.items()
+            ]
+            # No stage rots: nothing is stale.
+            or [{"current_stage": {"$in": []}}]
+        )
     if lead_filter.search:
         pattern = {"$regex": re.escape(lead_filter.search), "$options": "i"}
-        query["$or"] = [{name: pattern} for name in ("name", "email", "phone", "company")]
+        either.append([{name: pattern} for name in ("name", "email", "phone", "company")])
+    if len(either) == 1:
+        query["$or"] = either[0]
+    elif either:
+        query["$and"] = [{"$or": branches} for branches in either]
     return query
 
 
@@ -223,7 +261,7 @@ def find_leads(lead_filter: LeadFilter, page: PageRequest) -> list[LeadSummary]:
         # getMore round trip on large pages.
         .batch_size(page.limit)
     )
-    rows = from_documents(LeadSummary, cursor)
+    rows = readable_documents(LeadSummary, cursor)
     if page.backward:
         rows.reverse()
     return rows
@@ -253,6 +291,8 @@ def move_stage_leads(
             "updated_at": moved_at,
             "version": {"$add": ["$version", 1]},
             "activities": _appended("activities", [to_value(activity)]),
+            "last_activity_at": moved_at,
+            "next_due_at": _earlier_due(entry.tasks),
             "closed_at": {
                 "$cond": [{"$eq": ["$status", status.value]}, "$closed_at", {"$literal": closed_at}]
             },
@@ -316,9 +356,9 @@ def get_lead_with_workflow(uid: str, neighbour_uids: tuple[str, ...] = ()) -> Le
 
 def _card_projection(value_field: str | None, data_keys: list[str]) -> Doc:
     in_stage = {"$eq": ["$$task.stage", "$current_stage"]}
-    stage_tasks = {
-        "$filter": {"input": {"$ifNull": ["$tasks", []]}, "as": "task", "cond": in_stage}
-    }
+    # Not $ifNull: a stored `tasks` that is not a list (bad data) must not fail the board.
+    tasks = {"$cond": [{"$isArray": "$tasks"}, "$tasks", []]}
+    stage_tasks = {"$filter": {"input": tasks, "as": "task", "cond": in_stage}}
     done = {"$in": ["$$task.status", sorted(DONE_TASK_STATUSES)]}
     blocking = {"$and": [{"$eq": ["$$task.required", True]}, {"$not": [done]}]}
     return {
@@ -335,6 +375,8 @@ def _card_projection(value_field: str | None, data_keys: list[str]) -> Doc:
         "stage_entered_at": 1,
         "current_stage": 1,
         "value": f"$data.{value_field}" if value_field else {"$literal": None},
+        "next_due_at": 1,
+        "last_activity_at": 1,
         # What deciding the card's moves reads: only the fields some stage requires.
         **{f"data.{key}": 1 for key in data_keys},
         "tasks_total": {"$size": stage_tasks},
@@ -368,13 +410,29 @@ def kanban(
     """
     base = _filter_query(lead_filter)
     value = f"$data.{value_field}" if value_field else 0
+    # Stored values are not trusted to be amounts (an import, an older version): text, a
+    # non-finite number or one beyond ±MAX_AMOUNT counts 0, so a sum stays finite. NaN sorts
+    # below every number in MongoDB, so the lower bound refuses it too.
+    amount = {
+        "$cond": [
+            {
+                "$and": [
+                    {"$isNumber": value},
+                    {"$gte": [value, -MAX_AMOUNT]},
+                    {"$lte": [value, MAX_AMOUNT]},
+                ]
+            },
+            {"$toDouble": value},
+            0,
+        ]
+    }
     pipeline: list[Doc] = [
         {"$match": base},
         {
             "$group": {
                 "_id": "$current_stage",
                 "count": {"$sum": 1},
-                "value_total": {"$sum": {"$cond": [{"$isNumber": value}, value, 0]}},
+                "value_total": {"$sum": amount},
                 "oldest_entered_at": {"$min": "$stage_entered_at"},
             }
         },
@@ -408,11 +466,14 @@ def kanban(
     cards: dict[str, list[BoardCard]] = {uid: [] for uid in stage_uids}
     # index: type_stage_rank (each branch), type_* of the filter for the totals
     rows = leads().aggregate(pipeline, batchSize=max(101, per_column * (len(stage_uids) + 1)))
+    card_rows: list[Doc] = []
     for row in rows:
         if row.pop("row") == "totals":
             totals[row.pop("_id")] = row
         else:
-            cards[row["current_stage"]].append(BoardCard.model_validate(row))
+            card_rows.append(row)
+    for board_card in readable_documents(BoardCard, card_rows):
+        cards[board_card.current_stage].append(board_card)
     return totals, cards
 
 
@@ -424,7 +485,7 @@ def append_activity(*, uid: str, activity: Activity) -> bool:
         {
             "$push": {"activities": to_value(activity)},
             "$inc": {"version": 1},
-            "$set": {"updated_at": activity.created_at},
+            "$set": {"updated_at": activity.created_at, "last_activity_at": activity.created_at},
         },
     )
     return result.matched_count == 1
@@ -451,6 +512,8 @@ def add_task(*, uid: str, task: TaskInstance, activity: Activity) -> LeadRecord 
                     },
                     "version": {"$add": ["$version", 1]},
                     "updated_at": activity.created_at,
+                    "last_activity_at": activity.created_at,
+                    "next_due_at": _earlier_due([task]),
                 }
             }
         ],

@@ -152,3 +152,13 @@ def next_lead_number(month: str) -> int:
             if attempt == 1:
                 raise
     raise AssertionError("unreachable")
+
+
+def release_lead_number(month: str, number: int) -> bool:
+    """Give `number` back when it is still the last one taken (its lead could not be stored);
+    a later number already taken keeps it used, so no two leads ever share one."""
+    # index: type_uid
+    result = leads().update_one(
+        {"type": COUNTER, "uid": f"lead-seq-{month}", "value": number}, {"$inc": {"value": -1}}
+    )
+    return result.modified_count == 1

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver
+from pydantic import ValidationError as PydanticValidationError
 from pytest_django.fixtures import Settings
+from rest_framework.renderers import JSONRenderer
 from rest_framework.test import APIClient
 
+from leads.api import errors as api_errors
 from leads.api import urls as api_urls
+from leads.api.errors import exception_handler
 from leads.domain.enums import UserRole
+from leads.domain.errors import ValidationFailed
+from leads.domain.inputs import LeadCreate
 from leads.store import connection
 from tests.builders import (
     admin_client,
@@ -297,8 +304,22 @@ def test_the_docs_page_uses_local_static_assets_only() -> None:
     assert response["Content-Type"].startswith("text/html")
     page = response.content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in page
-    assert "/api/schema/" in page
     assert "cdn.jsdelivr" not in page and "unpkg" not in page
+
+
+def test_the_docs_page_has_no_inline_script_or_style_so_the_csp_allows_it() -> None:
+    client = APIClient()
+
+    page = client.get("/api/docs/").content.decode()
+    script = client.get("/api/docs/?script=")
+
+    assert "<style" not in page and " style=" not in page
+    assert re.findall(r"<script[^>]*>\s*[^<\s]", page) == []  # every script is a src, none inline
+    assert '<script src="/api/docs/?script="></script>' in page
+    assert client.get("/static/leads/swagger_page.css").status_code == 200
+    assert script.status_code == 200
+    assert script["Content-Type"].startswith("application/javascript")
+    assert "/api/schema/" in script.content.decode()
 
 
 def test_the_docs_assets_are_served() -> None:
@@ -307,3 +328,52 @@ def test_the_docs_assets_are_served() -> None:
     for asset in ("swagger-ui-bundle.js", "swagger-ui.css"):
         response = client.get(f"/static/drf_spectacular_sidecar/swagger-ui-dist/{asset}")
         assert response.status_code == 200, asset
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("post", "/api/docs/", 405),
+        ("delete", "/api/schema/", 405),
+        ("get", "/api/", 404),
+        ("put", "/api/leads/", 405),
+        ("patch", "/api/auth/login/", 405),
+    ],
+)
+def test_django_and_library_answers_under_api_come_in_the_error_shape(
+    method: str, path: str, status: int
+) -> None:
+    response = getattr(admin_client(), method)(path)
+
+    assert response["Content-Type"] == "application/json"
+    assert_error(response, status, {404: "not_found", 405: "method_not_allowed"}[status])
+
+
+def test_an_error_quoting_a_lone_surrogate_still_renders_as_json() -> None:
+    # Messages may quote what the client sent; UTF-8 cannot carry a lone surrogate.
+    error = ValidationFailed.on("data.\ud800", "unknown option '\ud800'")
+
+    response = exception_handler(error, {})
+    assert response is not None
+    rendered = JSONRenderer().render(response.data)
+
+    body = json.loads(rendered)
+    assert response.status_code == 400
+    assert body["error"]["fields"] == {"data.\\ud800": ["unknown option '\\ud800'"]}
+
+
+def test_the_error_handler_answers_a_json_500_even_when_it_fails_itself(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise TypeError("a bug in the handler")
+
+    monkeypatch.setattr(api_errors, "pydantic_fields", broken)
+    with pytest.raises(PydanticValidationError) as caught:
+        LeadCreate.model_validate({})
+
+    response = exception_handler(caught.value, {})
+
+    assert response is not None
+    assert response.status_code == 500
+    assert response.data["error"]["code"] == "server_error"

@@ -180,6 +180,54 @@ def test_logout_ends_the_session() -> None:
     assert_error(client.get("/api/auth/me/"), 401, "not_authenticated")
 
 
+def _copy_of_the_session(client: APIClient) -> APIClient:
+    """Another client holding the same session cookie, as if it had been copied."""
+    thief = APIClient()
+    thief.cookies["sessionid"] = client.cookies["sessionid"].value
+    return thief
+
+
+def test_a_copied_session_cookie_stops_working_after_logout() -> None:
+    user = make_user()
+    client = APIClient()
+    login(client, user.username)
+    thief = _copy_of_the_session(client)
+    assert thief.get("/api/auth/me/").status_code == 200
+
+    assert client.post("/api/auth/logout/").status_code == 204
+
+    assert_error(thief.get("/api/auth/me/"), 401, "not_authenticated")
+
+
+def test_logging_out_with_a_copied_cookie_ends_the_original_session_too() -> None:
+    user = make_user()
+    client = APIClient()
+    login(client, user.username)
+
+    assert _copy_of_the_session(client).post("/api/auth/logout/").status_code == 204
+
+    assert_error(client.get("/api/auth/me/"), 401, "not_authenticated")
+
+
+def test_logging_out_one_session_leaves_the_users_other_sessions_signed_in() -> None:
+    user = make_user()
+    laptop, phone = APIClient(), APIClient()
+    login(laptop, user.username)
+    login(phone, user.username)
+
+    laptop.post("/api/auth/logout/")
+
+    assert phone.get("/api/auth/me/").status_code == 200
+
+
+def test_the_session_cookie_does_not_hold_a_usable_token() -> None:
+    user = make_user()
+    client = APIClient()
+    token = login(client, user.username).json()["token"]
+
+    assert token not in client.cookies["sessionid"].value
+
+
 def test_a_deactivated_users_session_stops_working() -> None:
     user = make_user()
     client = APIClient()

@@ -235,11 +235,11 @@ def test_kanban_shows_every_stage_in_order_with_totals(member: User) -> None:
     response = client.get("/api/leads/kanban/")
     columns = response.json()["columns"]
 
-    assert [column["name"] for column in columns] == ["New", "Contacted", "Won", "Lost", "Empty"]
+    assert [column["name"] for column in columns] == ["New", "Contacted", "Empty", "Won", "Lost"]
     new = columns[0]
     assert new["count"] == 2 and new["value_total"] == 4000
     assert new["oldest_entered_at"] is not None
-    assert columns[-1]["count"] == 0 and columns[-1]["leads"] == []
+    assert columns[2]["count"] == 0 and columns[2]["leads"] == []
     card = new["leads"][0]
     assert card["tasks"] == {"done": 0, "total": 2, "required_open": 1}
     assert not {"activities", "history", "data"} & set(card)

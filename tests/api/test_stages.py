@@ -37,7 +37,7 @@ def lead_in(stage: WorkStage, stages: dict[str, WorkStage], actor: User) -> Work
 # --- create ---------------------------------------------------------------------------------
 
 
-def test_a_new_stage_takes_its_uid_and_slug_from_its_name_and_goes_last() -> None:
+def test_a_new_stage_takes_its_uid_and_slug_from_its_name_and_goes_before_the_closed_ones() -> None:
     make_pipeline()
     admin = admin_client()
 
@@ -48,11 +48,34 @@ def test_a_new_stage_takes_its_uid_and_slug_from_its_name_and_goes_last() -> Non
     assert (stage["uid"], stage["slug"], stage["order"]) == (
         "stage-proposal-sent",
         "proposal-sent",
-        4,
+        2,
     )
     assert (stage["kind"], stage["probability"]) == ("open", 0)
     assert response["ETag"] == f'"{stage["version"]}"'
-    assert stage_uids(admin)[-1] == "stage-proposal-sent"
+    assert stage_uids(admin) == [
+        *("stage-new", "stage-contacted", "stage-proposal-sent", "stage-won", "stage-lost")
+    ]
+
+
+def test_a_new_open_stage_is_wired_in_so_a_lead_can_reach_it_and_leave_it() -> None:
+    make_pipeline()
+    admin = admin_client()
+
+    stage = admin.post("/api/stages/", {"name": "Demo"}, format="json").json()
+
+    stages = {s["uid"]: s for s in admin.get("/api/stages/").json()}
+    assert stage["uid"] in stages["stage-contacted"]["allowed_next_stages"]
+    assert stage["allowed_next_stages"] == ["stage-won", "stage-lost", "stage-contacted"]
+
+
+def test_a_new_stage_keeps_the_next_stages_it_is_given() -> None:
+    make_pipeline()
+
+    stage = admin_client().post(
+        "/api/stages/", {"name": "Demo", "allowed_next_stages": ["stage-won"]}, format="json"
+    )
+
+    assert stage.json()["allowed_next_stages"] == ["stage-won"]
 
 
 def test_a_given_uid_and_slug_are_kept() -> None:

@@ -61,7 +61,7 @@ def test_lead_create_needs_only_a_name() -> None:
         "company": None,
         "source": None,
         "tags": [],
-        "assigned_to": [],
+        "assigned_to": None,  # the service assigns the creator
         "data": {},
     }
 

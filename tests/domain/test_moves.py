@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from leads.domain.enums import StageKind, WorkItemStatus
-from leads.domain.errors import BlockingTasks, MissingRequiredFields, TransitionNotAllowed
+from leads.domain.errors import (
+    BlockingTasks,
+    MissingLostReason,
+    MissingRequiredFields,
+    TransitionNotAllowed,
+)
 from leads.domain.models import WorkItemConfig, WorkStage
 from leads.domain.transitions import (
     MoveSubject,
@@ -68,7 +73,20 @@ def test_every_other_stage_is_listed_in_pipeline_order() -> None:
 def test_an_allowed_next_stage_is_open_and_others_are_not_allowed() -> None:
     moves = _moves(_subject("new", data={"budget": 10}))
 
-    assert moves == {"contacted": [], "won": ["not_allowed"], "lost": []}
+    assert moves == {"contacted": [], "won": ["not_allowed"], "lost": ["lost_reason_required"]}
+
+
+def test_a_lost_stage_asks_only_for_the_reason_whatever_tasks_are_open() -> None:
+    subject = _subject("new", data={"budget": 10}, blocking=("Call the lead",))
+
+    assert _moves(subject)["lost"] == ["lost_reason_required"]
+
+
+def test_open_required_tasks_do_not_hold_a_lead_back_from_an_earlier_stage() -> None:
+    subject = _subject("contacted", data={"budget": 10}, blocking=("Send the proposal",))
+
+    assert _moves(subject)["new"] == ["not_allowed"]  # not listed next, but not the tasks
+    assert "blocking_tasks" in _moves(subject)["won"]
 
 
 def test_a_refused_move_says_where_the_lead_may_go_instead() -> None:
@@ -119,7 +137,7 @@ def test_a_closed_lead_may_move_to_a_configured_closed_stage_whoever_moves_it() 
     # the pipeline allows, could be done on the board but not there.
     won = _subject("won", status=WorkItemStatus.WON)
 
-    assert _moves(won)["lost"] == []
+    assert _moves(won)["lost"] == ["lost_reason_required"]
 
 
 def test_an_archived_lead_may_not_move_anywhere_until_restored() -> None:
@@ -170,8 +188,36 @@ def test_check_transition_refuses_what_lead_moves_marks_refused() -> None:
         )
 
     for move in lead_moves(subject, PIPELINE, actor_is_admin=False):
+        if move.to_stage == "lost":
+            continue  # asks for a reason: see the test of lost_reason below
         if move.allowed:
             check(move.to_stage)
         else:
             with pytest.raises((TransitionNotAllowed, BlockingTasks, MissingRequiredFields)):
                 check(move.to_stage)
+
+
+def test_check_transition_refuses_a_lost_stage_without_a_reason_naming_lost_reason() -> None:
+    with pytest.raises(MissingLostReason) as refused:
+        check_transition(
+            subject=_subject("new"),
+            pipeline=PIPELINE,
+            to_stage="lost",
+            data_after={},
+            actor_is_admin=False,
+        )
+
+    assert "lost_reason" in refused.value.fields
+
+
+def test_check_transition_lets_a_lead_with_open_required_tasks_go_to_lost_with_a_reason() -> None:
+    current, target = check_transition(
+        subject=_subject("new", blocking=("Call the lead",)),
+        pipeline=PIPELINE,
+        to_stage="lost",
+        data_after={},
+        actor_is_admin=False,
+        lost_reason="price",
+    )
+
+    assert target == LOST

@@ -54,12 +54,20 @@ def test_a_stage_without_uid_is_named_after_the_slug_of_its_name() -> None:
     assert workflow_selectors.stage_get(uid="stage-proposal-demo") == stage
 
 
-def test_a_new_stage_is_appended_after_the_last_one() -> None:
+def test_a_new_open_stage_goes_before_the_closed_stages() -> None:
     make_pipeline()
 
     stage = make_stage("Proposal")
 
-    assert stage.order == 4
+    assert stage.order == 2
+    assert stage_order()[2:] == [stage.uid, "stage-won", "stage-lost"]
+
+
+def test_a_new_closed_stage_goes_last() -> None:
+    make_pipeline()
+
+    stage = make_stage("Lost to a competitor", kind=StageKind.LOST)
+
     assert stage_order()[-1] == stage.uid
 
 

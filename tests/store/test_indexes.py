@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from pymongo.errors import DuplicateKeyError
+from pytest_django.fixtures import Settings
 
 from leads.domain.errors import DuplicateKey
 from leads.domain.models import WorkStage
@@ -26,6 +27,8 @@ EXPECTED_LEAD_INDEXES: dict[str, Key] = {
     "type_phone": [("type", 1), ("phone", 1)],
     "type_assigned": [("type", 1), ("assigned_to", 1), ("created_at", -1), ("uid", -1)],
     "type_tags": [("type", 1), ("tags", 1)],
+    "type_next_due": [("type", 1), ("next_due_at", 1)],
+    "type_stage_activity": [("type", 1), ("current_stage", 1), ("last_activity_at", 1)],
     "type_order": [("type", 1), ("order", 1), ("uid", 1)],
     "stage_slug_unique": [("type", 1), ("slug", 1)],
 }
@@ -33,6 +36,10 @@ EXPECTED_USER_INDEXES: dict[str, Key] = {
     "uid_unique": [("uid", 1)],
     "username_unique": [("username", 1)],
     "token_digest": [("tokens.digest", 1)],
+}
+EXPECTED_LOGIN_FAILURE_INDEXES: dict[str, Key] = {
+    "key_unique": [("key", 1)],
+    "expires_at_ttl": [("expires_at", 1)],
 }
 # DESIGN section 2, word for word: each must be an index or the leading keys of one.
 DESIGN_LEAD_INDEXES: list[Key] = [
@@ -64,6 +71,13 @@ def test_every_lead_index_exists_with_its_name_and_keys() -> None:
     indexes = _indexes(connection.LEADS)
     assert {name: _key(index) for name, index in indexes.items() if name != "_id_"} == (
         EXPECTED_LEAD_INDEXES
+    )
+
+
+def test_every_login_failure_index_exists_with_its_name_and_keys() -> None:
+    indexes = _indexes(connection.LOGIN_FAILURES)
+    assert {name: _key(index) for name, index in indexes.items() if name != "_id_"} == (
+        EXPECTED_LOGIN_FAILURE_INDEXES
     )
 
 
@@ -105,7 +119,9 @@ def test_the_index_lists_are_what_the_collections_hold() -> None:
 
 
 def test_ensure_indexes_returns_every_index_name() -> None:
-    assert sorted(ensure_indexes()) == sorted([*EXPECTED_LEAD_INDEXES, *EXPECTED_USER_INDEXES])
+    assert sorted(ensure_indexes()) == sorted(
+        [*EXPECTED_LEAD_INDEXES, *EXPECTED_USER_INDEXES, *EXPECTED_LOGIN_FAILURE_INDEXES]
+    )
 
 
 def test_ensure_indexes_twice_is_harmless() -> None:
@@ -176,3 +192,18 @@ def test_renaming_a_stage_to_another_stage_s_slug_is_refused() -> None:
         workflow_store.replace_stage(taken, expected_version=1)
     stage = workflow_store.get_stage("stage-old")
     assert stage is not None and stage.slug == "old"
+
+
+def test_index_builds_may_take_longer_than_a_request_may_wait(settings: Settings) -> None:
+    with connection.deadline(30):
+        connection.leads().drop_indexes()
+    # A request timeout far too short for any build (as a big collection's build would be).
+    settings.LEADCRM_MONGO_TIMEOUT_MS = 1
+    connection.configure(uri=connection.configured_uri() + "&appname=index-build")
+
+    try:
+        names = ensure_indexes()
+    finally:
+        connection.close()
+
+    assert "type_uid" in names

@@ -6,12 +6,15 @@ import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+from pymongo.errors import WriteError
+
 from leads.domain.inputs import LeadCreate
 from leads.domain.models import utcnow
 from leads.services.leads import lead_create
 from leads.store import connection
 from leads.store import leads as lead_store
-from leads.store.workflow import next_lead_number
+from leads.store.workflow import next_lead_number, release_lead_number
 from tests.builders import make_pipeline, make_user
 
 THREADS = 16
@@ -110,3 +113,28 @@ def test_a_counter_behind_the_stored_leads_skips_to_a_free_number() -> None:
     second = lead_create(data=LeadCreate(name="Second"), actor=actor).lead
     assert first.uid == f"LEAD-{month}-00001"
     assert second.uid == f"LEAD-{month}-00002"
+
+
+def test_a_lead_the_server_refuses_gives_its_number_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    make_pipeline()
+    member = make_user()
+
+    def refuse(lead: object) -> None:
+        raise WriteError("document refused", code=2)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(lead_store, "insert_lead", refuse)
+        with pytest.raises(WriteError):
+            lead_create(data=LeadCreate(name="Refused"), actor=member)
+
+    lead = lead_create(data=LeadCreate(name="Stored"), actor=member).lead
+    assert lead.uid.endswith("-00001")
+
+
+def test_a_number_taken_after_a_refused_one_keeps_it_used() -> None:
+    month = "202611"
+    refused = next_lead_number(month)
+    next_lead_number(month)
+
+    assert release_lead_number(month, refused) is False
+    assert next_lead_number(month) == 3

@@ -277,6 +277,8 @@ def _bulk_leads(stages: list[WorkStage], user_ids: list[str]) -> list[WorkItem]:
                 created_at=created,
                 updated_at=created + timedelta(minutes=(i * 37) % 1000),
                 stage_entered_at=created,
+                next_due_at=created + timedelta(hours=(i * 13) % 48) if i % 4 else None,
+                last_activity_at=created,
             )
         )
     # Same ties on the sort keys as real data has: the uid must break them.
@@ -677,3 +679,36 @@ def test_task_and_activity_writes_find_their_lead_by_the_uid_index(
     for explain in (added, appended):
         _assert_no_collscan(explain)
         assert set(plan_indexes(explain)) == {"type_uid"}, describe(explain)
+
+
+def test_the_overdue_filter_reads_only_the_leads_due_before_now_by_their_index(
+    world: World, explainer: Explainer
+) -> None:
+    due_before = BASE_TIME + timedelta(hours=40)
+    overdue = LeadFilter(due_before=due_before)
+    due = [lead for lead in world.leads if lead.next_due_at and lead.next_due_at < due_before]
+    late = {lead.uid for lead in due if lead.status is WorkItemStatus.OPEN}
+
+    explain = explainer.only(lambda: lead_store.find_leads(overdue, PageRequest(limit=200)))
+    found = lead_store.find_leads(overdue, PageRequest(limit=200))
+
+    _assert_no_collscan(explain)
+    assert "type_next_due" in plan_indexes(explain), describe(explain)
+    assert explain["executionStats"]["totalKeysExamined"] <= len(due) + 1
+    assert {lead.uid for lead in found} == late
+
+
+def test_the_stale_filter_walks_each_rotting_stage_s_activity_index(
+    world: World, explainer: Explainer
+) -> None:
+    cutoff = BASE_TIME + timedelta(hours=60)
+    stale = LeadFilter(
+        stale_since={world.stages["new"].uid: cutoff, world.stages["contacted"].uid: cutoff}
+    )
+
+    explain = explainer.only(lambda: lead_store.find_leads(stale, PageRequest(limit=200)))
+
+    _assert_no_collscan(explain)
+    assert "type_stage_activity" in plan_indexes(explain), describe(explain)
+    # Only leads of the two stages idle since before the cutoff are looked at.
+    assert explain["executionStats"]["totalKeysExamined"] <= 60 + 4

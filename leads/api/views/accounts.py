@@ -14,10 +14,10 @@ from leads.domain.inputs import Login, UserCreate, UserUpdate
 from leads.selectors import users as user_selectors
 from leads.services import users as user_services
 
-from ..auth import sign_in_session
+from ..auth import client_address, sign_in_session, sign_out_session
 from ..mappers import user_out
 from ..permissions import AdminWrites, SignedIn
-from ..schemas import LoginOut, UserOut
+from ..schemas import ErrorOut, LoginOut, UserOut
 from .base import ERRORS, actor, body, render
 
 
@@ -30,15 +30,20 @@ class LoginView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
-        operation_id="auth_login", request=Login, responses={200: LoginOut, **ERRORS}, auth=[]
+        operation_id="auth_login",
+        request=Login,
+        responses={200: LoginOut, 429: ErrorOut, **ERRORS},
+        auth=[],
     )
     def post(self, request: Request) -> HttpResponse:
         credentials = Login.model_validate(body(request))
         signed_in = user_services.auth_login(
-            username=credentials.username, password=credentials.password
+            username=credentials.username,
+            password=credentials.password,
+            address=client_address(request),
         )
         # The web app rides on the session cookie; API clients use the token.
-        sign_in_session(request._request, signed_in.user)
+        sign_in_session(request._request, signed_in)
         get_token(request._request)
         return render(
             LoginOut(
@@ -56,7 +61,7 @@ class LogoutView(APIView):
     def post(self, request: Request) -> HttpResponse:
         if isinstance(request.auth, str):
             user_services.auth_logout(token=request.auth)
-        request._request.session.flush()
+        sign_out_session(request._request)
         return Response(status=204)
 
 

@@ -43,6 +43,10 @@ class LeadListParams(BaseModel):
     q: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = Field(
         None, description="search in name, email, phone and company"
     )
+    overdue: bool = Field(False, description="only leads with an open task past its due date")
+    stale: bool = Field(
+        False, description="only open leads idle for longer than their stage's rot_after_days"
+    )
     email: Annotated[str, Field(max_length=254)] | None = Field(
         None, description="exactly this email (as stored: the domain in lower case)"
     )
@@ -99,6 +103,8 @@ class LeadCollectionView(APIView):
                 search=params.q or None,
                 email=params.email,
                 phone=params.phone,
+                overdue=params.overdue,
+                stale=params.stale,
                 data_equals=lead_selectors.data_filters(data_raw),
             ),
             sort=params.sort,

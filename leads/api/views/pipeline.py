@@ -13,7 +13,14 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from leads.domain.enums import ActivityType, TaskStatus, WorkItemStatus
-from leads.domain.inputs import ActivityCreate, Assign, KanbanMove, TaskCreate, TransitionInput
+from leads.domain.inputs import (
+    ActivityCreate,
+    Assign,
+    KanbanMove,
+    TaskCreate,
+    TransitionInput,
+    UndoInput,
+)
 from leads.domain.models import TaskInstance
 from leads.domain.queries import LeadFilter
 from leads.selectors import kanban as kanban_selectors
@@ -51,6 +58,18 @@ class TransitionView(APIView):
             expected_version=expected_version(request, data.version),
             note=data.note,
             data=data.data,
+            lost_reason=data.lost_reason,
+            lost_note=data.lost_note,
+        )
+        return lead_response(detail)
+
+
+class UndoView(APIView):
+    @extend_schema(operation_id="leads_undo", request=UndoInput, responses={200: LeadOut, **ERRORS})
+    def post(self, request: Request, uid: str) -> HttpResponse:
+        data = UndoInput.model_validate(body(request))
+        detail = transition_services.lead_undo(
+            uid=uid, actor=actor(request), expected_version=expected_version(request, data.version)
         )
         return lead_response(detail)
 
@@ -189,6 +208,10 @@ class KanbanParams(BaseModel):
     q: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
     status: WorkItemStatus | None = None
     tag: str | None = None
+    overdue: bool = Field(False, description="only leads with an open task past its due date")
+    stale: bool = Field(
+        False, description="only open leads idle for longer than their stage's rot_after_days"
+    )
 
 
 # A board repeats its stage names and move messages card after card: gzip takes a 1,400-card
@@ -209,6 +232,9 @@ class KanbanView(APIView):
                 search=params.q or None,
                 status=params.status,
                 tag=params.tag,
+                overdue=params.overdue,
+                stale=params.stale,
+                hide_archived=True,
             ),
             per_column=params.per_column,
             actor=actor(request),
@@ -233,5 +259,7 @@ class KanbanMoveView(APIView):
             below=data.below,
             expected_version=expected_version(request, data.version),
             data=data.data,
+            lost_reason=data.lost_reason,
+            lost_note=data.lost_note,
         )
         return lead_response(detail)

@@ -4,26 +4,37 @@ from __future__ import annotations
 
 import argparse
 import random
-from collections import Counter
-from collections.abc import Callable
+import threading
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from leads.domain.enums import FieldType, StageKind, UserRole
+from leads.domain.attention import idle_days, is_overdue
+from leads.domain.changes import next_due_at
+from leads.domain.enums import StageKind, UserRole, WorkItemStatus
 from leads.domain.errors import DomainError
-from leads.domain.fields import FieldDefinition, is_blank
-from leads.domain.inputs import ConfigUpdate, LeadCreate, StageUpdate
-from leads.domain.models import User, WorkItem, WorkItemConfig, WorkStage
+from leads.domain.inputs import ConfigUpdate, StageUpdate
+from leads.domain.models import User, WorkItem, WorkStage, recorded_at
 from leads.management import sample_workflow as sample
+from leads.management.sample_history import (
+    HISTORY_DAYS,
+    Finish,
+    LeadPlan,
+    Log,
+    Workflow,
+    plan_leads,
+)
+from leads.selectors.users import user_list
 from leads.selectors.workflow import config_get, stage_list
-from leads.services.leads import lead_create
-from leads.services.tasks import task_complete
+from leads.services.leads import activity_log, lead_create
+from leads.services.tasks import task_complete, task_skip
 from leads.services.transitions import lead_transition
 from leads.services.workflow import config_ensure, config_update, stage_create, stage_update
-from leads.store import users as user_store
 from leads.store.indexes import ensure_indexes
 from leads.store.mongod import MongodError
 from leads.store.server import database_server
@@ -31,17 +42,6 @@ from leads.store.server import database_server
 DEFAULT_SEED = 2024
 # Who creates the sample leads when no admin exists yet: a name in the history, not an account.
 SYSTEM_ACTOR = User(uid="system", username="system", display_name="System", role=UserRole.ADMIN)
-# How likely a new sample lead already holds each field; the rest are filled in on the way,
-# by the transitions whose target stage requires them.
-_FILLED_AT_CREATION = {
-    "budget": 1.0,
-    "industry": 0.6,
-    "website": 0.8,
-    "company_size": 0.7,
-    "notes": 0.4,
-}
-# Sample leads land on the happy path (its stages weigh len(path) down to 2) or in Lost.
-_LOST_WEIGHT = 3
 
 
 def _describe(exc: DomainError) -> str:
@@ -56,88 +56,114 @@ def _count(text: str) -> int:
     return value
 
 
+def _replay(plan: LeadPlan, *, creator: User, worker: User) -> WorkItem:
+    """Create the lead and walk it through its plan with the services, each step recorded at
+    its moment; the lead as the last write left it."""
+    with recorded_at(plan.created_at):
+        lead = lead_create(data=plan.lead, actor=creator).lead
+    for step in plan.steps:
+        with recorded_at(step.at):
+            if isinstance(step, Log):
+                activity_log(uid=lead.uid, data=step.activity, actor=worker)
+            elif isinstance(step, Finish):
+                task = next(
+                    task
+                    for task in lead.stage_tasks()
+                    if task.template_uid == step.template_uid and task.is_open
+                )
+                finish = task_skip if step.skip else task_complete
+                lead = finish(uid=lead.uid, task_uid=task.uid, actor=worker).detail.lead
+            else:
+                lead = lead_transition(
+                    uid=lead.uid,
+                    to_stage=step.to_stage,
+                    actor=worker,
+                    data=step.data or None,
+                    lost_reason=step.lost_reason,
+                    lost_note=step.lost_note,
+                ).lead
+    return lead
+
+
 @dataclass(frozen=True)
-class _Prospect:
-    """The made-up person and company one sample lead is about."""
-
-    first_name: str
-    last_name: str
-    title: str
-    company: str
-    domain: str
-    industry: str
+class _Outcome:
+    plan: LeadPlan
+    lead: WorkItem
 
 
-def _days_ahead(rng: random.Random, low: int, high: int) -> str:
-    return (date.today() + timedelta(days=rng.randint(low, high))).isoformat()
+def _replay_all(
+    plans: Sequence[LeadPlan], *, creator: User, workers: dict[str, User]
+) -> list[_Outcome]:
+    """Replay the plans, those of each month in their own thread, oldest first: lead numbers
+    count per month, so they follow the creation dates and come out the same every run, while
+    the months overlap their waits on the database (a sample of 1,000 leads is some 20,000
+    writes)."""
+    by_month: dict[str, list[LeadPlan]] = defaultdict(list)
+    for plan in sorted(plans, key=lambda plan: plan.created_at):
+        by_month[f"{plan.created_at:%Y%m}"].append(plan)
+    failed = threading.Event()
+
+    def replay_month(month: list[LeadPlan]) -> list[_Outcome]:
+        outcomes = []
+        for plan in month:
+            if failed.is_set():
+                break
+            worker = workers.get(plan.actor or "", creator)
+            try:
+                outcomes.append(_Outcome(plan, _replay(plan, creator=creator, worker=worker)))
+            except BaseException:
+                failed.set()
+                raise
+        return outcomes
+
+    with ThreadPoolExecutor(max_workers=max(len(by_month), 1)) as pool:
+        months = [pool.submit(replay_month, month) for month in by_month.values()]
+        return [outcome for month in months for outcome in month.result()]
 
 
-_Generator = Callable[[random.Random, _Prospect], Any]
-
-_SAMPLE_VALUES: dict[str, _Generator] = {
-    "budget": lambda rng, _: rng.randrange(5, 250) * 1_000,
-    "industry": lambda _, prospect: prospect.industry,
-    "website": lambda _, prospect: f"https://www.{prospect.domain}",
-    "expected_close_date": lambda rng, _: _days_ahead(rng, 14, 120),
-    "company_size": lambda rng, _: rng.choice(sample.COMPANY_SIZES),
-    "decision_maker": lambda rng, prospect: (
-        f"{prospect.first_name} {prospect.last_name} ({prospect.title})"
-    ),
-    "notes": lambda rng, _: rng.choice(sample.NOTES),
-}
-
-
-def _any_value(definition: FieldDefinition, rng: random.Random, prospect: _Prospect) -> Any:
-    """A plausible value for a field the sample data does not know (an admin's own field)."""
-    if definition.field_type is FieldType.MULTI_SELECT:
-        return [rng.choice(definition.option_values)]
-    if definition.options:
-        return rng.choice(definition.option_values)
-    if definition.field_type in (FieldType.INTEGER, FieldType.DECIMAL, FieldType.CURRENCY):
-        low = int(definition.min) if definition.min is not None else 0
-        high = int(definition.max) if definition.max is not None else low + 1_000
-        return rng.randint(low, max(low, high))
-    plain: dict[FieldType, Any] = {
-        FieldType.BOOLEAN: rng.random() < 0.5,
-        FieldType.DATE: _days_ahead(rng, 1, 90),
-        FieldType.DATETIME: f"{_days_ahead(rng, 1, 90)}T10:00:00Z",
-        FieldType.EMAIL: f"{prospect.first_name.lower()}@{prospect.domain}",
-        FieldType.PHONE: f"+1 555 01{rng.randint(0, 99):02d}",
-        FieldType.URL: f"https://www.{prospect.domain}",
-    }
-    return plain.get(definition.field_type, f"Sample {definition.label.lower()}")
-
-
-def _sample_value(definition: FieldDefinition, rng: random.Random, prospect: _Prospect) -> Any:
-    generate = _SAMPLE_VALUES.get(definition.field_key)
-    if generate is not None:
-        return generate(rng, prospect)
-    return _any_value(definition, rng, prospect)
-
-
-def _happy_path(config: WorkItemConfig, stages: list[WorkStage]) -> list[WorkStage]:
-    """From the initial stage, each time the next allowed stage further down the pipeline."""
+def _funnel(outcomes: Sequence[_Outcome], stages: Sequence[WorkStage], now: datetime) -> str:
+    """What the sample leads add up to: how many entered each stage, where they were lost,
+    where the open ones are and how many of those need attention."""
+    entered = Counter(uid for outcome in outcomes for uid in set(outcome.plan.visited))
+    lost_from = Counter(outcome.plan.lost_from for outcome in outcomes if outcome.plan.lost_from)
+    still_open = [outcome for outcome in outcomes if outcome.lead.status is WorkItemStatus.OPEN]
+    in_stage = Counter(outcome.lead.current_stage for outcome in still_open)
     by_uid = {stage.uid: stage for stage in stages}
-    path: list[WorkStage] = []
-    stage = by_uid.get(config.initial_stage or "")
-    while stage is not None:
-        path.append(stage)
-        forward = [
-            by_uid[uid]
-            for uid in stage.allowed_next_stages
-            if uid in by_uid
-            and by_uid[uid].kind is not StageKind.LOST
-            and by_uid[uid].order > stage.order
-        ]
-        stage = min(forward, key=lambda candidate: candidate.order, default=None)
-    return path
+    overdue = sum(
+        is_overdue(outcome.lead.status, next_due_at(outcome.lead.tasks), now)
+        for outcome in still_open
+    )
+    # The lead the last write returned may predate the activities logged after it.
+    stale = sum(
+        idle_days(
+            status=outcome.lead.status,
+            stage=by_uid.get(outcome.lead.current_stage),
+            last_activity_at=max(
+                [outcome.plan.created_at, *(step.at for step in outcome.plan.steps)]
+            ),
+            now=now,
+        )
+        is not None
+        for outcome in still_open
+    )
+    names = {stage.uid: stage.name for stage in stages}
+
+    def listed(counts: Counter[str]) -> str:
+        return ", ".join(f"{names[uid]} {counts[uid]}" for uid in names if counts[uid]) or "none"
+
+    return (
+        f"entered {listed(entered)}; lost from {listed(lost_from)}; "
+        f"open in {listed(in_stage)}, {overdue} of them overdue, {stale} stale."
+    )
 
 
 class Command(BaseCommand):
     help = (
-        "Load the sample sales pipeline (custom fields and stages New -> Contacted -> Qualified "
-        "-> Proposal -> Negotiation -> Won / Lost) unless the workflow has stages already; "
-        "with --leads N, also add N sample leads spread over the stages."
+        "Load the sample sales pipeline (custom fields, lost reasons and stages New -> "
+        "Contacted -> Qualified -> Proposal -> Negotiation -> Won / Lost) unless the workflow "
+        "has stages already; with --leads N, also add N sample leads created over the last six "
+        "months, each walked through the stages with tasks done, calls and emails logged, and "
+        "won, lost or still open."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -152,8 +178,8 @@ class Command(BaseCommand):
             "--seed",
             type=int,
             default=DEFAULT_SEED,
-            help=f"random seed for the sample leads; the same seed gives the same leads "
-            f"(default {DEFAULT_SEED})",
+            help=f"random seed for the sample leads; the same seed gives the same leads, their "
+            f"dates counted back from now (default {DEFAULT_SEED})",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -178,13 +204,15 @@ class Command(BaseCommand):
             )
             return
         config = config_ensure()
-        # Fields an admin defined before any stage existed stay; the sample adds the others.
+        # Fields and lost reasons an admin defined before any stage existed stay; the sample
+        # adds the other fields, and its lost reasons when there are none.
         known = {definition.field_key for definition in config.variables}
         config_update(
             changes=ConfigUpdate(
                 workflow_name=sample.WORKFLOW_NAME,
                 variables=config.variables
                 + [field for field in sample.FIELDS if field.field_key not in known],
+                lost_reasons=config.lost_reasons or sample.LOST_REASONS,
                 value_field=sample.VALUE_FIELD,
             ),
             expected_version=config.version,
@@ -198,11 +226,12 @@ class Command(BaseCommand):
         created: set[str] = set()
         pending_edges: dict[str, list[str]] = {}
         for data in creation_order:
-            known_next = [uid for uid in data.allowed_next_stages if uid in created]
+            wanted = data.allowed_next_stages or []
+            known_next = [uid for uid in wanted if uid in created]
             stage = stage_create(data=data.model_copy(update={"allowed_next_stages": known_next}))
             created.add(stage.uid)
-            if known_next != data.allowed_next_stages:
-                pending_edges[stage.uid] = data.allowed_next_stages
+            if known_next != wanted:
+                pending_edges[stage.uid] = wanted
         for uid, allowed_next in pending_edges.items():
             stage_update(
                 uid=uid,
@@ -217,101 +246,22 @@ class Command(BaseCommand):
         names = " -> ".join([*open_names, " / ".join(closed_names)])
         self.stdout.write(
             f"Loaded the sample workflow '{sample.WORKFLOW_NAME}': "
-            f"{len(sample.FIELDS)} custom fields, stages {names}."
+            f"{len(sample.FIELDS)} custom fields, {len(sample.LOST_REASONS)} lost reasons, "
+            f"stages {names}."
         )
 
     def _add_leads(self, count: int, rng: random.Random) -> None:
-        config = config_get()
         stages = stage_list()
-        path = _happy_path(config, stages)
-        lost = next((stage for stage in stages if stage.kind is StageKind.LOST), None)
-        lose_from = [
-            index
-            for index, stage in enumerate(path)
-            if lost is not None and lost.uid in stage.allowed_next_stages
-        ]
-        # The funnel narrows: earlier stages hold more leads than later ones.
-        targets = [*path, *([lost] if lost is not None and lose_from else [])]
-        weights = [max(len(path) - index, 2) for index in range(len(path))]
-        weights += [_LOST_WEIGHT] * (len(targets) - len(path))
-        users = user_store.list_users(active_only=True)
-        actor = next((user for user in users if user.role is UserRole.ADMIN), SYSTEM_ACTOR)
-        assignees = [user.uid for user in users if user.can_write_leads]
-        definitions = {definition.field_key: definition for definition in config.variables}
-        placed: Counter[str] = Counter()
-        for _ in range(count):
-            prospect = self._prospect(rng)
-            lead = lead_create(
-                data=self._lead_input(rng, prospect, config, assignees), actor=actor
-            ).lead
-            target = rng.choices(targets, weights)[0]
-            if target.kind is StageKind.LOST:
-                steps = [*path[1 : rng.choice(lose_from) + 1], target]
-            else:
-                steps = path[1 : path.index(target) + 1]
-            for stage in steps:
-                lead = self._move(lead, stage, definitions, rng, prospect, actor)
-            placed[lead.current_stage] += 1
-        spread = ", ".join(f"{stage.name} {placed[stage.uid]}" for stage in stages)
-        self.stdout.write(f"Added {count} sample leads: {spread}.")
-
-    @staticmethod
-    def _prospect(rng: random.Random) -> _Prospect:
-        company, domain, industry = rng.choice(sample.COMPANIES)
-        return _Prospect(
-            first_name=rng.choice(sample.FIRST_NAMES),
-            last_name=rng.choice(sample.LAST_NAMES),
-            title=rng.choice(sample.JOB_TITLES),
-            company=company,
-            domain=domain,
-            industry=industry,
+        workflow = Workflow.of(config_get(), stages)
+        users = user_list(include_inactive=False)
+        creator = next((user for user in users if user.role is UserRole.ADMIN), SYSTEM_ACTOR)
+        workers = {user.uid: user for user in users if user.can_write_leads}
+        # Dates count back from a whole minute, so two runs differ by a shift of time only.
+        now = datetime.now(UTC).replace(second=0, microsecond=0)
+        assignees = [user.uid for user in sorted(workers.values(), key=lambda user: user.username)]
+        plans = plan_leads(count=count, workflow=workflow, assignees=assignees, now=now, rng=rng)
+        outcomes = _replay_all(plans, creator=creator, workers=workers)
+        self.stdout.write(
+            f"Added {count} sample leads created over the last {HISTORY_DAYS} days: "
+            f"{_funnel(outcomes, stages, now)}"
         )
-
-    @staticmethod
-    def _lead_input(
-        rng: random.Random, prospect: _Prospect, config: WorkItemConfig, assignees: list[str]
-    ) -> LeadCreate:
-        data = {
-            definition.field_key: _sample_value(definition, rng, prospect)
-            for definition in config.variables
-            if definition.required
-            or rng.random() < _FILLED_AT_CREATION.get(definition.field_key, 0.0)
-        }
-        return LeadCreate.model_validate(
-            {
-                "name": f"{prospect.first_name} {prospect.last_name}",
-                "email": f"{prospect.first_name}.{prospect.last_name}@{prospect.domain}".lower(),
-                "phone": f"+1 {rng.choice(sample.AREA_CODES)} 555 01{rng.randint(0, 99):02d}",
-                "company": prospect.company,
-                "source": rng.choice(sample.SOURCES),
-                "tags": rng.sample(sample.TAGS, k=rng.randint(0, 2)),
-                "assigned_to": [rng.choice(assignees)] if assignees and rng.random() < 0.8 else [],
-                "data": data,
-            }
-        )
-
-    @staticmethod
-    def _move(
-        lead: WorkItem,
-        target: WorkStage,
-        definitions: dict[str, FieldDefinition],
-        rng: random.Random,
-        prospect: _Prospect,
-        actor: User,
-    ) -> WorkItem:
-        """Do what the lead's current stage demands before it may leave, then move it."""
-        blocking = [task.uid for task in lead.stage_tasks() if task.blocks_leaving]
-        for task_uid in blocking:
-            lead = task_complete(uid=lead.uid, task_uid=task_uid, actor=actor).detail.lead
-        data = {
-            key: _sample_value(definitions[key], rng, prospect)
-            for key in target.required_fields
-            if key in definitions and is_blank(lead.data.get(key))
-        }
-        return lead_transition(
-            uid=lead.uid,
-            to_stage=target.uid,
-            actor=actor,
-            expected_version=lead.version,
-            data=data or None,
-        ).lead

@@ -33,6 +33,9 @@ from leads.store.mongod import MongodError, parent_death_signal
 from leads.store.server import database_server
 
 GRACEFUL_SECONDS = 10
+# gunicorn kills a worker silent this long: a last resort only, since every request gives up
+# on the database after LEADCRM_MONGO_TIMEOUT_MS (8 s by default) and answers a JSON 503.
+WORKER_TIMEOUT_SECONDS = 30
 # gunicorn's own graceful timeout plus time for the master to reap its workers and exit.
 STOP_SECONDS = GRACEFUL_SECONDS + 5
 LISTEN_WAIT_SECONDS = 30
@@ -209,6 +212,8 @@ class Command(BaseCommand):
             "-",
             "--graceful-timeout",
             str(GRACEFUL_SECONDS),
+            "--timeout",
+            str(WORKER_TIMEOUT_SECONDS),
             # Nothing here uses gunicorn's control interface, and its default socket path in
             # ~/.gunicorn is shared by every instance the user runs.
             "--no-control-socket",
