@@ -1,7 +1,7 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-import { BrowserRouter } from "react-router-dom";
+import { createBrowserRouter, RouterProvider } from "react-router-dom";
 import { App } from "./app/App";
 import { ApiError } from "./api/client";
 import { ToastProvider } from "./ui/toast";
@@ -18,16 +18,25 @@ const queryClient = new QueryClient({
   },
 });
 
+// A data router, so a page with unsaved edits can hold a route change (useBlocker); the app's
+// own <Routes> live under its one splat route.
+const router = createBrowserRouter([
+  {
+    path: "*",
+    element: (
+      <ToastProvider>
+        <App />
+      </ToastProvider>
+    ),
+  },
+]);
+
 const root = document.getElementById("root");
 if (root) {
   createRoot(root).render(
     <StrictMode>
       <QueryClientProvider client={queryClient}>
-        <BrowserRouter>
-          <ToastProvider>
-            <App />
-          </ToastProvider>
-        </BrowserRouter>
+        <RouterProvider router={router} />
       </QueryClientProvider>
     </StrictMode>,
   );

@@ -43,7 +43,7 @@ from .documents import (
 LATEST_ACTIVITIES = 20
 
 _SUMMARY_FIELDS = list(LeadSummary.model_fields)
-_EMBEDDED_FIELDS = ("tasks", "history")
+_EMBEDDED_FIELDS = ("tasks", "history", "last_move")
 # Summaries leave the embedded lists on the server.
 SUMMARY_PROJECTION: Doc = {"_id": 0, **{name: 1 for name in _SUMMARY_FIELDS}}
 # A lead's detail carries its latest activities and their count, never the whole timeline.

@@ -228,3 +228,11 @@ def test_the_creator_is_assigned_unless_the_form_says_otherwise(member: User) ->
     nobody = client.post("/api/leads/", {"name": "Bob", "assigned_to": []}, format="json").json()
 
     assert (default["assigned_to"], nobody["assigned_to"]) == ([member.uid], [])
+
+
+def test_the_answer_to_a_move_says_its_mover_may_undo_it(member: User) -> None:
+    uid = make_lead(member).uid
+
+    moved = _move(client_for(member), uid, "stage-lost", lost_reason="price").json()
+
+    assert moved["can_undo"] is True

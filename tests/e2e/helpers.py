@@ -151,3 +151,42 @@ def stored_lead(lead_uid: str) -> WorkItem:
     record = lead_store.get_lead(lead_uid)
     assert record is not None, f"no lead {lead_uid}"
     return record.lead
+
+
+# --- the issue-8 workflow: lost reasons, stale and overdue leads --------------------------------
+
+LOST_REASONS = [
+    {"value": "price", "label": "Price"},
+    {"value": "competitor", "label": "Went with a competitor"},
+]
+
+
+def set_lost_reasons() -> None:
+    """The config's lost reasons, as an admin sets them in Settings."""
+    from leads.domain.inputs import ConfigUpdate
+    from leads.services import workflow as workflow_services
+
+    workflow_services.config_update(
+        changes=ConfigUpdate.model_validate({"lost_reasons": LOST_REASONS}), expected_version=None
+    )
+
+
+def age_lead(
+    lead_uid: str, *, idle_days: int | None = None, overdue_days: int | None = None
+) -> None:
+    """Give a lead a past, written straight into its stored document: no activity for
+    `idle_days`, or its open tasks due `overdue_days` ago."""
+    from datetime import UTC, datetime, timedelta
+
+    from leads.store.connection import leads
+
+    now = datetime.now(UTC)
+    changes: dict[str, object] = {}
+    if idle_days is not None:
+        changes["last_activity_at"] = now - timedelta(days=idle_days)
+    if overdue_days is not None:
+        due = now - timedelta(days=overdue_days)
+        changes["next_due_at"] = due
+        changes["tasks.$[].due_at"] = due
+    result = leads().update_one({"uid": lead_uid}, {"$set": changes})
+    assert result.matched_count == 1, f"no stored lead {lead_uid}"

@@ -1,4 +1,7 @@
-"""A required open task blocks the move; completing it on the lead page lets the drag through."""
+"""A required open task blocks the move on; completing it on the lead page lets the drag through.
+
+It never blocks Lost: the drop bar's Lost zone stays open (asking only for the lost reason).
+"""
 
 from __future__ import annotations
 
@@ -26,7 +29,7 @@ def test_the_drag_works_once_the_blocking_task_is_completed(
     signed_in_page: SignedInPage,
 ) -> None:
     stages = make_pipeline()
-    new, contacted = stages["new"].uid, stages["contacted"].uid
+    new, contacted, lost = stages["new"].uid, stages["contacted"].uid, stages["lost"].uid
     user = make_user(UserRole.MEMBER)
     lead = make_lead(user, name="Ada Lovelace")
     blocking = next(task for task in lead.tasks if task.required)
@@ -46,6 +49,7 @@ def test_the_drag_works_once_the_blocking_task_is_completed(
     move_over(page, column(page, contacted))
     expect(column(page, contacted)).to_have_attribute("data-dimmed", "true")
     expect(page.get_by_test_id(f"column-note-{contacted}")).to_contain_text(blocking.title)
+    expect(page.get_by_test_id(f"drop-zone-{lost}")).to_have_attribute("data-drop", "fields")
     drop(page)
 
     refusal = page.get_by_test_id("move-refusal")

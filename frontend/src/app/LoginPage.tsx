@@ -1,7 +1,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { api, errorText, unwrap } from "../api/client";
-import { meQueryKey } from "./auth";
+import { meQueryKey, rememberSignedIn } from "./auth";
 
 export function LoginPage() {
   const [username, setUsername] = useState("");
@@ -17,6 +17,7 @@ export function LoginPage() {
     try {
       const signedIn = await unwrap(api.POST("/api/auth/login/", { body: { username, password } }));
       // App then renders the signed-in routes, whose /login route follows `?next=`.
+      rememberSignedIn(true);
       queryClient.setQueryData(meQueryKey, signedIn.user);
     } catch (caught) {
       setError(errorText(caught, "Sign-in failed."));

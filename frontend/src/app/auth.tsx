@@ -14,15 +14,41 @@ const AuthContext = createContext<Auth | null>(null);
 
 export const meQueryKey = ["auth", "me"] as const;
 
+// The session cookie is HttpOnly, so the page cannot see it. This hint, kept beside it, says
+// whether this browser signed in (and did not sign out): without it the page does not ask
+// /api/auth/me/ at all, so a signed-out page load logs no 401 in the console.
+const SIGNED_IN_HINT = "leadcrm.signedIn";
+
+export function rememberSignedIn(signedIn: boolean) {
+  try {
+    if (signedIn) window.localStorage.setItem(SIGNED_IN_HINT, "1");
+    else window.localStorage.removeItem(SIGNED_IN_HINT);
+  } catch {
+    // Storage off: the page asks the server every time, as it would without the hint.
+  }
+}
+
+function mightBeSignedIn(): boolean {
+  try {
+    return window.localStorage.getItem(SIGNED_IN_HINT) === "1";
+  } catch {
+    return true;
+  }
+}
+
 /** Who is signed in (null when nobody is), from the session cookie. */
 export function useMe() {
   return useQuery({
     queryKey: meQueryKey,
     queryFn: async () => {
+      if (!mightBeSignedIn()) return null;
       try {
-        return await unwrap(api.GET("/api/auth/me/"));
+        const user = await unwrap(api.GET("/api/auth/me/"));
+        rememberSignedIn(true);
+        return user;
       } catch (error) {
         if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
+          rememberSignedIn(false);
           return null;
         }
         throw error;
@@ -36,6 +62,7 @@ export function AuthProvider({ user, children }: { user: User; children: ReactNo
   const queryClient = useQueryClient();
   const signOut = async () => {
     await unwrap(api.POST("/api/auth/logout/")).catch(() => undefined);
+    rememberSignedIn(false);
     // Forget what the signed-in user saw, but keep the `me` query App observes (now null):
     // clear() would drop it too and leave App showing the old user until a reload.
     queryClient.setQueryData(meQueryKey, null);

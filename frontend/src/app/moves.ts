@@ -6,15 +6,31 @@ import type { FieldRef, Move, MoveReason, TaskRef } from "../api/types";
 
 export type MoveState = "open" | "fields" | "refused";
 
-/** A target whose only reasons are missing required fields can still be made by sending those
- * fields with the move: such a target asks for them instead of refusing. */
-export function asksOnlyForFields(reasons: readonly MoveReason[]): boolean {
-  return reasons.length > 0 && reasons.every((reason) => reason.code === "missing_required_fields");
+/** The reason codes a client answers with the move itself (the server's ANSWERABLE): values
+ * for the target's required fields, a lost reason. */
+export const ANSWERABLE: readonly MoveReason["code"][] = ["missing_required_fields", "lost_reason_required"];
+
+/** A target whose reasons are all answerable can still be made by sending the answers with
+ * the move: such a target asks for them (one form, one request) instead of refusing. */
+export function asksInline(reasons: readonly MoveReason[]): boolean {
+  return reasons.length > 0 && reasons.every((reason) => ANSWERABLE.includes(reason.code));
+}
+
+/** The server wants to know why the lead was lost. */
+export function needsLostReason(reasons: readonly MoveReason[]): boolean {
+  return reasons.some((reason) => reason.code === "lost_reason_required");
 }
 
 export function moveState(move: Move): MoveState {
   if (move.allowed) return "open";
-  return asksOnlyForFields(move.reasons) ? "fields" : "refused";
+  return asksInline(move.reasons) ? "fields" : "refused";
+}
+
+/** What a target asks before it takes the lead, in words: "Asks for Budget, a lost reason". */
+export function askText(reasons: readonly MoveReason[]): string {
+  const asks = reasonFields(reasons).map((field) => field.label);
+  if (needsLostReason(reasons)) asks.push("a lost reason");
+  return `Asks for ${asks.join(", ")}`;
 }
 
 /** The fields the reasons name (missing_required_fields), each once. */

@@ -1,17 +1,22 @@
-// The drag-and-drop board: the columns, the card in the air, and the form a move that lacks
-// the target's required fields opens. While a card is dragged every column shows what the
-// card's moves say about it: it takes the card, it asks for fields first, or it is dimmed with
+// The drag-and-drop board: the columns (collapsible, with a scroll cue when they do not fit),
+// the card in the air, the drop bar of closed stages, and the form a move opens when the target
+// asks for fields or a lost reason. While a card is dragged every column and drop zone shows
+// what the card's moves say about it: it takes the card, it asks first, or it is dimmed with
 // the server's reason.
 import { DndContext, DragOverlay, type SensorDescriptor, type SensorOptions } from "@dnd-kit/core";
-import { useCallback, useMemo } from "react";
+import { useCallback, useMemo, useRef } from "react";
 import { useNavigate } from "react-router-dom";
 import type { Board, FieldDefinition } from "../api/types";
+import type { LostReasonOption } from "../moves/LostReasonInputs";
 import { useLoadMore, useQuickAdd } from "./api";
 import { CardBody, type UsersById } from "./BoardCard";
 import { BoardColumn } from "./BoardColumn";
+import { useCollapsedColumns } from "./collapse";
 import { dropNote, dropState } from "./dragState";
+import { DropBar } from "./DropBar";
 import type { BoardFilters } from "./filters";
 import { RequiredFieldsModal } from "./RequiredFields";
+import { ScrollCue, useScrollEdges } from "./ScrollCue";
 import { useDragMachine } from "./useDragMachine";
 import { useMoveFlow } from "./useMoveFlow";
 
@@ -29,14 +34,31 @@ interface Props {
   canWrite: boolean;
   users: UsersById;
   variables: FieldDefinition[];
+  lostReasons: LostReasonOption[];
+  /** Whose collapsed columns to remember. */
+  userUid: string;
 }
 
-export function BoardCanvas({ board, filters, filtered, canDrag, canWrite, users, variables }: Props) {
+export function BoardCanvas({
+  board,
+  filters,
+  filtered,
+  canDrag,
+  canWrite,
+  users,
+  variables,
+  lostReasons,
+  userUid,
+}: Props) {
   const navigate = useNavigate();
-  const flow = useMoveFlow(board, filters, variables);
+  const flow = useMoveFlow(board, filters, variables, lostReasons);
   const { drag, sensors, collisionDetection, announcements, handlers } = useDragMachine(board, flow.onDrop);
   const { mutateAsync: loadMore } = useLoadMore(filters);
   const { mutateAsync: quickAdd } = useQuickAdd(filters);
+  const { collapsed, toggle } = useCollapsedColumns(userUid);
+  const scroller = useRef<HTMLDivElement>(null);
+  const layout = board.columns.map((column) => `${column.uid}:${collapsed(column) ? 1 : 0}`).join(",");
+  const edges = useScrollEdges(scroller, layout);
 
   const onLoadMore = useCallback(
     async (stage: string, cursor: string) => {
@@ -48,7 +70,11 @@ export function BoardCanvas({ board, filters, filtered, canDrag, canWrite, users
     (name: string, data: Record<string, unknown> | undefined) => quickAdd({ name, data }),
     [quickAdd],
   );
-  const onOpen = useCallback((uid: string) => navigate(`/leads/${encodeURIComponent(uid)}`), [navigate]);
+  // The lead page offers "← Board" when it was opened from here.
+  const onOpen = useCallback(
+    (uid: string) => navigate(`/leads/${encodeURIComponent(uid)}`, { state: { from: "board" } }),
+    [navigate],
+  );
 
   const dragging = drag !== null && !drag.dropped ? drag : null;
   const shownCards = useMemo(
@@ -67,25 +93,37 @@ export function BoardCanvas({ board, filters, filtered, canDrag, canWrite, users
       {...handlers}
       accessibility={{ announcements, screenReaderInstructions: { draggable: SCREEN_READER_INSTRUCTIONS } }}
     >
-      <div className={`board${dragging ? " board-dragging" : ""}`} data-testid="board">
-        {board.columns.map((column, index) => (
-          <BoardColumn
-            key={column.uid}
-            column={column}
-            cards={shownCards?.get(column.uid) ?? column.leads}
-            users={users}
-            drop={dragging ? dropState(dragging, column.uid) : null}
-            note={dragging ? dropNote(dragging, column.uid) : null}
-            canDrag={canDrag}
-            filtered={filtered}
-            quickAdd={canWrite && index === 0}
-            variables={variables}
-            onCreate={onCreate}
-            onLoadMore={onLoadMore}
-            onOpen={onOpen}
-          />
-        ))}
+      <div className="board-frame">
+        <div ref={scroller} className={`board${dragging ? " board-dragging" : ""}`} data-testid="board">
+          {board.columns.map((column, index) => (
+            <BoardColumn
+              key={column.uid}
+              column={column}
+              cards={shownCards?.get(column.uid) ?? column.leads}
+              users={users}
+              drop={dragging ? dropState(dragging, column.uid) : null}
+              note={dragging ? dropNote(dragging, column.uid) : null}
+              canDrag={canDrag}
+              filtered={filtered}
+              quickAdd={canWrite && index === 0}
+              variables={variables}
+              onCreate={onCreate}
+              onLoadMore={onLoadMore}
+              onOpen={onOpen}
+              collapsed={collapsed(column)}
+              onToggle={toggle}
+            />
+          ))}
+        </div>
+        <ScrollCue target={scroller} edges={edges} />
       </div>
+      {dragging ? (
+        <DropBar
+          columns={board.columns}
+          dropOf={(stage) => dropState(dragging, stage)}
+          noteOf={(stage) => dropNote(dragging, stage)}
+        />
+      ) : null}
       <DragOverlay dropAnimation={null}>
         {dragging ? (
           // dnd-kit measures the overlay's first element for collisions and keyboard moves:

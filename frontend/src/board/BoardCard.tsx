@@ -16,6 +16,16 @@ function daysLabel(days: number): string {
   return days === 1 ? "1 day" : `${days} days`;
 }
 
+/** A due date as a card shows it: "Due 3 Dec". */
+export function dueLabel(iso: string): string {
+  return `Due ${new Date(iso).toLocaleDateString("en-GB", { day: "numeric", month: "short" })}`;
+}
+
+/** The server's stale flag in words: "No activity for 12 days". */
+export function staleLabel(days: number): string {
+  return `No activity for ${days} ${days === 1 ? "day" : "days"}`;
+}
+
 export const CardBody = memo(function CardBody({ card, users }: { card: Card; users: UsersById }) {
   const days = daysSince(card.entered_stage_at);
   const { done, total, required_open: requiredOpen } = card.tasks;
@@ -34,6 +44,25 @@ export const CardBody = memo(function CardBody({ card, users }: { card: Card; us
         ) : null}
       </div>
       {card.company ? <div className="card-company">{card.company}</div> : null}
+      {card.stale_days !== null || card.next_due_at ? (
+        <div className="card-flags">
+          {card.next_due_at ? (
+            <span
+              className={`card-due${card.overdue ? " card-overdue" : ""}`}
+              data-testid="card-due"
+              title={`${card.overdue ? "Overdue: a" : "A"}n open task is due ${formatDateTime(card.next_due_at)}`}
+            >
+              {card.overdue ? "Overdue · " : ""}
+              {dueLabel(card.next_due_at)}
+            </span>
+          ) : null}
+          {card.stale_days !== null ? (
+            <span className="card-stale-note" data-testid="card-stale">
+              {staleLabel(card.stale_days)}
+            </span>
+          ) : null}
+        </div>
+      ) : null}
       {total > 0 ? (
         <div
           className={`card-tasks${done >= total ? " card-tasks-done" : ""}`}
@@ -46,7 +75,11 @@ export const CardBody = memo(function CardBody({ card, users }: { card: Card; us
           <span>
             {done}/{total} tasks
           </span>
-          {requiredOpen > 0 ? <span className="card-required-open">{requiredOpen} required</span> : null}
+          {requiredOpen > 0 ? (
+            <span className="card-required-open" data-testid="card-required-open">
+              <LockIcon /> {requiredOpen} required open
+            </span>
+          ) : null}
         </div>
       ) : null}
       <div className="card-footer">
@@ -63,16 +96,21 @@ export const CardBody = memo(function CardBody({ card, users }: { card: Card; us
         </span>
         {card.status === "archived" ? <span className="badge">Archived</span> : null}
         <span
-          className={`card-days${days >= 14 ? " card-days-stale" : ""}`}
+          className="card-days"
           title={`In this stage since ${formatDateTime(card.entered_stage_at)}`}
           data-testid="card-days"
         >
-          {daysLabel(days)}
+          {days === 0 ? "Today" : `${daysLabel(days)} in stage`}
         </span>
       </div>
     </>
   );
 });
+
+/** The classes that mark a stale or overdue card. */
+function cardState(card: Card): string {
+  return `${card.stale_days !== null ? " card-stale" : ""}${card.overdue ? " card-is-overdue" : ""}`;
+}
 
 interface CardProps {
   card: Card;
@@ -94,9 +132,11 @@ export const SortableCard = memo(function SortableCard({ card, users, onOpen }: 
   return (
     <div
       ref={setNodeRef}
-      className={`card card-draggable${isDragging ? " card-placeholder" : ""}`}
+      className={`card card-draggable${isDragging ? " card-placeholder" : ""}${cardState(card)}`}
       style={{ transform: CSS.Translate.toString(transform), transition }}
       data-testid={`card-${card.uid}`}
+      data-stale={card.stale_days !== null ? "true" : "false"}
+      data-overdue={card.overdue ? "true" : "false"}
       {...attributes}
       {...listeners}
       aria-roledescription="draggable lead card"
@@ -112,10 +152,12 @@ export const SortableCard = memo(function SortableCard({ card, users, onOpen }: 
 export const StaticCard = memo(function StaticCard({ card, users, onOpen }: CardProps) {
   return (
     <div
-      className="card"
+      className={`card${cardState(card)}`}
       role="link"
       tabIndex={0}
       data-testid={`card-${card.uid}`}
+      data-stale={card.stale_days !== null ? "true" : "false"}
+      data-overdue={card.overdue ? "true" : "false"}
       onClick={() => onOpen(card.uid)}
       onKeyDown={(event) => {
         if (event.key === "Enter") onOpen(card.uid);
@@ -125,3 +167,13 @@ export const StaticCard = memo(function StaticCard({ card, users, onOpen }: Card
     </div>
   );
 });
+
+/** A small padlock: the stage's required tasks still open hold the lead back from moving on. */
+function LockIcon() {
+  return (
+    <svg className="lock-icon" width="10" height="11" viewBox="0 0 10 11" aria-hidden="true">
+      <rect x="1" y="5" width="8" height="6" rx="1.2" fill="currentColor" />
+      <path d="M3 5V3.5a2 2 0 0 1 4 0V5" fill="none" stroke="currentColor" strokeWidth="1.4" />
+    </svg>
+  );
+}

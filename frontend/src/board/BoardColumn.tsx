@@ -1,5 +1,6 @@
-// One stage of the board: its header (color, count, totals), its cards in rank order, and
-// loading more of them on scroll or with a button.
+// One stage of the board: its header (color, count, totals, collapse), its cards in rank order,
+// and loading more of them on scroll or with a button. Collapsed, it is a narrow strip with its
+// name and count that still takes drops.
 import { useDroppable } from "@dnd-kit/core";
 import { SortableContext, verticalListSortingStrategy } from "@dnd-kit/sortable";
 import { memo, useCallback, useEffect, useRef, useState } from "react";
@@ -31,6 +32,8 @@ interface Props {
   onCreate: (name: string, data: Record<string, unknown> | undefined) => Promise<Lead>;
   onLoadMore: (stage: string, cursor: string) => Promise<void>;
   onOpen: (uid: string) => void;
+  collapsed: boolean;
+  onToggle: (column: Column) => void;
 }
 
 function emptyText(column: Column, filtered: boolean): string {
@@ -53,6 +56,8 @@ export const BoardColumn = memo(function BoardColumn({
   onCreate,
   onLoadMore,
   onOpen,
+  collapsed,
+  onToggle,
 }: Props) {
   const { setNodeRef } = useDroppable({ id: columnId(column.uid), disabled: !canDrag });
   const [loading, setLoading] = useState(false);
@@ -93,11 +98,44 @@ export const BoardColumn = memo(function BoardColumn({
   const CardView = canDrag ? SortableCard : StaticCard;
   const dimmed = drop === "refused";
   const accepting = drop === "open" || drop === "fields";
+  const dropClasses = `${dimmed ? " column-dimmed" : ""}${accepting ? " column-accepting" : ""}`;
+
+  if (collapsed) {
+    return (
+      <section
+        ref={setNodeRef}
+        className={`column column-collapsed${dropClasses}`}
+        style={{ borderTopColor: column.color }}
+        data-testid={`column-${column.uid}`}
+        data-collapsed="true"
+        data-dimmed={dimmed ? "true" : "false"}
+        data-drop={drop ?? "idle"}
+        title={note ?? `${column.name}: ${column.count} leads`}
+        aria-label={`${column.name}: ${column.count} leads (collapsed)`}
+      >
+        <button
+          type="button"
+          className="column-toggle"
+          data-testid={`column-toggle-${column.uid}`}
+          aria-expanded="false"
+          aria-label={`Expand ${column.name}`}
+          title={`Expand ${column.name}`}
+          onClick={() => onToggle(column)}
+        >
+          ›
+        </button>
+        <span className="column-count" data-testid={`column-count-${column.uid}`}>
+          {column.count}
+        </span>
+        <h2 className="column-collapsed-name">{column.name}</h2>
+      </section>
+    );
+  }
 
   return (
     <section
       ref={setNodeRef}
-      className={`column${dimmed ? " column-dimmed" : ""}${accepting ? " column-accepting" : ""}`}
+      className={`column${dropClasses}`}
       style={{ borderTopColor: column.color }}
       data-testid={`column-${column.uid}`}
       data-dimmed={dimmed ? "true" : "false"}
@@ -112,6 +150,17 @@ export const BoardColumn = memo(function BoardColumn({
           <span className="column-count" data-testid={`column-count-${column.uid}`}>
             {column.count}
           </span>
+          <button
+            type="button"
+            className="column-toggle"
+            data-testid={`column-toggle-${column.uid}`}
+            aria-expanded="true"
+            aria-label={`Collapse ${column.name}`}
+            title={`Collapse ${column.name}`}
+            onClick={() => onToggle(column)}
+          >
+            ‹
+          </button>
         </div>
         <div className="column-totals">
           <span title="Total value of the leads in this stage">{formatMoney(column.value_total)}</span>

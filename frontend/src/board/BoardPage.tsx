@@ -7,6 +7,7 @@ import type { FieldDefinition, User } from "../api/types";
 import { useAuth } from "../app/auth";
 import { formatMoney, useConfig, useUsers } from "../app/queries";
 import { EmptyState, ErrorBanner } from "../ui/components";
+import type { LostReasonOption } from "../moves/LostReasonInputs";
 import { useBoardQuery } from "./api";
 import { BoardCanvas } from "./BoardCanvas";
 import type { UsersById } from "./BoardCard";
@@ -16,6 +17,7 @@ import "./board.css";
 
 const NO_USERS: User[] = [];
 const NO_FIELDS: FieldDefinition[] = [];
+const NO_REASONS: LostReasonOption[] = [];
 
 export function BoardPage() {
   const [searchParams, setSearchParams] = useSearchParams();
@@ -24,7 +26,7 @@ export function BoardPage() {
   const boardQuery = useBoardQuery(filters);
   const usersQuery = useUsers();
   const configQuery = useConfig();
-  const { canWrite, isAdmin } = useAuth();
+  const { canWrite, isAdmin, user } = useAuth();
   const users = usersQuery.data ?? NO_USERS;
   const usersById = useMemo<UsersById>(() => new Map(users.map((u) => [u.uid, u])), [users]);
   const board = boardQuery.data;
@@ -78,6 +80,8 @@ export function BoardPage() {
           canWrite={canWrite}
           users={usersById}
           variables={configQuery.data?.variables ?? NO_FIELDS}
+          lostReasons={configQuery.data?.lost_reasons ?? NO_REASONS}
+          userUid={user.uid}
         />
       </>
     );

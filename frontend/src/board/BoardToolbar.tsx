@@ -1,8 +1,9 @@
-// The board's filters: assignee (with "Mine"), search, status and tag. They live in the URL;
+// The board's filters: assignee (with "Mine"), search, status, tag, overdue and stale. They live in the URL;
 // the typed ones are applied after a short pause so each keystroke is not a request.
 import { useEffect, useRef, useState } from "react";
 import type { User } from "../api/types";
 import { StatusFilterSelect } from "../app/statuses";
+import { FlagFilter } from "../ui/FlagFilter";
 import type { BoardFilters } from "./filters";
 
 const DEBOUNCE_MS = 300;
@@ -49,7 +50,7 @@ export function BoardToolbar({
   const [q, setQ] = useDebouncedText(filters.q, (value) => onChange("q", value));
   const [tag, setTag] = useDebouncedText(filters.tag, (value) => onChange("tag", value));
   const active = users.filter((user) => user.is_active);
-  const any = filters.assigned_to || filters.q || filters.status || filters.tag;
+  const any = filters.assigned_to || filters.q || filters.status || filters.tag || filters.overdue || filters.stale;
   // A filter for a user who left the list (deactivated) still shows who it is for.
   const knownAssignee =
     !filters.assigned_to || filters.assigned_to === "me" || active.some((u) => u.uid === filters.assigned_to);
@@ -90,6 +91,8 @@ export function BoardToolbar({
         value={tag}
         onChange={(event) => setTag(event.target.value)}
       />
+      <FlagFilter label="Overdue" name="overdue" value={filters.overdue} onChange={onChange} />
+      <FlagFilter label="Stale" name="stale" value={filters.stale} onChange={onChange} />
       {any ? (
         <button type="button" className="btn btn-ghost btn-small" onClick={onClear} data-testid="filter-clear">
           Clear filters

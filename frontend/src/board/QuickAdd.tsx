@@ -1,5 +1,6 @@
-// Quick-add at the top of the first column: type a name, press Enter. When the workflow has
-// required custom fields the server names them, and a compact form asks for just those.
+// Quick-add at the top of the first column: type a name, press Enter. When the config marks
+// custom fields required, a compact form asks for just those before anything is sent (and for
+// any the server still names when it refuses). Nobody is named: the server assigns the creator.
 import { memo, useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
 import { Link } from "react-router-dom";
 import { ApiError, errorText } from "../api/client";
@@ -75,7 +76,15 @@ export const QuickAdd = memo(function QuickAdd({ variables, onCreate }: Props) {
   const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
     if (event.key === "Enter") {
       event.preventDefault();
-      if (needs) return;
+      if (needs || !name.trim()) return;
+      // The config says which fields a new lead must have: ask for them before sending. (The
+      // server's refusal still opens this form for any it asks that the config did not say.)
+      const required = variables.filter((definition) => definition.required);
+      if (required.length > 0) {
+        setNeeds(required);
+        setFields(initialFields(required));
+        return;
+      }
       void create(undefined);
     } else if (event.key === "Escape") {
       reset();

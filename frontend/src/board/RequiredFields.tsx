@@ -1,5 +1,6 @@
-// Asking for the custom fields a move or a quick-add needs, right on the board: the fields are
-// rendered from the config's definitions and checked as the server will check them.
+// Asking for what a move or a quick-add needs, right on the board: the custom fields, rendered
+// from the config's definitions and checked as the server will check them, and for a lost stage
+// the lost reason. All of it goes with the move, in one request.
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { ApiError } from "../api/client";
 import type { FieldDefinition } from "../api/types";
@@ -11,6 +12,14 @@ import {
   initialFields,
   type FieldsFormState,
 } from "../fields";
+import {
+  askIntro,
+  checkLostAnswer,
+  LostReasonInputs,
+  NO_LOST_ANSWER,
+  type LostAnswer,
+  type LostReasonOption,
+} from "../moves/LostReasonInputs";
 import { Modal, ModalActions } from "../ui/components";
 
 /** The definitions for `keys`, marked required: a stage may require a field the config itself
@@ -45,21 +54,30 @@ export interface RequiredFieldsRequest {
   leadName: string;
   stageName: string;
   definitions: FieldDefinition[];
+  /** The config's lost reasons when the target asks for one; null when it does not. */
+  lostReasons: LostReasonOption[] | null;
 }
 
-/** The modal a refused move opens when the target stage's required fields are all it lacks.
- * `onSubmit` makes the move with the values; it throws the server's error when refused. */
+export interface MoveAnswers {
+  data: Record<string, unknown> | null;
+  lost: LostAnswer | null;
+}
+
+/** The modal a move opens when what the target asks (required fields, a lost reason) is all it
+ * lacks. `onSubmit` makes the move with the answers; it throws the server's error when refused. */
 export function RequiredFieldsModal({
   request,
   onSubmit,
   onClose,
 }: {
   request: RequiredFieldsRequest;
-  onSubmit: (data: Record<string, unknown>) => Promise<void>;
+  onSubmit: (answers: MoveAnswers) => Promise<void>;
   onClose: () => void;
 }) {
-  const { definitions, leadName, stageName } = request;
+  const { definitions, leadName, stageName, lostReasons } = request;
   const [state, setState] = useState<FieldsFormState>(() => initialFields(definitions));
+  const [lost, setLost] = useState<LostAnswer | null>(lostReasons ? NO_LOST_ANSWER : null);
+  const [lostError, setLostError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
   const form = useRef<HTMLFormElement>(null);
@@ -75,21 +93,25 @@ export function RequiredFieldsModal({
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const errors = checkFields(definitions, state.values);
-    if (Object.keys(errors).length > 0) {
+    const lostProblem = checkLostAnswer(lost);
+    setLostError(lostProblem);
+    if (Object.keys(errors).length > 0 || lostProblem) {
       setState({ ...state, errors });
       return;
     }
     setSaving(true);
     setFailure(null);
     try {
-      await onSubmit(fieldsData(definitions, state.values));
+      await onSubmit({ data: definitions.length > 0 ? fieldsData(definitions, state.values) : null, lost });
     } catch (error) {
-      // Only a refusal of the values keeps the form open; anything else was reported by the
+      // Only a refusal of the answers keeps the form open; anything else was reported by the
       // board and closed the form.
       if (error instanceof ApiError) {
         const errors = serverFieldErrors(error, definitions);
+        const lostMessage = error.fields.lost_reason?.join("; ") ?? null;
         setState((current) => ({ ...current, errors }));
-        setFailure(Object.keys(errors).length > 0 ? null : error.message);
+        setLostError(lostMessage);
+        setFailure(Object.keys(errors).length > 0 || lostMessage ? null : error.message);
       }
       setSaving(false);
     }
@@ -119,9 +141,8 @@ export function RequiredFieldsModal({
         onSubmit={(event) => void submit(event)}
         noValidate
       >
-        <p className="muted required-fields-intro">
-          {stageName} needs {definitions.length === 1 ? "this field" : "these fields"} before “
-          {leadName}” can enter it. They are saved with the move.
+        <p className="required-fields-intro" data-testid="move-ask-intro">
+          {askIntro(leadName, stageName, definitions.length, lost !== null)}
         </p>
         {failure ? <div className="banner banner-error">{failure}</div> : null}
         <FieldsInputs
@@ -131,6 +152,18 @@ export function RequiredFieldsModal({
           idPrefix="move-field"
           disabled={saving}
         />
+        {lost && lostReasons ? (
+          <LostReasonInputs
+            options={lostReasons}
+            answer={lost}
+            error={lostError}
+            disabled={saving}
+            onChange={(answer) => {
+              setLost(answer);
+              if (answer.reason) setLostError(null);
+            }}
+          />
+        ) : null}
       </form>
     </Modal>
   );

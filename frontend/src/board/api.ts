@@ -59,7 +59,10 @@ export interface MoveRequest {
   /** The card's position in the target column once moved. */
   index: number;
   /** Values for the target stage's required fields, saved with the move. */
-  data?: Record<string, unknown>;
+  data?: Record<string, unknown> | null;
+  /** Why the lead was lost, when the target is a lost stage. */
+  lostReason?: string | null;
+  lostNote?: string | null;
 }
 
 interface Optimistic {
@@ -85,7 +88,7 @@ export function useMoveCard(filters: BoardFilters) {
       queryClient.setQueryData<Board>(key, optimistic);
       return { snapshot, optimistic };
     },
-    mutationFn: ({ uid, toStage, data }) => {
+    mutationFn: ({ uid, toStage, data, lostReason, lostNote }) => {
       // Read after onMutate: the neighbours are those of the card's new place.
       const board = queryClient.getQueryData<Board>(key);
       const place = board ? findCard(board, uid) : null;
@@ -100,6 +103,8 @@ export function useMoveCard(filters: BoardFilters) {
             below: around.below,
             version: place.card.version,
             data: data ?? null,
+            lost_reason: lostReason ?? null,
+            lost_note: lostNote ?? null,
           },
         }),
       );
@@ -150,7 +155,16 @@ export function useQuickAdd(filters: BoardFilters) {
     mutationFn: ({ name, data }: { name: string; data: Record<string, unknown> | undefined }) =>
       unwrap(
         api.POST("/api/leads/", {
-          body: { name, email: null, phone: null, company: null, source: null, ...(data ? { data } : {}) },
+          // assigned_to null: the server assigns the creator, as from the full form.
+          body: {
+            name,
+            email: null,
+            phone: null,
+            company: null,
+            source: null,
+            assigned_to: null,
+            ...(data ? { data } : {}),
+          },
         }),
       ),
     onSuccess: (lead) => {

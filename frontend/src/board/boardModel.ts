@@ -167,6 +167,9 @@ export function cardFromLead(lead: Lead, valueField: string | null): Card {
     tasks: lead.task_counts,
     updated_at: lead.updated_at,
     entered_stage_at: lead.stage_entered_at,
+    next_due_at: lead.next_due_at,
+    overdue: lead.overdue,
+    stale_days: lead.stale_days,
     moves: lead.moves,
   };
 }

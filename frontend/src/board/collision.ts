@@ -15,16 +15,24 @@ import type { MutableRefObject } from "react";
 import type { Board } from "../api/types";
 import { COLUMN_PREFIX } from "./BoardColumn";
 import { findCard } from "./boardModel";
+import { DROP_BAR_PREFIX } from "./DropBar";
 
-/** The stage a droppable id stands for: a column id, or the column a card id is in. */
+/** The stage a droppable id stands for: a column id, a drop bar zone, or the column a card id
+ * is in. */
 export function stageOf(board: Board, id: UniqueIdentifier): string | null {
   const text = String(id);
   if (text.startsWith(COLUMN_PREFIX)) return text.slice(COLUMN_PREFIX.length);
+  if (text.startsWith(DROP_BAR_PREFIX)) return text.slice(DROP_BAR_PREFIX.length);
   return findCard(board, text)?.stage ?? null;
 }
 
+/** A column or a drop bar zone: a drop there lands at the end of the stage's cards. */
 export function isColumnId(id: UniqueIdentifier): boolean {
-  return String(id).startsWith(COLUMN_PREFIX);
+  return String(id).startsWith(COLUMN_PREFIX) || isDropBarId(id);
+}
+
+export function isDropBarId(id: UniqueIdentifier): boolean {
+  return String(id).startsWith(DROP_BAR_PREFIX);
 }
 
 /** Where in `stage` the dragged card lands when dropped over `over`: at the end when over the
@@ -53,11 +61,17 @@ export function boardCollision({ board, lastOver, justMoved }: CollisionRefs): C
   return (args) => {
     if (justMoved.current && lastOver.current !== null) return [{ id: lastOver.current }];
     const pointer = pointerWithin(args);
+    // The drop bar lies over the columns: under the pointer, it is what the card is over.
+    const bar = pointer.find((hit) => isDropBarId(hit.id));
+    if (bar) {
+      lastOver.current = bar.id;
+      return [{ id: bar.id }];
+    }
     const hits = pointer.length > 0 ? pointer : rectIntersection(args);
     let overId = getFirstCollision(hits, "id");
     if (overId === null) return lastOver.current !== null ? [{ id: lastOver.current }] : [];
     const shown = board.current;
-    if (shown && isColumnId(overId)) {
+    if (shown && String(overId).startsWith(COLUMN_PREFIX)) {
       // Over a column with cards: the nearest card of that column is the better answer.
       const stage = String(overId).slice(COLUMN_PREFIX.length);
       const inColumn = new Set(

@@ -76,7 +76,7 @@ describe("what a drop does", () => {
     expect(dropOutcome(drag, board, final, "qualified")).toEqual({
       kind: "ask",
       request: { uid: "a", toStage: "qualified", index: 0 },
-      fields: [{ key: "industry", label: "Industry" }],
+      reasons: [build.reason("missing_required_fields", { message: "Needs: Industry.", fields: [{ key: "industry", label: "Industry" }] })],
     });
   });
 

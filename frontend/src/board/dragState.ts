@@ -2,8 +2,8 @@
 // it goes on, and what each column does with it, read from the card's own `moves` (the server's
 // answer; nothing here decides a move). Pure, so the drop rules of the screen can be tested
 // without a browser.
-import type { Board, Card, FieldRef, Move, MoveReason } from "../api/types";
-import { moveState, movesByStage, reasonFields, reasonText, type MoveState } from "../app/moves";
+import type { Board, Card, Move, MoveReason } from "../api/types";
+import { askText, moveState, movesByStage, reasonText, type MoveState } from "../app/moves";
 import type { MoveRequest } from "./api";
 import { findCard } from "./boardModel";
 
@@ -65,9 +65,7 @@ export function dropNote(drag: DragState, stage: string): string | null {
     case "refused":
       return reasonText(dropReasons(drag, stage));
     case "fields":
-      return `Asks for ${reasonFields(dropReasons(drag, stage))
-        .map((field) => field.label)
-        .join(", ")}`;
+      return askText(dropReasons(drag, stage));
     default:
       return null;
   }
@@ -77,12 +75,12 @@ export type DropOutcome =
   | { kind: "none" }
   | { kind: "refuse"; stage: string; reasons: MoveReason[] }
   | { kind: "move"; request: MoveRequest }
-  | { kind: "ask"; request: MoveRequest; fields: FieldRef[] };
+  | { kind: "ask"; request: MoveRequest; reasons: MoveReason[] };
 
 /**
  * What a drop on `target` does, `final` being the board with the card where it landed: nothing
- * when it is back in its place, a refusal the card's moves give, a form for the fields the target
- * asks, or the move.
+ * when it is back in its place, a refusal the card's moves give, a form for what the target asks
+ * (fields, a lost reason), or the move.
  */
 export function dropOutcome(drag: DragState, origin: Board, final: Board, target: string): DropOutcome {
   const state = dropState(drag, target);
@@ -93,6 +91,6 @@ export function dropOutcome(drag: DragState, origin: Board, final: Board, target
     return { kind: "none" };
   }
   const request: MoveRequest = { uid: drag.uid, toStage: landed.stage, index: landed.index };
-  if (state === "fields") return { kind: "ask", request, fields: reasonFields(dropReasons(drag, target)) };
+  if (state === "fields") return { kind: "ask", request, reasons: dropReasons(drag, target) };
   return { kind: "move", request };
 }

@@ -2,10 +2,15 @@ import { describe, expect, it } from "vitest";
 import { filterQuery, filtersFromParams, hasFilters, withFilter } from "./filters";
 
 describe("board filters in the URL", () => {
-  it("reads the four filters, trimmed", () => {
-    const filters = filtersFromParams(new URLSearchParams("assigned_to=me&q=%20ada%20&status=won&tag=vip"));
-    expect(filters).toEqual({ assigned_to: "me", q: "ada", status: "won", tag: "vip" });
+  it("reads the filters, trimmed", () => {
+    const filters = filtersFromParams(new URLSearchParams("assigned_to=me&q=%20ada%20&status=won&tag=vip&overdue=true"));
+    expect(filters).toEqual({ assigned_to: "me", q: "ada", status: "won", tag: "vip", overdue: "true", stale: "" });
     expect(hasFilters(filters)).toBe(true);
+  });
+
+  it("sends overdue and stale only as true", () => {
+    const filters = filtersFromParams(new URLSearchParams("overdue=yes&stale=true"));
+    expect(filterQuery(filters)).toEqual({ stale: "true" });
   });
 
   it("ignores an unknown status rather than sending it", () => {

@@ -7,9 +7,15 @@ export interface BoardFilters {
   q: string;
   status: LeadStatus | "";
   tag: string;
+  /** "true", or "" for no filter: an open task past due. */
+  overdue: string;
+  /** "true", or "": idle for longer than the stage's rot_after_days. */
+  stale: string;
 }
 
-export const FILTER_KEYS = ["assigned_to", "q", "status", "tag"] as const;
+export const FILTER_KEYS = ["assigned_to", "q", "status", "tag", "overdue", "stale"] as const;
+
+const flag = (value: string | null) => (value === "true" ? "true" : "");
 
 export function filtersFromParams(params: URLSearchParams): BoardFilters {
   const status = params.get("status") ?? "";
@@ -19,6 +25,8 @@ export function filtersFromParams(params: URLSearchParams): BoardFilters {
     // An unknown status in a hand-edited URL would be a 400 from the server: ignore it.
     status: isLeadStatus(status) ? status : "",
     tag: params.get("tag")?.trim() ?? "",
+    overdue: flag(params.get("overdue")),
+    stale: flag(params.get("stale")),
   };
 }
 

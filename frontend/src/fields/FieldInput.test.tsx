@@ -39,11 +39,12 @@ describe("FieldInput", () => {
     show(field({ field_type: "currency", field_key: "b", label: "Money" }), "");
     show(field({ field_type: "decimal", field_key: "c", label: "Ratio" }), "");
     expect(screen.getByLabelText("Whole").getAttribute("step")).toBe("1");
-    expect(screen.getByLabelText("Money").getAttribute("step")).toBe("0.01");
+    // Money is a text input that shows the amount formatted ("201,000"): see MoneyInput.
+    expect(screen.getByLabelText("Money").getAttribute("inputmode")).toBe("decimal");
     expect(screen.getByLabelText("Ratio").getAttribute("step")).toBe("any");
   });
 
-  it("shows the label, required marker, help text, placeholder and error", () => {
+  it("shows the label, required marker, help text, the example as a hint, and the error", () => {
     show(
       field({
         field_type: "currency",
@@ -57,10 +58,11 @@ describe("FieldInput", () => {
       "Budget must be at least 0.",
     );
     const input = screen.getByLabelText("Budget");
-    expect(input.getAttribute("placeholder")).toBe("25000");
+    // An example under the input, never a placeholder that reads like a stored value.
+    expect(input.getAttribute("placeholder")).toBeNull();
+    expect(screen.getByText("What they expect to spend. e.g. 25000")).toBeTruthy();
     expect(input.getAttribute("aria-invalid")).toBe("true");
     expect(screen.getByText("Budget").className).toContain("field-required");
-    expect(screen.getByText("What they expect to spend.")).toBeTruthy();
     expect(screen.getByTestId("field-error-budget").textContent).toBe("Budget must be at least 0.");
     expect(screen.getByTestId("field-budget").className).toContain("field-invalid");
   });

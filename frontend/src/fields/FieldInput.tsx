@@ -1,4 +1,5 @@
 // One custom field as a form control, chosen by its definition's input_type.
+import { MoneyInput } from "./MoneyInput";
 import type { ChangeEvent, ReactNode } from "react";
 import type { Schemas } from "../api/client";
 import type { FieldDefinition } from "../api/types";
@@ -60,7 +61,7 @@ export function FieldInput({ definition, value, onChange, error, disabled, id }:
   const helpId = `${controlId}-help`;
   const errorId = `${controlId}-error`;
   const describedBy =
-    [definition.help_text ? helpId : null, error ? errorId : null].filter(Boolean).join(" ") ||
+    [definition.help_text || definition.placeholder ? helpId : null, error ? errorId : null].filter(Boolean).join(" ") ||
     undefined;
   const inputType = inputTypeOf(definition);
   const common = {
@@ -76,9 +77,11 @@ export function FieldInput({ definition, value, onChange, error, disabled, id }:
 
   const footer = (
     <>
-      {definition.help_text ? (
+      {definition.help_text || definition.placeholder ? (
         <span className="field-help" id={helpId}>
           {definition.help_text}
+          {/* An example is a hint under the input, never a placeholder that looks filled in. */}
+          {definition.placeholder ? `${definition.help_text ? " " : ""}e.g. ${definition.placeholder}` : null}
         </span>
       ) : null}
       {error ? (
@@ -191,11 +194,10 @@ export function FieldInput({ definition, value, onChange, error, disabled, id }:
   if (inputType === "radio") return radioGroup(definition.options ?? []);
 
   let control: ReactNode;
-  const placeholder = definition.placeholder || undefined;
   switch (inputType) {
     case "textarea":
       control = (
-        <textarea {...common} rows={3} value={textOf(value)} placeholder={placeholder} onChange={onText} />
+        <textarea {...common} rows={3} value={textOf(value)} onChange={onText} />
       );
       break;
     case "select": {
@@ -222,6 +224,10 @@ export function FieldInput({ definition, value, onChange, error, disabled, id }:
       break;
     }
     case "number":
+      if (definition.field_type === "currency") {
+        control = <MoneyInput {...common} value={textOf(value)} onChange={onChange} />;
+        break;
+      }
       control = (
         <input
           {...common}
@@ -230,7 +236,7 @@ export function FieldInput({ definition, value, onChange, error, disabled, id }:
           step={numberStep(definition)}
           min={definition.min ?? undefined}
           max={definition.max ?? undefined}
-          placeholder={placeholder}
+         
           // Rendering "" while the browser holds text it cannot parse leaves that text alone.
           value={textOf(value)}
           onChange={(event) =>
@@ -254,14 +260,14 @@ export function FieldInput({ definition, value, onChange, error, disabled, id }:
           type={inputType}
           autoComplete="off"
           value={textOf(value)}
-          placeholder={placeholder}
+         
           onChange={onText}
         />
       );
       break;
     default:
       control = (
-        <input {...common} type="text" value={textOf(value)} placeholder={placeholder} onChange={onText} />
+        <input {...common} type="text" value={textOf(value)} onChange={onText} />
       );
   }
 

@@ -31,7 +31,15 @@ const config = build.config({
   value_field: "budget",
   variables: [
     build.fieldDefinition({ field_key: "website", label: "Website", field_type: "url", order: 2 }),
-    build.fieldDefinition({ field_key: "budget", label: "Budget", field_type: "currency", required: true, min: 0, order: 0 }),
+    build.fieldDefinition({
+      field_key: "budget",
+      label: "Budget",
+      field_type: "currency",
+      required: true,
+      min: 0,
+      order: 0,
+      placeholder: "25000",
+    }),
   ],
 });
 
@@ -91,7 +99,8 @@ describe("LeadCreatePage", () => {
         company: null,
         source: null,
         tags: [],
-        assigned_to: ["usr-me"],
+        // The server's default (the creator) applies: the same as the board's quick-add.
+        assigned_to: null,
         data: { budget: 5000, website: null },
       },
     });
@@ -113,5 +122,12 @@ describe("LeadCreatePage", () => {
     fireEvent.click(screen.getByTestId("create-lead"));
     await waitFor(() => expect(screen.getByTestId("field-error-budget").textContent).toBe("Budget must be at most 1000000."));
     expect(screen.getByTestId("field-error-email").textContent).toBe("Email must be an email address.");
+  });
+
+  it("shows an example as a hint under the input, never as a placeholder that looks filled in", () => {
+    renderPage();
+    const budget = screen.getByLabelText("Budget");
+    expect(budget.getAttribute("placeholder")).toBeNull();
+    expect(screen.getByTestId("field-budget").textContent).toContain("e.g. 25000");
   });
 });

@@ -55,7 +55,10 @@ function CreateForm({ definitions }: { definitions: FieldDefinition[] }) {
   const [data, setData] = useState<Record<string, FieldValue>>(() =>
     Object.fromEntries(definitions.map((definition) => [definition.field_key, emptyValue(definition)])),
   );
+  // Shown as the server's default (the creator); sent only once someone changes it, so the
+  // server's default applies as it does to the board's quick-add.
   const [assignees, setAssignees] = useState<string[]>(() => (user.role === "viewer" ? [] : [user.uid]));
+  const [assigneesChosen, setAssigneesChosen] = useState(false);
   const { errors, setErrors, banner, setBanner, clearError, refuse } = useFormProblems();
   const [saving, setSaving] = useState(false);
 
@@ -77,7 +80,7 @@ function CreateForm({ definitions }: { definitions: FieldDefinition[] }) {
     try {
       const lead = await createLead.mutateAsync({
         ...coreToServer(core),
-        assigned_to: assignees,
+        assigned_to: assigneesChosen ? assignees : null,
         data: Object.fromEntries(
           definitions.map((definition) => [
             definition.field_key,
@@ -147,11 +150,12 @@ function CreateForm({ definitions }: { definitions: FieldDefinition[] }) {
                   <input
                     type="checkbox"
                     checked={chosen}
-                    onChange={(event) =>
+                    onChange={(event) => {
+                      setAssigneesChosen(true);
                       setAssignees((list) =>
                         event.target.checked ? [...list, person.uid] : list.filter((uid) => uid !== person.uid),
-                      )
-                    }
+                      );
+                    }}
                   />
                   <PersonAvatar uid={person.uid} lookup={lookup} />
                   {person.display_name || person.username}

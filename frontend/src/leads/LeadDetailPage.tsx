@@ -1,10 +1,11 @@
 // /leads/:uid — one lead: its fields, tasks, timeline and history, and the moves it can make.
 import { useMemo } from "react";
-import { Link, useParams } from "react-router-dom";
+import { Link, useLocation, useParams } from "react-router-dom";
 import { ApiError } from "../api/client";
 import { useAuth } from "../app/auth";
 import { useConfig, useStages } from "../app/queries";
 import { sortedDefinitions } from "../fields";
+import { lostReasonLabel } from "../moves/LostReasonInputs";
 import { ErrorBanner, Spinner } from "../ui/components";
 import { useLead } from "./api";
 import { HistoryPanel } from "./HistoryPanel";
@@ -51,7 +52,20 @@ export function LeadDetailPage() {
       <BackLink />
       <section className="panel lead-top">
         <LeadHeader lead={data} stages={stages.data} canWrite={canWrite} />
-        {canWrite ? <TransitionBar lead={data} stages={stages.data} definitions={definitions} /> : null}
+        {data.status === "lost" && data.lost_reason ? (
+          <div className="lost-reason-note" data-testid="lead-lost-reason">
+            <strong>Lost: {lostReasonLabel(config.data.lost_reasons, data.lost_reason)}</strong>
+            {data.lost_note ? <span className="muted"> — {data.lost_note}</span> : null}
+          </div>
+        ) : null}
+        {canWrite ? (
+          <TransitionBar
+            lead={data}
+            stages={stages.data}
+            definitions={definitions}
+            lostReasons={config.data.lost_reasons}
+          />
+        ) : null}
       </section>
       <div className="lead-columns">
         <div className="lead-main">
@@ -68,10 +82,15 @@ export function LeadDetailPage() {
   );
 }
 
+/** Back to where the lead was opened from: the board (it says so in the route's state) or the
+ * list. */
 function BackLink() {
+  const location = useLocation();
+  const state: unknown = location.state;
+  const fromBoard = typeof state === "object" && state !== null && "from" in state && state.from === "board";
   return (
-    <Link to="/leads" className="back-link">
-      ← All leads
+    <Link to={fromBoard ? "/" : "/leads"} className="back-link" data-testid="back-link">
+      {fromBoard ? "← Board" : "← All leads"}
     </Link>
   );
 }

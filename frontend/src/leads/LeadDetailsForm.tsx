@@ -1,5 +1,6 @@
 // The lead's core fields and every custom field: an edit form for members and admins, a plain
 // list for viewers.
+import { useUnsavedWarning } from "../ui/useUnsavedWarning";
 import { useEffect, useMemo, useState, type FormEvent } from "react";
 import { ApiError } from "../api/client";
 import type { FieldDefinition, Lead } from "../api/types";
@@ -101,6 +102,7 @@ function EditForm({ lead, definitions }: { lead: Lead; definitions: FieldDefinit
   const { errors, setErrors, banner, setBanner, clearError, refuse } = useFormProblems();
   const [conflict, setConflict] = useState(false);
   const [saving, setSaving] = useState(false);
+  const leaveWarning = useUnsavedWarning(dirty.size > 0);
 
   const reset = (source: Lead) => {
     setCore(coreValuesOf(source));
@@ -279,6 +281,7 @@ function EditForm({ lead, definitions }: { lead: Lead; definitions: FieldDefinit
           </button>
         </div>
       </form>
+      {leaveWarning}
     </section>
   );
 }

@@ -6,15 +6,16 @@ import { useAuth } from "../app/auth";
 import { isLeadStatus, StatusFilterSelect } from "../app/statuses";
 import { useStages } from "../app/queries";
 import { EmptyState, ErrorBanner, Spinner } from "../ui/components";
+import { FlagFilter } from "../ui/FlagFilter";
 import { useLeadPage, type LeadListQuery } from "./api";
 import { nextSort, sortDirection, type SortKey } from "./logic";
-import { AvatarStack, StageBadge, StatusBadge, formatDate, timeAgo, useUserLookup } from "./ui";
+import { AvatarStack, DueCell, StageBadge, StatusBadge, formatDate, timeAgo, useUserLookup } from "./ui";
 import "./leads.css";
 
 export const PAGE_SIZE = 25;
 const DEFAULT_SORT = "-created_at";
 // URL parameters that narrow the list (the same names the API takes).
-const FILTERS = ["q", "assigned_to", "stage", "status", "tag"] as const;
+const FILTERS = ["q", "assigned_to", "stage", "status", "tag", "overdue", "stale"] as const;
 
 const SORTS = ["name", "-name", "created_at", "-created_at", "updated_at", "-updated_at"];
 
@@ -26,6 +27,7 @@ export function listQuery(params: URLSearchParams): LeadListQuery {
     const value = params.get(name)?.trim();
     if (!value) continue;
     if (name === "status" && !isLeadStatus(value)) continue;
+    if ((name === "overdue" || name === "stale") && value !== "true") continue;
     query[name] = value;
   }
   const cursor = params.get("cursor");
@@ -78,6 +80,7 @@ export function LeadListPage() {
   const [search, setSearch] = useDebouncedParam("q", params, (value) => update({ q: value.trim() || null }));
   const [tag, setTag] = useDebouncedParam("tag", params, (value) => update({ tag: value.trim() || null }));
   const filtered = FILTERS.some((name) => params.get(name));
+  const flagChange = (name: string, value: string) => update({ [name]: value || null });
   const stageByUid = new Map((stages.data ?? []).map((stage) => [stage.uid, stage]));
   const rows = page.data?.results ?? [];
   const knownTags = [...new Set(rows.flatMap((row) => row.tags ?? []))].sort();
@@ -166,6 +169,8 @@ export function LeadListPage() {
             <option key={known} value={known} />
           ))}
         </datalist>
+        <FlagFilter label="Overdue" name="overdue" value={params.get("overdue") ?? ""} onChange={flagChange} />
+        <FlagFilter label="Stale" name="stale" value={params.get("stale") ?? ""} onChange={flagChange} />
         {filtered ? (
           <button
             type="button"
@@ -217,6 +222,7 @@ export function LeadListPage() {
                 <th>Stage</th>
                 <th>Status</th>
                 <th>Assignees</th>
+                <th>Next due</th>
                 {sortHeader("created_at", "Created")}
                 {sortHeader("updated_at", "Updated")}
               </tr>
@@ -247,6 +253,9 @@ export function LeadListPage() {
                   </td>
                   <td>
                     <AvatarStack uids={row.assigned_to ?? []} lookup={lookup} />
+                  </td>
+                  <td className="cell-date" data-testid="cell-due">
+                    <DueCell due={row.next_due_at} overdue={row.overdue} />
                   </td>
                   <td className="cell-date" title={row.created_at}>
                     {formatDate(row.created_at)}

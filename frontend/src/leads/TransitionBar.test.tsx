@@ -23,13 +23,19 @@ const industry = build.fieldDefinition({
   options: [{ value: "saas", label: "SaaS" }],
 });
 
+const lostReasons = [
+  { value: "no_budget", label: "No budget" },
+  { value: "competitor", label: "Went with a competitor" },
+];
+const askReason = build.reason("lost_reason_required", { message: "Say why the lead was lost." });
+
 function renderBar(lead: Lead) {
   const client = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
   render(
     <QueryClientProvider client={client}>
       <MemoryRouter>
         <ToastProvider>
-          <TransitionBar lead={lead} stages={stages} definitions={[industry]} />
+          <TransitionBar lead={lead} stages={stages} definitions={[industry]} lostReasons={lostReasons} />
         </ToastProvider>
       </MemoryRouter>
     </QueryClientProvider>,
@@ -109,8 +115,70 @@ describe("TransitionBar", () => {
     await screen.findByText("New cannot move to Contacted (allowed: Lost).");
     expect(post).toHaveBeenCalledWith("/api/leads/{uid}/transition/", {
       params: { path: { uid: "LEAD-202611-00001" } },
-      body: { to_stage: "contacted", note: null, data: null, version: 7 },
+      body: { to_stage: "contacted", note: null, data: null, lost_reason: null, lost_note: null, version: 7 },
     });
     await waitFor(() => expect(button("contacted")).toHaveProperty("disabled", false));
+  });
+
+  it("asks why the lead was lost and sends the reason with the move, in one request", async () => {
+    const moved = build.lead({ version: 8, current_stage: "lost", status: "lost", can_undo: true });
+    const post = vi.spyOn(api, "POST").mockResolvedValue(build.reply(200, moved));
+    renderBar(build.lead({ version: 7, moves: [build.move("lost", [askReason])] }));
+    expect(button("lost").getAttribute("data-move-state")).toBe("fields");
+    fireEvent.click(button("lost"));
+    expect(screen.getByTestId("move-ask-intro").textContent).toBe("To move Ada to Lost, say why it was lost:");
+    fireEvent.click(screen.getByTestId("confirm-move"));
+    expect(await screen.findByText("Choose why the lead was lost")).toBeTruthy();
+    expect(post).not.toHaveBeenCalled();
+    fireEvent.change(screen.getByTestId("lost-reason-select"), { target: { value: "competitor" } });
+    fireEvent.change(screen.getByTestId("lost-note"), { target: { value: "Cheaper elsewhere" } });
+    fireEvent.click(screen.getByTestId("confirm-move"));
+    await screen.findByTestId("undo-move");
+    expect(post).toHaveBeenCalledTimes(1);
+    expect(post).toHaveBeenCalledWith("/api/leads/{uid}/transition/", {
+      params: { path: { uid: "LEAD-202611-00001" } },
+      body: {
+        to_stage: "lost",
+        note: null,
+        data: null,
+        lost_reason: "competitor",
+        lost_note: "Cheaper elsewhere",
+        version: 7,
+      },
+    });
+  });
+
+  it("offers Undo after a move and sends the version the move answered with", async () => {
+    const moved = build.lead({ version: 8, current_stage: "contacted", can_undo: true });
+    const post = vi.spyOn(api, "POST").mockResolvedValue(build.reply(200, moved));
+    renderBar(build.lead({ version: 7, moves: [build.move("contacted")] }));
+    fireEvent.click(button("contacted"));
+    fireEvent.click(await screen.findByTestId("undo-move"));
+    await waitFor(() =>
+      expect(post).toHaveBeenLastCalledWith("/api/leads/{uid}/undo/", {
+        params: { path: { uid: "LEAD-202611-00001" } },
+        body: { version: 8 },
+      }),
+    );
+  });
+
+  it("shows the server's sentence when the move can no longer be undone", async () => {
+    const moved = build.lead({ version: 8, current_stage: "contacted", can_undo: true });
+    const refusal = { error: { code: "undo_not_available", message: "Someone changed the lead since.", fields: {} } };
+    vi.spyOn(api, "POST")
+      .mockResolvedValueOnce(build.reply(200, moved))
+      .mockResolvedValueOnce(build.reply(409, refusal));
+    renderBar(build.lead({ version: 7, moves: [build.move("contacted")] }));
+    fireEvent.click(button("contacted"));
+    fireEvent.click(await screen.findByTestId("undo-move"));
+    expect(await screen.findByText("Someone changed the lead since.")).toBeTruthy();
+  });
+
+  it("offers “Undo last move” only while the server says the reader may", () => {
+    renderBar(build.lead({ can_undo: true, moves: [build.move("contacted")] }));
+    expect(screen.getByTestId("undo-last-move")).toBeTruthy();
+    cleanup();
+    renderBar(build.lead({ can_undo: false, moves: [build.move("contacted")] }));
+    expect(screen.queryByTestId("undo-last-move")).toBeNull();
   });
 });

@@ -1,15 +1,17 @@
 // A button for every other stage, from the lead's `moves` as the server sent them: a move that
-// is open moves at once, one that only lacks the target's required fields asks for them, and
-// one the server refuses is disabled with its reasons (on hover, and the ones to act on below).
+// is open moves at once (and offers Undo), one that only lacks answers (the target's required
+// fields, a lost reason) asks for them, and one the server refuses is disabled with its reasons
+// (on hover, and the ones to act on below).
 import { useMemo, useState, type ReactNode } from "react";
 import { ApiError } from "../api/client";
 import type { FieldDefinition, FieldRef, Move, Stage } from "../api/types";
-import { asksOnlyForFields, moveState, reasonFields, reasonTasks, reasonText } from "../app/moves";
+import { asksInline, moveState, needsLostReason, reasonFields, reasonTasks, reasonText } from "../app/moves";
 import { plainTextDefinition } from "../fields";
-import { useToast } from "../ui/toast";
+import { lostFields, type LostReasonOption } from "../moves/LostReasonInputs";
+import { UndoButton, useUndoToast } from "../moves/useUndoToast";
 import { useTransitionLead } from "./api";
 import { placeServerErrors } from "./logic";
-import { MoveFieldsDialog } from "./MoveFieldsDialog";
+import { MoveFieldsDialog, type MoveFormAnswers } from "./MoveFieldsDialog";
 import { stageColorStyle, type LeadPageData } from "./ui";
 
 function scrollToTask(taskUid: string) {
@@ -33,34 +35,49 @@ function refusalNotes(moves: readonly Move[]): string[] {
   const notes = moves
     .filter((move) => moveState(move) === "refused")
     .flatMap((move) => move.reasons)
-    .filter((reason) => !["not_allowed", "blocking_tasks", "missing_required_fields"].includes(reason.code))
+    .filter(
+      (reason) =>
+        !["not_allowed", "blocking_tasks", "missing_required_fields", "lost_reason_required"].includes(reason.code),
+    )
     .map((reason) => reason.message);
   return [...new Set(notes)];
 }
 
-export function TransitionBar({ lead, stages, definitions }: LeadPageData) {
-  const toast = useToast();
+interface Asking {
+  stage: string;
+  fields: FieldDefinition[];
+  lost: boolean;
+}
+
+const NO_ANSWERS: MoveFormAnswers = { data: null, note: null, lost: null };
+
+export function TransitionBar({
+  lead,
+  stages,
+  definitions,
+  lostReasons,
+}: LeadPageData & { lostReasons: LostReasonOption[] }) {
+  const offerUndo = useUndoToast();
   const { mutateAsync: transition } = useTransitionLead(lead.uid);
   const [busy, setBusy] = useState<string | null>(null);
   const [problem, setProblem] = useState<ReactNode>(null);
-  const [asking, setAsking] = useState<{ stage: string; fields: FieldDefinition[] } | null>(null);
+  const [asking, setAsking] = useState<Asking | null>(null);
   const names = useMemo(() => new Map(stages.map((stage) => [stage.uid, stage])), [stages]);
   const nameOf = (uid: string) => names.get(uid)?.name ?? uid;
   const blocking = reasonTasks(lead.moves.flatMap((move) => move.reasons));
   const notes = refusalNotes(lead.moves);
 
-  /** POST the move; resolves to field errors when the server wants other values, else null. */
-  const move = async (
-    stage: string,
-    data: Record<string, unknown> | null,
-    note: string | null,
-  ): Promise<Record<string, string> | null> => {
+  const askFor = (stage: string, reasons: Move["reasons"]) =>
+    setAsking({ stage, fields: fieldsFor(reasonFields(reasons), definitions), lost: needsLostReason(reasons) });
+
+  /** POST the move; resolves to field errors when the server wants other answers, else null. */
+  const move = async (stage: string, { data, note, lost }: MoveFormAnswers): Promise<Record<string, string> | null> => {
     setBusy(stage);
     setProblem(null);
     try {
-      await transition({ to_stage: stage, note, data, version: lead.version });
+      const moved = await transition({ to_stage: stage, note, data, ...lostFields(lost), version: lead.version });
       setAsking(null);
-      toast(`Moved to ${nameOf(stage)}.`, "success");
+      offerUndo(moved, nameOf(stage));
       return null;
     } catch (error) {
       if (!(error instanceof ApiError)) {
@@ -68,13 +85,15 @@ export function TransitionBar({ lead, stages, definitions }: LeadPageData) {
         return null;
       }
       const reasons = error.details.reasons ?? [];
-      if (asksOnlyForFields(reasons) && asking === null) {
-        // The lead changed since it was shown: the server asks for fields after all.
-        setAsking({ stage, fields: fieldsFor(reasonFields(reasons), definitions) });
+      if (asksInline(reasons) && asking === null) {
+        // The lead changed since it was shown: the server asks for answers after all.
+        askFor(stage, reasons);
         return null;
       }
       if (asking !== null && Object.keys(error.fields).length > 0) {
-        return placeServerErrors(error.fields, definitions).fields;
+        const placed = placeServerErrors(error.fields, definitions).fields;
+        const lostReason = error.fields.lost_reason;
+        return lostReason ? { ...placed, lost_reason: lostReason.join(" ") } : placed;
       }
       // The lead is refetched on a 409, so the buttons show the server's moves again.
       setProblem(
@@ -90,11 +109,8 @@ export function TransitionBar({ lead, stages, definitions }: LeadPageData) {
   };
 
   const onClick = (target: Move) => {
-    if (moveState(target) === "fields") {
-      setAsking({ stage: target.to_stage, fields: fieldsFor(reasonFields(target.reasons), definitions) });
-    } else {
-      void move(target.to_stage, null, null);
-    }
+    if (moveState(target) === "fields") askFor(target.to_stage, target.reasons);
+    else void move(target.to_stage, NO_ANSWERS);
   };
 
   return (
@@ -111,6 +127,7 @@ export function TransitionBar({ lead, stages, definitions }: LeadPageData) {
             onClick={() => onClick(target)}
           />
         ))}
+        <UndoButton lead={lead} />
       </div>
       {blocking.length > 0 ? (
         <div className="transition-blocked" data-testid="move-blocked">
@@ -144,9 +161,10 @@ export function TransitionBar({ lead, stages, definitions }: LeadPageData) {
           lead={lead}
           stageName={nameOf(asking.stage)}
           fields={asking.fields}
+          lostReasons={asking.lost ? lostReasons : null}
           busy={busy !== null}
           onCancel={() => setAsking(null)}
-          onSubmit={(data, note) => move(asking.stage, data, note)}
+          onSubmit={(answers) => move(asking.stage, answers)}
         />
       ) : null}
     </div>
@@ -168,7 +186,8 @@ function MoveButton({
   const uid = target.to_stage;
   const name = stage?.name ?? uid;
   const fields = reasonFields(target.reasons).map((field) => field.label);
-  const hint = state === "open" ? null : state === "fields" ? `Needs ${fields.join(", ")}.` : reasonText(target.reasons);
+  const asks = needsLostReason(target.reasons) ? [...fields, "a lost reason"] : fields;
+  const hint = state === "open" ? null : state === "fields" ? `Needs ${asks.join(", ")}.` : reasonText(target.reasons);
   return (
     <span className={`transition-option transition-${state}`}>
       <button
@@ -190,7 +209,7 @@ function MoveButton({
           {hint}
         </span>
       ) : null}
-      {state === "fields" ? <span className="transition-needs">needs {fields.join(", ")}</span> : null}
+      {state === "fields" ? <span className="transition-needs">needs {asks.join(", ")}</span> : null}
     </span>
   );
 }

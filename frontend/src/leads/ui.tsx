@@ -252,3 +252,14 @@ export function focusFirstError(errors: Record<string, string>) {
     first.querySelector<HTMLElement>("input, select, textarea")?.focus({ preventScroll: true });
   });
 }
+
+/** The next open task's due date, marked when overdue (the server's flag). */
+export function DueCell({ due, overdue }: { due: string | null; overdue: boolean }) {
+  if (!due) return <span className="muted">—</span>;
+  return (
+    <span className={overdue ? "due-overdue" : undefined} data-overdue={overdue ? "true" : "false"}>
+      {overdue ? "Overdue · " : ""}
+      {formatDate(due)}
+    </span>
+  );
+}

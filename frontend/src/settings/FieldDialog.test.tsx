@@ -68,4 +68,15 @@ describe("field form", () => {
       },
     });
   });
+
+  it("clears “Add at least one option” once an option is entered", () => {
+    renderWithProviders(<FieldFormDialog config={config()} fieldKey={null} onClose={() => undefined} />);
+    const form = screen.getByTestId("field-form");
+    fireEvent.change(within(form).getByRole("textbox", { name: /^Label/ }), { target: { value: "Tier" } });
+    fireEvent.change(within(form).getByRole("combobox", { name: /^Type/ }), { target: { value: "select" } });
+    fireEvent.submit(form);
+    expect(screen.getByText("Add at least one option")).toBeTruthy();
+    fireEvent.click(screen.getByTestId("add-option"));
+    expect(screen.queryByText("Add at least one option")).toBeNull();
+  });
 });

@@ -58,7 +58,18 @@ export function FieldFormDialog({
   const [errors, setErrors] = useState<FieldErrors>({});
   const [problem, setProblem] = useState<FormProblem>(NO_PROBLEM);
 
-  const update = (changes: Partial<FieldDraft>) => setDraft((current) => ({ ...current, ...changes }));
+  const update = (changes: Partial<FieldDraft>) => {
+    setDraft((current) => ({ ...current, ...changes }));
+    // An error is about what was there: editing that input clears it ("Add at least one
+    // option" goes once options are entered); the check runs again on submit.
+    setErrors((current) => {
+      const edited = Object.keys(changes).filter((key) => key in current);
+      if (edited.length === 0) return current;
+      const next = { ...current };
+      for (const key of edited) delete next[key as keyof FieldErrors];
+      return next;
+    });
+  };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();

@@ -93,6 +93,16 @@ export function StageBasicsInputs({
         max={100}
         step={1}
       />
+      <DraftField
+        form={form}
+        name="rot_after_days"
+        label="Stale after N days"
+        help="A lead here with no activity or move for this many days is marked stale. Blank: never."
+        type="number"
+        min={1}
+        max={3650}
+        step={1}
+      />
     </div>
   );
 }

@@ -9,6 +9,8 @@ import { useUpdateConfig } from "./api";
 import { ChoiceSelect } from "./ChoiceSelect";
 import { buildWorkflowPatch, sortedFields, workflowDraftFrom, type WorkflowDraft } from "./config";
 import { DraftField } from "./DraftField";
+import { lostReasonOptions } from "./lostReasons";
+import { LostReasonsEditor } from "./LostReasonsEditor";
 import { VALUE_FIELD_TYPES } from "./fieldTypes";
 import { errorMessage, Field, FormError, SettingsSection } from "./shared";
 
@@ -46,6 +48,11 @@ export function WorkflowPanel({
       setFieldErrors({ workflow_name: "A name is required" });
       return;
     }
+    const reasonsError = lostReasonOptions(draft.lost_reasons).error;
+    if (reasonsError) {
+      setFieldErrors({ lost_reasons: reasonsError });
+      return;
+    }
     if (!patch) return;
     try {
       await save.mutateAsync(patch);
@@ -62,7 +69,7 @@ export function WorkflowPanel({
     <SettingsSection
       titleId="workflow-title"
       title="Workflow"
-      intro="Where new leads start and which field the board adds up."
+      intro="Where new leads start, which field the board adds up, and why leads are lost."
       action={<LockStatus config={config} onLock={onLock} />}
     >
       {stagesError ? <ErrorBanner error={stagesError} /> : null}
@@ -105,6 +112,11 @@ export function WorkflowPanel({
             />
           </Field>
         </div>
+        <LostReasonsEditor
+          drafts={draft.lost_reasons}
+          error={fieldErrors.lost_reasons ?? lostReasonOptions(draft.lost_reasons).error ?? undefined}
+          onChange={(lost_reasons) => update({ lost_reasons })}
+        />
         <div className="form-actions">
           <button
             type="button"

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { lostReasonOptions } from "./lostReasons";
 import type { Config, FieldDefinition } from "../api/types";
 import * as build from "../test/builders";
 import {
@@ -50,7 +51,7 @@ describe("config PATCH bodies", () => {
   it("sends only the workflow settings that changed", () => {
     const current = config({ value_field: "budget" });
     expect(buildWorkflowPatch(current, workflowDraftFrom(current))).toBeNull();
-    expect(buildWorkflowPatch(current, { workflow_name: " Deals ", initial_stage: "new", value_field: "" })).toEqual({
+    expect(buildWorkflowPatch(current, { workflow_name: " Deals ", initial_stage: "new", value_field: "", lost_reasons: [] })).toEqual({
       workflow_name: "Deals",
       value_field: null,
       version: 7,
@@ -60,6 +61,39 @@ describe("config PATCH bodies", () => {
   it("never clears the initial stage: a blank choice sends nothing for it", () => {
     const current = config({ initial_stage: "new" });
     expect(buildWorkflowPatch(current, { ...workflowDraftFrom(current), initial_stage: "" })).toBeNull();
+  });
+
+  it("keeps a stored lost reason's value when its label changes, and derives a new one's from its label", () => {
+    const current = config({ lost_reasons: [{ value: "price", label: "Price" }] });
+    const draft = workflowDraftFrom(current);
+    const edited = {
+      ...draft,
+      lost_reasons: [
+        { ...draft.lost_reasons[0]!, label: "Too expensive" },
+        { key: "n1", value: null, label: "Went with a competitor" },
+        { key: "n2", value: null, label: "  " },
+      ],
+    };
+    expect(buildWorkflowPatch(current, edited)).toEqual({
+      lost_reasons: [
+        { value: "price", label: "Too expensive" },
+        { value: "went_with_a_competitor", label: "Went with a competitor" },
+      ],
+      version: 7,
+    });
+  });
+
+  it("sends no lost reasons while two of them read the same", () => {
+    const current = config();
+    const draft = {
+      ...workflowDraftFrom(current),
+      lost_reasons: [
+        { key: "a", value: null, label: "Price" },
+        { key: "b", value: null, label: "price" },
+      ],
+    };
+    expect(buildWorkflowPatch(current, draft)).toBeNull();
+    expect(lostReasonOptions(draft.lost_reasons).error).toBe("“Price” is listed twice.");
   });
 
   it("locks with the version read and nothing else", () => {

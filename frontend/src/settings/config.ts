@@ -1,5 +1,6 @@
 // The workflow config: its field list in order, and the PATCH bodies that save the fields and
 // the workflow settings (name, initial stage, value field).
+import { lostReasonDrafts, lostReasonOptions, sameOptions, type LostReasonDraft } from "./lostReasons";
 import type { Schemas } from "../api/client";
 import type { Config, FieldDefinition } from "../api/types";
 
@@ -54,6 +55,7 @@ export interface WorkflowDraft {
   initial_stage: string;
   /** "" = no value field. */
   value_field: string;
+  lost_reasons: LostReasonDraft[];
 }
 
 export function workflowDraftFrom(config: Config): WorkflowDraft {
@@ -61,6 +63,7 @@ export function workflowDraftFrom(config: Config): WorkflowDraft {
     workflow_name: config.workflow_name,
     initial_stage: config.initial_stage ?? "",
     value_field: config.value_field ?? "",
+    lost_reasons: lostReasonDrafts(config.lost_reasons),
   };
 }
 
@@ -76,6 +79,8 @@ export function buildWorkflowPatch(config: Config, draft: WorkflowDraft): Config
   if (draft.value_field !== (config.value_field ?? "")) {
     patch.value_field = draft.value_field || null;
   }
+  const reasons = lostReasonOptions(draft.lost_reasons);
+  if (!reasons.error && !sameOptions(reasons.options, config.lost_reasons)) patch.lost_reasons = reasons.options;
   if (Object.keys(patch).length === 0) return null;
   return { ...patch, version: config.version };
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Stage } from "../api/types";
 import * as build from "../test/builders";
 import {
+  newStageDraft,
   buildStageCreate,
   buildStagePatch,
   newTemplateDraft,
@@ -86,6 +87,24 @@ describe("stage bodies", () => {
     expect(errors.name).toBeDefined();
     expect(errors.probability).toBeDefined();
     expect(errors.templates?.[0]).toEqual({ title: expect.any(String), due_in_hours: expect.any(String) });
+  });
+
+  it("leaves a new stage's place and next stages to the server unless the admin chose some", () => {
+    const { body, errors } = buildStageCreate({ ...newStageDraft("#2563eb"), name: "Demo", rot_after_days: "14" });
+    expect(errors).toEqual({});
+    expect(body).toMatchObject({ order: null, allowed_next_stages: null, rot_after_days: 14 });
+  });
+
+  it("sends “Stale after N days” only when it changed, and blank as never", () => {
+    const stored = stage({ uid: "s", rot_after_days: 10 });
+    expect(buildStagePatch(stored, { ...stageDraftFrom(stored), rot_after_days: "" }, [], []).patch).toEqual({
+      rot_after_days: null,
+      version: stored.version,
+    });
+    expect(buildStagePatch(stored, stageDraftFrom(stored), [], []).patch).toBeNull();
+    expect(buildStagePatch(stored, { ...stageDraftFrom(stored), rot_after_days: "0" }, [], []).errors.rot_after_days).toMatch(
+      /1 to 3650/,
+    );
   });
 
   it("builds a create body the server fills in (uid, slug, order)", () => {

@@ -39,6 +39,8 @@ export interface StageDraft {
   kind: StageKind;
   probability: string;
   description: string;
+  /** "Stale after N days": blank for never. */
+  rot_after_days: string;
   allowed_next_stages: string[];
   required_fields: string[];
   task_templates: TemplateDraft[];
@@ -73,6 +75,7 @@ export function newStageDraft(color: string): StageDraft {
     kind: "open",
     probability: String(DEFAULT_PROBABILITY.open),
     description: "",
+    rot_after_days: "",
     allowed_next_stages: [],
     required_fields: [],
     task_templates: [],
@@ -90,6 +93,7 @@ export function stageDraftFrom(stage: Stage): StageDraft {
     kind: stage.kind,
     probability: String(stage.probability),
     description: stage.description,
+    rot_after_days: numberText(stage.rot_after_days),
     allowed_next_stages: [...(stage.allowed_next_stages ?? [])],
     required_fields: [...(stage.required_fields ?? [])],
     task_templates: storedTemplates(stage).map((template, index) => ({
@@ -159,6 +163,16 @@ function checkBasics(draft: StageDraft, errors: StageErrors): number {
   return probability;
 }
 
+/** "Stale after N days": a whole number from 1 to 3650, or blank (null) for never. */
+function checkRotDays(draft: StageDraft, errors: StageErrors): number | null {
+  const days = parseCount(draft.rot_after_days);
+  if (days === "invalid" || (typeof days === "number" && (days < 1 || days > 3650))) {
+    errors.rot_after_days = "A whole number of days from 1 to 3650, or blank for never";
+    return null;
+  }
+  return typeof days === "number" ? days : null;
+}
+
 /** The POST body for a new stage (its next stages and tasks are set by editing it). */
 export function buildStageCreate(draft: StageDraft): {
   body: Schemas["StageCreateRequest"];
@@ -166,9 +180,11 @@ export function buildStageCreate(draft: StageDraft): {
 } {
   const errors: StageErrors = {};
   const probability = checkBasics(draft, errors);
+  const rotAfterDays = checkRotDays(draft, errors);
   return {
     body: {
-      // The server picks the uid, slug and place (last) of a new stage.
+      // The server picks the uid, slug and place of a new stage (before the closed stages) and
+      // wires it in after the stage before it: no order and no next stages unless chosen.
       uid: null,
       slug: null,
       order: null,
@@ -177,7 +193,8 @@ export function buildStageCreate(draft: StageDraft): {
       kind: draft.kind,
       probability: errors.probability ? null : probability,
       description: draft.description.trim(),
-      allowed_next_stages: [],
+      rot_after_days: rotAfterDays,
+      allowed_next_stages: draft.allowed_next_stages.length > 0 ? draft.allowed_next_stages : null,
       required_fields: [],
       task_templates: [],
     },
@@ -198,6 +215,7 @@ export function buildStagePatch(
   const errors: StageErrors = {};
   const probability = checkBasics(draft, errors);
   const templates = templateInputs(draft.task_templates, errors);
+  const rotAfterDays = checkRotDays(draft, errors);
   const patch: StagePatch = {};
   const name = draft.name.trim();
   if (name !== stage.name) patch.name = name;
@@ -205,6 +223,9 @@ export function buildStagePatch(
   if (draft.kind !== stage.kind) patch.kind = draft.kind;
   if (!errors.probability && probability !== stage.probability) patch.probability = probability;
   if (draft.description.trim() !== stage.description) patch.description = draft.description.trim();
+  if (!errors.rot_after_days && rotAfterDays !== (stage.rot_after_days ?? null)) {
+    patch.rot_after_days = rotAfterDays;
+  }
   const next = inOrderOf(draft.allowed_next_stages, pipeline).filter((uid) => uid !== stage.uid);
   if (!sameSet(next, stage.allowed_next_stages ?? [])) patch.allowed_next_stages = next;
   const required = inOrderOf(draft.required_fields, fieldKeys);
@@ -222,6 +243,7 @@ const STAGE_INPUTS: readonly string[] = [
   "kind",
   "probability",
   "description",
+  "rot_after_days",
   "allowed_next_stages",
   "required_fields",
   "task_templates",
