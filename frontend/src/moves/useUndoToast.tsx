@@ -32,6 +32,8 @@ export function useUndoToast() {
         "success",
         {
           durationMs: UNDO_MS,
+          // Only a lead's last move can be undone: its older toasts go.
+          key: `undo-${lead.uid}`,
           action: { label: "Undo", testId: "undo-move", onClick: () => void onUndo() },
         },
       );

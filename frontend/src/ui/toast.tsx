@@ -9,6 +9,9 @@ export interface ToastOptions {
   action?: { label: string; onClick: () => void; testId?: string };
   /** How long the toast stays, in ms (7 s by default). */
   durationMs?: number;
+  /** A toast with the same key takes the place of this one (e.g. a lead's newer move, whose Undo
+   * is the only one the server would still accept). */
+  key?: string;
 }
 
 interface Toast extends ToastOptions {
@@ -29,7 +32,10 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   const show = useCallback<Show>(
     (message, tone = "info", options = {}) => {
       const id = Date.now() + Math.random();
-      setToasts((current) => [...current, { id, tone, message, ...options }]);
+      setToasts((current) => [
+        ...current.filter((toast) => options.key === undefined || toast.key !== options.key),
+        { id, tone, message, ...options },
+      ]);
       window.setTimeout(() => dismiss(id), options.durationMs ?? DEFAULT_MS);
     },
     [dismiss],
