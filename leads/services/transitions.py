@@ -12,7 +12,7 @@ from leads.domain.models import User, WorkItemConfig, utcnow
 from leads.domain.ranks import rank_between, rank_for_arrival
 from leads.domain.transitions import LeadDetail, MoveSubject, check_transition
 
-from .lead_writes import Loaded, lead_write
+from .lead_writes import Decide, Loaded, lead_write
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,25 @@ def _move(loaded: Loaded, request: MoveRequest, *, actor: User, rank: str | None
     )
 
 
+def _stage_write(
+    uid: str,
+    actor: User,
+    expected_version: int | None,
+    decide: Decide,
+    neighbours: tuple[str, ...] = (),
+) -> LeadDetail:
+    # A racing move may have taken the lead elsewhere: the loser hears 409 and looks again,
+    # rather than having its move re-decided on a stage it never saw.
+    return lead_write(
+        uid=uid,
+        actor=actor,
+        expected_version=expected_version,
+        decide=decide,
+        neighbours=neighbours,
+        retry_on_conflict=False,
+    ).detail
+
+
 def lead_transition(
     *,
     uid: str,
@@ -87,14 +106,7 @@ def lead_transition(
     def decide(loaded: Loaded) -> LeadChange:
         return _move(loaded, request, actor=actor, rank=None)
 
-    # A racing move may have taken the lead elsewhere: the loser hears 409 and looks again.
-    return lead_write(
-        uid=uid,
-        actor=actor,
-        expected_version=expected_version,
-        decide=decide,
-        retry_on_conflict=False,
-    ).detail
+    return _stage_write(uid, actor, expected_version, decide)
 
 
 def lead_undo(*, uid: str, actor: User, expected_version: int | None) -> LeadDetail:
@@ -105,13 +117,7 @@ def lead_undo(*, uid: str, actor: User, expected_version: int | None) -> LeadDet
         names = {stage.uid: stage.name for stage in loaded.stages}
         return undo_change(loaded.lead, stage_names=names, actor=actor, now=utcnow())
 
-    return lead_write(
-        uid=uid,
-        actor=actor,
-        expected_version=expected_version,
-        decide=decide,
-        retry_on_conflict=False,
-    ).detail
+    return _stage_write(uid, actor, expected_version, decide)
 
 
 def _rank_between_neighbours(
@@ -168,11 +174,4 @@ def kanban_move(
             return None  # dropped where it was
         return rank_change(rank, utcnow())
 
-    return lead_write(
-        uid=lead_uid,
-        actor=actor,
-        expected_version=expected_version,
-        decide=decide,
-        neighbours=neighbour_uids,
-        retry_on_conflict=False,
-    ).detail
+    return _stage_write(lead_uid, actor, expected_version, decide, neighbour_uids)
