@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from .contacts import email_key, phone_key
 from .enums import ActivityType, StageKind, TaskStatus, WorkItemStatus
 from .errors import UndoNotAvailable
 from .models import (
@@ -68,11 +69,15 @@ def next_due_at(tasks: list[TaskInstance]) -> datetime | None:
 
 def with_derived_fields(lead: WorkItem, change: LeadChange) -> LeadChange:
     """`change` plus what follows from it: the next due date of the tasks the lead will have,
-    and, when it records an activity, the moment of the lead's last activity (what staleness
-    is measured from)."""
+    the comparison keys of a new email or phone, and, when it records an activity, the moment
+    of the lead's last activity (what staleness is measured from)."""
     tasks = list(change.set_fields.get("tasks", lead.tasks))
     tasks += change.tasks + (change.enter.tasks if change.enter else [])
     derived: dict[str, Any] = {"next_due_at": next_due_at(tasks)}
+    if "email" in change.set_fields:
+        derived["email_key"] = email_key(change.set_fields["email"])
+    if "phone" in change.set_fields:
+        derived["phone_key"] = phone_key(change.set_fields["phone"])
     if change.activities:
         derived["last_activity_at"] = change.at
     return replace(change, set_fields={**change.set_fields, **derived})

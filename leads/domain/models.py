@@ -11,8 +11,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    field_validator,
+    model_validator,
+)
 
+from .contacts import email_key, phone_key
 from .enums import (
     ActivityType,
     StageKind,
@@ -198,9 +207,19 @@ class LeadSummary(Document):
     closed_at: datetime | None = None
     lost_reason: str | None = None
     lost_note: str | None = None
+    # What duplicates, import matching and the email/phone filters compare (domain/contacts.py);
+    # derived from `email` and `phone` whenever a lead is built, and by every write that sets them.
+    email_key: str | None = None
+    phone_key: str | None = None
     # Kept by every write that changes them, so the overdue and stale filters are index lookups.
     next_due_at: datetime | None = None
     last_activity_at: datetime | None = None
+
+    @model_validator(mode="after")
+    def _derive_contact_keys(self) -> LeadSummary:
+        self.email_key = email_key(self.email)
+        self.phone_key = phone_key(self.phone)
+        return self
 
 
 class LastMove(Document):

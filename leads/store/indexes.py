@@ -5,6 +5,7 @@ from __future__ import annotations
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
 from .connection import database, deadline, leads, login_failures, users
+from .leads import fill_missing_contact_keys
 
 # Building an index on a large collection takes longer than a request may wait: start-up and
 # `ensure_indexes` lift the per-operation timeout to this, once the server has answered (under
@@ -40,8 +41,10 @@ LEAD_INDEXES = [
     IndexModel(
         [("type", ASCENDING), ("name", ASCENDING), ("uid", ASCENDING)], name="type_name_uid"
     ),
-    IndexModel([("type", ASCENDING), ("email", ASCENDING)], name="type_email"),
-    IndexModel([("type", ASCENDING), ("phone", ASCENDING)], name="type_phone"),
+    # leads by the keys their email and phone compare by (domain/contacts.py): the list's
+    # email/phone filters, duplicates, import matching
+    IndexModel([("type", ASCENDING), ("email_key", ASCENDING)], name="type_email_key"),
+    IndexModel([("type", ASCENDING), ("phone_key", ASCENDING)], name="type_phone_key"),
     # "my leads", newest first, without an in-memory sort
     IndexModel(
         [
@@ -91,4 +94,7 @@ def ensure_indexes() -> list[str]:
         names = leads().create_indexes(LEAD_INDEXES)
         names += users().create_indexes(USER_INDEXES)
         names += login_failures().create_indexes(LOGIN_FAILURE_INDEXES)
+        # Leads written before contact keys existed get theirs, so the filters that read them
+        # find every lead.
+        fill_missing_contact_keys()
     return names

@@ -8,10 +8,11 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
-from pymongo import ReturnDocument
+from pymongo import ReturnDocument, UpdateOne
 from pymongo.errors import DuplicateKeyError
 
 from leads.domain.changes import LeadChange, StageEntry, next_due_at
+from leads.domain.contacts import email_key, phone_key
 from leads.domain.enums import DONE_TASK_STATUSES, WorkItemStatus
 from leads.domain.errors import DuplicateKey
 from leads.domain.fields import MAX_AMOUNT
@@ -195,10 +196,12 @@ def _filter_query(lead_filter: LeadFilter) -> Doc:
         query["assigned_to"] = lead_filter.assigned_to
     if lead_filter.tag is not None:
         query["tags"] = lead_filter.tag
+    # Compared as duplicates are (domain/contacts.py): any case of an address, any way of
+    # writing a number.
     if lead_filter.email is not None:
-        query["email"] = lead_filter.email
+        query["email_key"] = email_key(lead_filter.email)
     if lead_filter.phone is not None:
-        query["phone"] = lead_filter.phone
+        query["phone_key"] = phone_key(lead_filter.phone)
     created: Doc = {}
     if lead_filter.created_after is not None:
         created["$gte"] = lead_filter.created_after
@@ -562,3 +565,32 @@ def get_activities(
         return None
     page = from_documents(Activity, reversed(rows[0]["page"]))
     return page, int(rows[0]["start"]), int(rows[0]["total"])
+
+
+def fill_missing_contact_keys(batch_size: int = 1000) -> int:
+    """Give leads stored before contact keys existed their `email_key`/`phone_key`; returns how
+    many were written. Idempotent, and cheap once done: a lookup of missing keys on the indexes."""
+    filled = 0
+    for key_name, value_name, derive in (
+        ("email_key", "email", email_key),
+        ("phone_key", "phone", phone_key),
+    ):
+        # index: type_email_key / type_phone_key (a missing key is indexed as null)
+        cursor = leads().find(
+            {"type": LEAD, key_name: {"$exists": False}, value_name: {"$type": "string"}},
+            {"_id": 1, value_name: 1},
+            batch_size=batch_size,
+        )
+        updates: list[UpdateOne] = []
+        for document in cursor:
+            updates.append(
+                UpdateOne(
+                    {"_id": document["_id"]}, {"$set": {key_name: derive(document[value_name])}}
+                )
+            )
+            if len(updates) == batch_size:
+                filled += leads().bulk_write(updates, ordered=False).modified_count
+                updates = []
+        if updates:
+            filled += leads().bulk_write(updates, ordered=False).modified_count
+    return filled

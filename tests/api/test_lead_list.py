@@ -8,6 +8,7 @@ import pytest
 from leads.domain.models import User, utcnow
 from leads.store.connection import count_round_trips
 from leads.store.connection import leads as leads_collection
+from leads.store.indexes import ensure_indexes
 from tests.builders import client_for, field, make_lead, make_pipeline, make_user
 
 AUTH_ROUND_TRIPS = 1
@@ -133,6 +134,40 @@ def test_search_matches_name_email_phone_and_company(member: User) -> None:
     assert _uids(client.get("/api/leads/", {"q": "NAVY"})) == [by_email.uid]
     assert _uids(client.get("/api/leads/", {"q": "555 01"})) == [by_phone.uid]
     assert _uids(client.get("/api/leads/", {"q": "(.*)"})) == []
+
+
+def test_email_and_phone_filters_match_any_case_and_any_way_of_writing_the_number(
+    member: User,
+) -> None:
+    ann = make_lead(member, email="Ann.Lee@Example.com", phone="+1 (415) 555-0100")
+    bare = make_lead(member, phone="(415) 555-0100")
+    client = client_for(member)
+
+    assert _uids(client.get("/api/leads/", {"email": "ann.lee@EXAMPLE.com"})) == [ann.uid]
+    assert _uids(client.get("/api/leads/", {"phone": "0014155550100"})) == [ann.uid]
+    assert _uids(client.get("/api/leads/", {"phone": "415.555.0100"})) == [bare.uid]
+
+
+def test_an_edited_email_is_found_by_its_new_address_only(member: User) -> None:
+    lead = make_lead(member, email="old@example.com")
+    client = client_for(member)
+
+    response = client.patch(f"/api/leads/{lead.uid}/", {"email": "New@Example.com"}, format="json")
+
+    assert response.status_code == 200
+    assert _uids(client.get("/api/leads/", {"email": "new@example.com"})) == [lead.uid]
+    assert _uids(client.get("/api/leads/", {"email": "old@example.com"})) == []
+
+
+def test_leads_stored_without_contact_keys_get_them_at_start_up(member: User) -> None:
+    lead = make_lead(member, email="Old@Example.com", phone="+44 20 7946 0000")
+    leads_collection().update_one({"uid": lead.uid}, {"$unset": {"email_key": 1, "phone_key": 1}})
+
+    ensure_indexes()
+
+    stored = leads_collection().find_one({"uid": lead.uid})
+    assert stored is not None
+    assert (stored["email_key"], stored["phone_key"]) == ("old@example.com", "+442079460000")
 
 
 def test_custom_field_filters_compare_coerced_values(member: User) -> None:

@@ -23,8 +23,8 @@ EXPECTED_LEAD_INDEXES: dict[str, Key] = {
     "type_created_uid": [("type", 1), ("created_at", -1), ("uid", -1)],
     "type_updated_uid": [("type", 1), ("updated_at", -1), ("uid", -1)],
     "type_name_uid": [("type", 1), ("name", 1), ("uid", 1)],
-    "type_email": [("type", 1), ("email", 1)],
-    "type_phone": [("type", 1), ("phone", 1)],
+    "type_email_key": [("type", 1), ("email_key", 1)],
+    "type_phone_key": [("type", 1), ("phone_key", 1)],
     "type_assigned": [("type", 1), ("assigned_to", 1), ("created_at", -1), ("uid", -1)],
     "type_tags": [("type", 1), ("tags", 1)],
     "type_next_due": [("type", 1), ("next_due_at", 1)],
@@ -47,8 +47,10 @@ DESIGN_LEAD_INDEXES: list[Key] = [
     [("type", 1), ("current_stage", 1), ("rank", 1)],
     [("type", 1), ("status", 1)],
     [("type", 1), ("created_at", -1)],
-    [("type", 1), ("email", 1)],
-    [("type", 1), ("phone", 1)],
+    # DESIGN §2 names {type, email} and {type, phone}; §8 compares emails case-insensitively and
+    # phones by their digits, so the lookups run on the stored comparison keys instead.
+    [("type", 1), ("email_key", 1)],
+    [("type", 1), ("phone_key", 1)],
     [("type", 1), ("assigned_to", 1)],
     [("type", 1), ("order", 1)],
     [("type", 1), ("slug", 1)],
