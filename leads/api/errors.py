@@ -11,7 +11,7 @@ from rest_framework import exceptions as drf
 from rest_framework.response import Response
 
 from leads.domain import errors as domain
-from leads.store.connection import is_database_unavailable
+from leads.store.connection import current_journal, is_database_unavailable, is_failover
 
 logger = logging.getLogger(__name__)
 
@@ -122,6 +122,10 @@ def _handle(exc: Exception) -> Response:
         )
     if is_database_unavailable(exc):
         logger.error("database unavailable: %s", exc)
+        journal = current_journal()
+        if journal is not None and is_failover(exc):
+            # The API middleware may run the request again once a new primary is elected.
+            journal.failover = True
         return _response(
             503, error_body("database_unavailable", "The database cannot be reached; try again.")
         )

@@ -8,6 +8,7 @@ from pydantic import (
     AliasChoices,
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StrictBool,
@@ -34,6 +35,16 @@ Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_
 Version = Annotated[StrictInt, Field(ge=1, le=2**63 - 1)]
 Username = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.@+-]{2,64}$")]
 Password = Annotated[str, StringConstraints(min_length=8, max_length=256)]
+
+
+def _moment_as_text(value: Any) -> Any:
+    # Pydantic would read a number as seconds since 1970; the schema (and clients) say text.
+    if isinstance(value, int | float):
+        raise ValueError("must be a date and time with its offset, e.g. 2026-11-30T09:00:00Z")
+    return value
+
+
+Moment = Annotated[AwareDatetime, BeforeValidator(_moment_as_text)]
 
 
 class Input(BaseModel):
@@ -267,7 +278,7 @@ class ActivityCreate(Input):
     body: Annotated[str, StringConstraints(strip_whitespace=True, max_length=10_000)] = ""
     outcome: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
     duration_minutes: Annotated[StrictInt, Field(ge=0, le=24 * 60)] | None = None
-    occurred_at: AwareDatetime | None = None
+    occurred_at: Moment | None = None
 
     @model_validator(mode="after")
     def _a_note_needs_text(self) -> ActivityCreate:
@@ -279,7 +290,7 @@ class ActivityCreate(Input):
 class TaskCreate(Input):
     title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
     description: Annotated[str, Field(max_length=2_000)] = ""
-    due_at: AwareDatetime | None = None
+    due_at: Moment | None = None
     assigned_to: str | None = None
     required: StrictBool = False
     priority: TaskPriority = TaskPriority.NORMAL

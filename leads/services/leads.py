@@ -41,10 +41,13 @@ from leads.domain.transitions import LeadDetail, Pipeline
 from leads.store import leads as lead_store
 from leads.store import users as user_store
 from leads.store import workflow as workflow_store
+from leads.store.connection import is_failover, self_checking
 
 from .lead_writes import Loaded, lead_write
 
 _CREATE_ATTEMPTS = 3
+# The request journal's note of the lead a create tried to store.
+_CREATED = "lead_create"
 # Fields a PATCH may change besides `data`, in the order history lists them.
 _CORE_FIELDS = ("name", "email", "phone", "company", "source", "tags", "status")
 # Archiving hides an open lead and restoring brings it back; won and lost leads change status
@@ -85,40 +88,66 @@ def lead_create(*, data: LeadCreate, actor: User) -> LeadDetail:
     )
     now = utcnow()
     tasks = stage_tasks(stage, actor=actor, now=now)
-    for _attempt in range(_CREATE_ATTEMPTS):
-        month = now.strftime("%Y%m")
-        number = workflow_store.next_lead_number(month)
-        lead = WorkItem(
-            **data.model_dump(include={"name", "email", "phone", "company", "source", "tags"}),
-            uid=f"LEAD-{now:%Y%m}-{number:05d}",
-            current_stage=stage.uid,
-            rank=rank_for_arrival(now),
-            stage_entered_at=now,
-            assigned_to=assignees,
-            data=lead_data,
-            tasks=tasks,
-            next_due_at=next_due_at(tasks),
-            last_activity_at=now,
-            activities=[created_activity(stage, actor, now)],
-            history=[StageVisit(stage=stage.uid, entered_at=now, entered_by=actor.uid)],
-            created_at=now,
-            updated_at=now,
-            created_by=actor.uid,
-        )
-        try:
-            lead_store.insert_lead(lead)
-        except DuplicateKey:
-            # The counter fell behind stored numbers (e.g. after an import): take the next one.
-            continue
-        except Exception:
-            # A lead the server refused (or never acknowledged) must not cost its number; if
-            # the server is gone the release fails too, and the original error is the one to tell.
-            with contextlib.suppress(Exception):
-                workflow_store.release_lead_number(month, number)
-            raise
-        record = LeadRecord(lead=lead, activity_count=len(lead.activities))
-        return LeadDetail.of(record, Pipeline.of(stages, config), reader=actor)
-    raise LeadNumbersExhausted()
+    with self_checking() as journal:
+        # A run of this request before an election may have reserved a number, and stored
+        # the lead, without hearing back: the same lead (number, moment) is tried again.
+        earlier: tuple[WorkItem, int] | None = journal.notes.get(_CREATED) if journal else None
+        for _attempt in range(_CREATE_ATTEMPTS):
+            if earlier is not None:
+                (lead, number), earlier = earlier, None
+                month = f"{lead.created_at:%Y%m}"
+            else:
+                month = now.strftime("%Y%m")
+                number = workflow_store.next_lead_number(month)
+                lead = WorkItem(
+                    **data.model_dump(
+                        include={"name", "email", "phone", "company", "source", "tags"}
+                    ),
+                    uid=f"LEAD-{month}-{number:05d}",
+                    current_stage=stage.uid,
+                    rank=rank_for_arrival(now),
+                    stage_entered_at=now,
+                    assigned_to=assignees,
+                    data=lead_data,
+                    tasks=tasks,
+                    next_due_at=next_due_at(tasks),
+                    last_activity_at=now,
+                    activities=[created_activity(stage, actor, now)],
+                    history=[StageVisit(stage=stage.uid, entered_at=now, entered_by=actor.uid)],
+                    created_at=now,
+                    updated_at=now,
+                    created_by=actor.uid,
+                )
+                if journal is not None:
+                    journal.notes[_CREATED] = (lead, number)
+            try:
+                lead_store.insert_lead(lead)
+            except DuplicateKey:
+                stored = lead_store.get_lead(lead.uid)
+                if stored is not None and _same_creation(stored.lead, lead):
+                    break  # the earlier run stored it: this is its answer
+                # The counter fell behind stored numbers (e.g. after an import): take the next.
+                continue
+            except Exception as exc:
+                if journal is not None and is_failover(exc):
+                    raise  # the number stays with this request, which may run again
+                # A lead the server refused (or never acknowledged) must not cost its number;
+                # if the server is gone the release fails too, and the original error is the
+                # one to tell.
+                with contextlib.suppress(Exception):
+                    workflow_store.release_lead_number(month, number)
+                raise
+            break
+        else:
+            raise LeadNumbersExhausted()
+    record = LeadRecord(lead=lead, activity_count=len(lead.activities))
+    return LeadDetail.of(record, Pipeline.of(stages, config), reader=actor)
+
+
+def _same_creation(stored: WorkItem, lead: WorkItem) -> bool:
+    """Whether `stored` is `lead` as an earlier run of the request inserted it (a number is
+    reserved by one request only, so its moment and author tell)."""
+    return stored.created_at == lead.created_at and stored.created_by == lead.created_by
 
 
 def _edit(changes: LeadUpdate, actor: User) -> Any:

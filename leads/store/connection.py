@@ -1,8 +1,10 @@
-"""The MongoDB client, the collections, transactions and the round-trip counter."""
+"""The MongoDB client, the collections, transactions, the round-trip counter, and what a
+request needs to ride out a replica-set election (the request journal)."""
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,6 +23,7 @@ from pymongo.monitoring import (
     CommandStartedEvent,
     CommandSucceededEvent,
 )
+from pymongo.topology_description import TopologyDescription
 
 Session = ClientSession
 Doc = dict[str, Any]
@@ -30,6 +33,53 @@ LEADS = "leads"
 USERS = "users"
 LOGIN_FAILURES = "login_failures"
 GUARDS = "guards"
+
+
+# Write commands: one that was answered, or that failed without saying it did nothing, may
+# have changed data.
+_WRITE_COMMANDS = frozenset(
+    {"insert", "update", "delete", "findAndModify", "commitTransaction", "bulkWrite"}
+)
+# Server codes that refuse a write on a member that is not (or no longer) the primary: the
+# write was not applied.
+_NOT_PRIMARY_CODES = frozenset({10107, 13435, 13436, 11600, 11602, 189, 91})
+
+
+@dataclass
+class RequestJournal:
+    """What one API request did to the database, kept across its runs: the middleware runs a
+    request again after an election only when no write of the earlier run can have landed
+    unnoticed. A service whose write can recognise itself on the next run (`self_checking`)
+    keeps in `notes` what it needs for that."""
+
+    run: int = 0
+    # Writes that may have changed data and that nothing will recognise on a re-run.
+    unchecked_writes: int = 0
+    # Set when a run failed because the replica set had no primary (see is_failover).
+    failover: bool = False
+    notes: dict[str, Any] = field(default_factory=dict)
+    _self_checking: int = 0
+
+    @property
+    def rerunnable(self) -> bool:
+        return self.failover and self.unchecked_writes == 0
+
+    def next_run(self) -> None:
+        self.run += 1
+        self.failover = False
+
+    @contextmanager
+    def self_checking(self) -> Iterator[None]:
+        """Writes in this block recognise themselves on a re-run; they do not stop one."""
+        self._self_checking += 1
+        try:
+            yield
+        finally:
+            self._self_checking -= 1
+
+    def _wrote(self, *, surely_not_applied: bool) -> None:
+        if not surely_not_applied and not self._self_checking:
+            self.unchecked_writes += 1
 
 
 @dataclass
@@ -44,6 +94,19 @@ class _RoundTripListener(CommandListener):
     def __init__(self) -> None:
         self._local = threading.local()
 
+    def journal(self) -> RequestJournal | None:
+        journal: RequestJournal | None = getattr(self._local, "journal", None)
+        return journal
+
+    @contextmanager
+    def journaling(self) -> Iterator[RequestJournal]:
+        journal = RequestJournal()
+        self._local.journal = journal
+        try:
+            yield journal
+        finally:
+            self._local.journal = None
+
     def _counters(self) -> list[RoundTrips]:
         counters: list[RoundTrips] | None = getattr(self._local, "counters", None)
         if counters is None:
@@ -57,10 +120,17 @@ class _RoundTripListener(CommandListener):
             counter.commands.append(event.command_name)
 
     def succeeded(self, event: CommandSucceededEvent) -> None:
-        return None
+        journal = self.journal()
+        if journal is not None and event.command_name in _WRITE_COMMANDS:
+            journal._wrote(surely_not_applied=False)
 
     def failed(self, event: CommandFailedEvent) -> None:
-        return None
+        journal = self.journal()
+        if journal is not None and event.command_name in _WRITE_COMMANDS:
+            # A refusal by a member that is not primary changed nothing; a lost connection
+            # may have lost only the answer.
+            code = event.failure.get("code") if isinstance(event.failure, dict) else None
+            journal._wrote(surely_not_applied=code in _NOT_PRIMARY_CODES)
 
     @contextmanager
     def counting(self) -> Iterator[RoundTrips]:
@@ -83,6 +153,29 @@ _db_name: str | None = None
 def count_round_trips() -> Any:
     """`with count_round_trips() as trips: ...; trips.count` — commands sent by this thread."""
     return _listener.counting()
+
+
+def request_journal() -> Any:
+    """`with request_journal() as journal: ...` — record this thread's writes for re-runs."""
+    return _listener.journaling()
+
+
+def current_journal() -> RequestJournal | None:
+    """The journal of the request this thread serves, if any."""
+    return _listener.journal()
+
+
+@contextmanager
+def self_checking() -> Iterator[RequestJournal | None]:
+    """`with self_checking() as journal:` — writes in the block recognise themselves on a
+    re-run of the request (the caller keeps what it needs in `journal.notes`); no journal
+    outside an API request."""
+    journal = current_journal()
+    if journal is None:
+        yield None
+        return
+    with journal.self_checking():
+        yield journal
 
 
 def configure(*, uri: str | None = None, db_name: str | None = None) -> None:
@@ -120,6 +213,8 @@ def client() -> MongoClient[Doc]:
                 # answers 503 well before gunicorn's worker timeout kills the request.
                 timeoutMS=timeout_ms(),
                 appname="lead-crm",
+                # Acknowledged only once a majority has it: an election cannot roll it back.
+                w="majority",
                 event_listeners=[_listener],
             )
         return _client
@@ -186,3 +281,32 @@ def is_database_unavailable(exc: BaseException) -> bool:
     if isinstance(exc, ConnectionFailure | ServerSelectionTimeoutError):
         return True
     return isinstance(exc, PyMongoError) and exc.timeout
+
+
+def is_failover(exc: BaseException, topology: TopologyDescription | None = None) -> bool:
+    """Whether `exc` says the replica set has no primary right now but can elect one: the
+    server went away or stepped down (not a timeout: a member that stalls is no reason to wait
+    longer) and other members of the set still answer. A lone server never fails over."""
+    if isinstance(exc, ServerSelectionTimeoutError):
+        pass
+    elif not isinstance(exc, ConnectionFailure) or exc.timeout:
+        return False
+    described = topology if topology is not None else client().topology_description
+    if described.topology_type_name not in ("ReplicaSetNoPrimary", "ReplicaSetWithPrimary"):
+        return False
+    return any(server.server_type_name == "RSSecondary" for server in described.known_servers)
+
+
+def await_primary(until: float) -> bool:
+    """Wait (at most until the monotonic time `until`) for the set to have a primary again;
+    whether it has one. Asking for the primary makes PyMongo look for it at once rather than
+    at its next heartbeat."""
+    left = until - time.monotonic()
+    if left <= 0:
+        return False
+    try:
+        with pymongo.timeout(left):
+            database().command("ping")
+    except PyMongoError:
+        return False
+    return True

@@ -142,12 +142,13 @@ def _enter_stage(entry: StageEntry, moved_at: datetime, history_before: list[Doc
     }
 
 
-def _change_pipeline(change: LeadChange) -> list[Doc]:
+def _change_pipeline(change: LeadChange, write_id: str | None) -> list[Doc]:
     """ONE update pipeline for any change of one lead. Stored values go in as $literal so none
     is read as an operator."""
     history = [to_value(entry) for entry in change.history]
     fields: Doc = {name: {"$literal": _stored(value)} for name, value in change.set_fields.items()}
     fields["updated_at"] = change.at
+    fields["write_id"] = {"$literal": write_id}
     fields["version"] = {"$add": ["$version", 1]}
     if change.enter is not None:
         fields.update(_enter_stage(change.enter, change.at, history))
@@ -163,17 +164,29 @@ def _change_pipeline(change: LeadChange) -> list[Doc]:
     return [{"$set": fields}]
 
 
-def write_lead(*, uid: str, expected_version: int, change: LeadChange) -> LeadRecord | None:
+def write_lead(
+    *, uid: str, expected_version: int, change: LeadChange, write_id: str | None = None
+) -> LeadRecord | None:
     """Apply `change` in ONE conditional write if the lead is still at `expected_version`;
-    None when it is not (or is gone)."""
+    None when it is not (or is gone). `write_id` stays on the lead until its next write, so
+    the writer can tell later that this write landed (lead_written_by)."""
     # index: type_uid
     document = leads().find_one_and_update(
         {"type": LEAD, "uid": uid, "version": expected_version},
-        _change_pipeline(change),
+        _change_pipeline(change, write_id),
         projection=DETAIL_PROJECTION,
         return_document=ReturnDocument.AFTER,
     )
     return _record_from(document)
+
+
+def lead_written_by(*, uid: str, version: int, write_id: str) -> bool:
+    """Whether the lead is at `version` through the write `write_id`."""
+    # index: type_uid
+    found = leads().find_one(
+        {"type": LEAD, "uid": uid, "version": version, "write_id": write_id}, {"_id": 0, "uid": 1}
+    )
+    return found is not None
 
 
 def delete_lead(*, uid: str, expected_version: int | None) -> bool:

@@ -49,8 +49,15 @@ def _env(var_dir: Path, port: int) -> dict[str, str]:
     return env
 
 
+def _as_a_background_job() -> None:
+    # What a shell without job control does to a command started with `&`.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 @contextmanager
-def _serving(env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
+def _serving(
+    env: dict[str, str], log: Path, *, background: bool = False
+) -> Iterator[subprocess.Popen[bytes]]:
     with log.open("wb") as out:
         process = subprocess.Popen(
             [sys.executable, "manage.py", "serve"],
@@ -59,6 +66,7 @@ def _serving(env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]
             stdin=subprocess.DEVNULL,
             stdout=out,
             stderr=subprocess.STDOUT,
+            preexec_fn=_as_a_background_job if background else None,
         )
     try:
         yield process
@@ -165,6 +173,22 @@ def test_serve_stops_cleanly_on_sigint_or_sigterm_and_keeps_its_data(tmp_path: P
         "Lost",
     ]
     assert "Loaded the sample workflow" not in second_log.read_text()
+
+
+def test_serve_started_in_the_background_ignores_sigint_and_stops_cleanly_on_sigterm(
+    tmp_path: Path,
+) -> None:
+    var_dir = tmp_path / "var"
+    port = free_port()
+    log = tmp_path / "serve.log"
+    with _serving(_env(var_dir, port), log, background=True) as process:
+        _wait_until_healthy(process, port, log)
+        process.send_signal(signal.SIGINT)
+        time.sleep(2)
+        assert process.poll() is None, log.read_text()
+        assert _request(port, "/healthz")["status"] == "ok"
+        _stop(process, log, signal.SIGTERM)
+    _assert_stopped_cleanly(var_dir, port)
 
 
 def _child_pids(parent: int) -> list[int]:

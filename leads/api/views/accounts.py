@@ -3,8 +3,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from pydantic import RootModel
+from drf_spectacular.utils import extend_schema
+from pydantic import BaseModel, ConfigDict, Field, RootModel
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,7 +18,7 @@ from ..auth import client_address, sign_in_session, sign_out_session
 from ..mappers import user_out
 from ..permissions import AdminWrites, SignedIn
 from ..schemas import ErrorOut, LoginOut, UserOut
-from .base import ERRORS, actor, body, render
+from .base import ERRORS, actor, body, query_parameters, render
 
 
 class UserListOut(RootModel[list[UserOut]]):
@@ -73,22 +73,25 @@ class MeView(APIView):
         return render(user_out(actor(request)))
 
 
+class UserListParams(BaseModel):
+    # A value that is not a boolean is refused, not read as false.
+    model_config = ConfigDict(extra="forbid")
+
+    include_inactive: bool = Field(False, description="admins only")
+
+
 class UserCollectionView(APIView):
     permission_classes = [AdminWrites]
 
     @extend_schema(
         operation_id="users_list",
         responses={200: UserListOut, **ERRORS},
-        parameters=[
-            OpenApiParameter(
-                "include_inactive", bool, OpenApiParameter.QUERY, description="admins only"
-            )
-        ],
+        parameters=query_parameters(UserListParams),
     )
     def get(self, request: Request) -> HttpResponse:
-        include_inactive = request.query_params.get("include_inactive") in ("1", "true")
+        params = UserListParams.model_validate(request.query_params.dict())
         users = user_selectors.user_list(
-            include_inactive=include_inactive and actor(request).is_admin
+            include_inactive=params.include_inactive and actor(request).is_admin
         )
         return render(UserListOut.model_validate([user_out(user) for user in users]))
 
