@@ -15,6 +15,7 @@ from leads.domain.attention import is_overdue
 from leads.domain.models import (
     Activity,
     BoardCard,
+    LeadHit,
     LeadSummary,
     TaskInstance,
     User,
@@ -31,6 +32,7 @@ from .schemas import (
     CardOut,
     ConfigOut,
     KanbanColumn,
+    LeadHitOut,
     LeadListItem,
     LeadOut,
     MoveOut,
@@ -98,6 +100,10 @@ def lead_out(detail: LeadDetail) -> LeadOut:
 
 def lead_list_item(lead: LeadSummary) -> LeadListItem:
     return _out(LeadListItem, lead, overdue=is_overdue(lead.status, lead.next_due_at, utcnow()))
+
+
+def lead_hit_out(hit: LeadHit) -> LeadHitOut:
+    return _out(LeadHitOut, hit)
 
 
 def stage_out(stage: WorkStage) -> StageOut:

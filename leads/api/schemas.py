@@ -181,6 +181,25 @@ class LeadPageOut(BaseModel):
 # --- the pipeline ----------------------------------------------------------------------------
 
 
+class LeadHitOut(BaseModel):
+    """A lead the quick search found: enough to recognise it in a short list."""
+
+    uid: str
+    name: str
+    company: str | None
+    email: str | None
+    phone: str | None
+    current_stage: str
+    status: WorkItemStatus
+
+
+class LeadSearchOut(BaseModel):
+    results: list[LeadHitOut] = Field(
+        description="best first: the whole query is the lead's email, phone, uid or number; "
+        "then every word starts a word of its name; then the rest; newest first within each"
+    )
+
+
 class TaskTemplateOut(BaseModel):
     uid: str
     title: str

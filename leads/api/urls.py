@@ -7,7 +7,7 @@ from rest_framework.views import APIView
 from leads.domain.errors import NotFound
 
 from .views.accounts import LoginView, LogoutView, MeView, UserCollectionView, UserDetailView
-from .views.leads import LeadCollectionView, LeadDetailView
+from .views.leads import LeadCollectionView, LeadDetailView, LeadSearchView
 from .views.pipeline import (
     ActivityCollectionView,
     AssignView,
@@ -45,6 +45,7 @@ urlpatterns = [
     path("stages/reorder/", StageReorderView.as_view(), name="stages-reorder"),
     path("stages/<str:uid>/", StageDetailView.as_view(), name="stage-detail"),
     path("leads/", LeadCollectionView.as_view(), name="leads"),
+    path("leads/search/", LeadSearchView.as_view(), name="lead-search"),
     path("leads/kanban/", KanbanView.as_view(), name="kanban"),
     path("leads/kanban/move/", KanbanMoveView.as_view(), name="kanban-move"),
     path("leads/<str:uid>/", LeadDetailView.as_view(), name="lead-detail"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
 from .connection import database, deadline, leads, login_failures, users
-from .leads import fill_missing_contact_keys
+from .leads import fill_missing_contact_keys, fill_missing_search_terms
 
 # Building an index on a large collection takes longer than a request may wait: start-up and
 # `ensure_indexes` lift the per-operation timeout to this, once the server has answered (under
@@ -56,6 +56,17 @@ LEAD_INDEXES = [
         name="type_assigned",
     ),
     IndexModel([("type", ASCENDING), ("tags", ASCENDING)], name="type_tags"),
+    # `q`: one entry per stored search term (domain/search.py), each term's leads newest first,
+    # so the default list order and the quick search's candidates stop after a page
+    IndexModel(
+        [
+            ("type", ASCENDING),
+            ("search_terms", ASCENDING),
+            ("created_at", DESCENDING),
+            ("uid", DESCENDING),
+        ],
+        name="type_search_created",
+    ),
     # overdue leads: an open task due before now
     IndexModel([("type", ASCENDING), ("next_due_at", ASCENDING)], name="type_next_due"),
     # stale leads: per stage, no activity since its rot threshold
@@ -97,4 +108,6 @@ def ensure_indexes() -> list[str]:
         # Leads written before contact keys existed get theirs, so the filters that read them
         # find every lead.
         fill_missing_contact_keys()
+        # Likewise their search terms, so `q` finds them.
+        fill_missing_search_terms()
     return names

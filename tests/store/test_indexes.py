@@ -27,6 +27,7 @@ EXPECTED_LEAD_INDEXES: dict[str, Key] = {
     "type_phone_key": [("type", 1), ("phone_key", 1)],
     "type_assigned": [("type", 1), ("assigned_to", 1), ("created_at", -1), ("uid", -1)],
     "type_tags": [("type", 1), ("tags", 1)],
+    "type_search_created": [("type", 1), ("search_terms", 1), ("created_at", -1), ("uid", -1)],
     "type_next_due": [("type", 1), ("next_due_at", 1)],
     "type_stage_activity": [("type", 1), ("current_stage", 1), ("last_activity_at", 1)],
     "type_order": [("type", 1), ("order", 1), ("uid", 1)],

@@ -17,8 +17,8 @@ from leads.domain.transitions import LeadDetail
 from leads.selectors import leads as lead_selectors
 from leads.services import leads as lead_services
 
-from ..mappers import lead_list_item, lead_out
-from ..schemas import LeadOut, LeadPageOut
+from ..mappers import lead_hit_out, lead_list_item, lead_out
+from ..schemas import LeadOut, LeadPageOut, LeadSearchOut
 from .base import (
     ERRORS,
     actor,
@@ -128,6 +128,30 @@ class LeadCollectionView(APIView):
         data = LeadCreate.model_validate(body(request))
         detail = lead_services.lead_create(data=data, actor=actor(request))
         return lead_response(detail, 201)
+
+
+class LeadSearchParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    q: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = Field(
+        description="words that start the lead's name, company, email or phone words; or its "
+        "whole email, phone, uid or number"
+    )
+    limit: int = Field(8, ge=1, le=20)
+
+
+class LeadSearchView(APIView):
+    """The quick jump: a few small rows, best first."""
+
+    @extend_schema(
+        operation_id="leads_search",
+        parameters=query_parameters(LeadSearchParams),
+        responses={200: LeadSearchOut, **ERRORS},
+    )
+    def get(self, request: Request) -> HttpResponse:
+        params = LeadSearchParams.model_validate(request.query_params.dict())
+        hits = lead_selectors.lead_search(query=params.q, limit=params.limit)
+        return render(LeadSearchOut(results=[lead_hit_out(hit) for hit in hits]))
 
 
 class LeadDetailView(APIView):
