@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 from .contacts import email_key, phone_key
 
@@ -144,6 +145,7 @@ def query_terms(query: str) -> list[str]:
     return ranked[:MAX_QUERY_WORDS]
 
 
+@lru_cache(maxsize=256)
 def exact_keys(query: str) -> tuple[str | None, str | None, str | None]:
     """(email key, phone key, lead uid) the whole query would equal, for ranking exact hits
     first; None where it cannot be one."""
@@ -160,6 +162,11 @@ def lead_number(uid: str) -> str | None:
     return (match.group(2).lstrip("0") or "0") if match else None
 
 
+@lru_cache(maxsize=256)
+def _asked(query: str) -> tuple[str, ...]:
+    return tuple(word[:MAX_PREFIX] for word in words(query))
+
+
 def hit_rank(
     query: str, *, uid: str, name: str, email_key: str | None, phone_key: str | None
 ) -> int:
@@ -174,7 +181,7 @@ def hit_rank(
         or (text.isdigit() and lead_number(uid) == (text.lstrip("0") or "0"))
     ):
         return 0
-    asked = [word[:MAX_PREFIX] for word in words(query)]
+    asked = _asked(query)
     named = words(name)
     if asked and all(any(word.startswith(part) for word in named) for part in asked):
         return 1
