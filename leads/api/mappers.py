@@ -17,6 +17,7 @@ from leads.domain.models import (
     BoardCard,
     LeadHit,
     LeadSummary,
+    SavedView,
     TaskInstance,
     User,
     WorkItem,
@@ -40,6 +41,7 @@ from .schemas import (
     TaskCountsOut,
     TaskOut,
     UserOut,
+    ViewOut,
 )
 
 Out = TypeVar("Out", bound=BaseModel)
@@ -104,6 +106,10 @@ def lead_list_item(lead: LeadSummary) -> LeadListItem:
 
 def lead_hit_out(hit: LeadHit) -> LeadHitOut:
     return _out(LeadHitOut, hit)
+
+
+def view_out(view: SavedView) -> ViewOut:
+    return _out(ViewOut, view)
 
 
 def stage_out(stage: WorkStage) -> StageOut:

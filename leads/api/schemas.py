@@ -200,6 +200,23 @@ class LeadSearchOut(BaseModel):
     )
 
 
+class ViewOut(BaseModel):
+    """A saved view. Open it by putting `filters` (and `sort`) in the list's or the board's URL."""
+
+    uid: str
+    name: str
+    target: Literal["board", "list"]
+    filters: str = Field(
+        description="the list's filters as a query string (`tag=hot&data.budget=100`)"
+    )
+    sort: str | None
+    shared: bool = Field(description="everyone sees it; only admins change it")
+    owner: str = Field(description="uid of the user who saved it")
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
 class TaskTemplateOut(BaseModel):
     uid: str
     title: str

@@ -18,6 +18,7 @@ from .views.pipeline import (
     TransitionView,
     UndoView,
 )
+from .views.saved_views import ViewCollectionView, ViewDetailView
 from .views.workflow import ConfigView, StageCollectionView, StageDetailView, StageReorderView
 
 
@@ -69,6 +70,8 @@ urlpatterns = [
         name="task-skip",
     ),
     path("leads/<str:uid>/activities/", ActivityCollectionView.as_view(), name="lead-activities"),
+    path("views/", ViewCollectionView.as_view(), name="views"),
+    path("views/<str:uid>/", ViewDetailView.as_view(), name="view-detail"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves the page's init script as a file: the CSP allows no inline script.
     path(

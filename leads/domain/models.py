@@ -333,6 +333,27 @@ class WorkItemConfig(Document):
         return next((d for d in self.variables if d.field_key == key), None)
 
 
+ViewTarget = Literal["board", "list"]
+
+
+class SavedView(Document):
+    """A named set of the list's filters (and a sort) for the board or the list: a user's own,
+    or shared with everyone by an admin. A per-user setting, not workflow data."""
+
+    uid: str = Field(default_factory=lambda: new_uid("view"))
+    name: str
+    target: ViewTarget
+    # The list's filters as its URL's query string (`tag=hot&data.budget=100`), checked by the
+    # list's own parsing when saved. A string: `data.<key>` names may not be document keys.
+    filters: str = ""
+    sort: str | None = None
+    shared: bool = False
+    owner: str
+    version: int = 1
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
 class User(Document):
     uid: str = Field(default_factory=lambda: new_uid("usr"))
     username: str

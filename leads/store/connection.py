@@ -30,6 +30,7 @@ LEADS = "leads"
 USERS = "users"
 LOGIN_FAILURES = "login_failures"
 GUARDS = "guards"
+VIEWS = "views"
 
 
 @dataclass
@@ -151,6 +152,10 @@ def login_failures() -> Collection[Doc]:
 
 def guards() -> Collection[Doc]:
     return database()[GUARDS]
+
+
+def views() -> Collection[Doc]:
+    return database()[VIEWS]
 
 
 def timeout_ms() -> int:

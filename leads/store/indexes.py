@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
-from .connection import database, deadline, leads, login_failures, users
+from .connection import database, deadline, leads, login_failures, users, views
 from .leads import fill_missing_contact_keys, fill_missing_search_terms
 
 # Building an index on a large collection takes longer than a request may wait: start-up and
@@ -90,6 +90,13 @@ USER_INDEXES = [
     IndexModel([("tokens.digest", ASCENDING)], name="token_digest"),
 ]
 
+# Saved views: one by uid; a user's own and the shared ones, by name.
+VIEW_INDEXES = [
+    IndexModel([("uid", ASCENDING)], name="uid_unique", unique=True),
+    IndexModel([("owner", ASCENDING), ("name", ASCENDING)], name="owner_name"),
+    IndexModel([("shared", ASCENDING), ("name", ASCENDING)], name="shared_name"),
+]
+
 # Failed sign-ins: one counter per key; MongoDB drops each once its window is over.
 LOGIN_FAILURE_INDEXES = [
     IndexModel([("key", ASCENDING)], name="key_unique", unique=True),
@@ -105,6 +112,7 @@ def ensure_indexes() -> list[str]:
         names = leads().create_indexes(LEAD_INDEXES)
         names += users().create_indexes(USER_INDEXES)
         names += login_failures().create_indexes(LOGIN_FAILURE_INDEXES)
+        names += views().create_indexes(VIEW_INDEXES)
         # Leads written before contact keys existed get theirs, so the filters that read them
         # find every lead.
         fill_missing_contact_keys()
