@@ -15,7 +15,9 @@ from leads.domain.attention import is_overdue
 from leads.domain.models import (
     Activity,
     BoardCard,
+    LeadHit,
     LeadSummary,
+    SavedView,
     TaskInstance,
     User,
     WorkItem,
@@ -31,6 +33,7 @@ from .schemas import (
     CardOut,
     ConfigOut,
     KanbanColumn,
+    LeadHitOut,
     LeadListItem,
     LeadOut,
     MoveOut,
@@ -38,6 +41,7 @@ from .schemas import (
     TaskCountsOut,
     TaskOut,
     UserOut,
+    ViewOut,
 )
 
 Out = TypeVar("Out", bound=BaseModel)
@@ -98,6 +102,14 @@ def lead_out(detail: LeadDetail) -> LeadOut:
 
 def lead_list_item(lead: LeadSummary) -> LeadListItem:
     return _out(LeadListItem, lead, overdue=is_overdue(lead.status, lead.next_due_at, utcnow()))
+
+
+def lead_hit_out(hit: LeadHit) -> LeadHitOut:
+    return _out(LeadHitOut, hit)
+
+
+def view_out(view: SavedView) -> ViewOut:
+    return _out(ViewOut, view)
 
 
 def stage_out(stage: WorkStage) -> StageOut:

@@ -181,6 +181,42 @@ class LeadPageOut(BaseModel):
 # --- the pipeline ----------------------------------------------------------------------------
 
 
+class LeadHitOut(BaseModel):
+    """A lead the quick search found: enough to recognise it in a short list."""
+
+    uid: str
+    name: str
+    company: str | None
+    email: str | None
+    phone: str | None
+    current_stage: str
+    status: WorkItemStatus
+
+
+class LeadSearchOut(BaseModel):
+    results: list[LeadHitOut] = Field(
+        description="best first: the whole query is the lead's email, phone, uid or number; "
+        "then every word starts a word of its name; then the rest; newest first within each"
+    )
+
+
+class ViewOut(BaseModel):
+    """A saved view. Open it by putting `filters` (and `sort`) in the list's or the board's URL."""
+
+    uid: str
+    name: str
+    target: Literal["board", "list"]
+    filters: str = Field(
+        description="the list's filters as a query string (`tag=hot&data.budget=100`)"
+    )
+    sort: str | None
+    shared: bool = Field(description="everyone sees it; only admins change it")
+    owner: str = Field(description="uid of the user who saved it")
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
 class TaskTemplateOut(BaseModel):
     uid: str
     title: str

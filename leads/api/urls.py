@@ -7,7 +7,7 @@ from rest_framework.views import APIView
 from leads.domain.errors import NotFound
 
 from .views.accounts import LoginView, LogoutView, MeView, UserCollectionView, UserDetailView
-from .views.leads import LeadCollectionView, LeadDetailView
+from .views.leads import LeadCollectionView, LeadDetailView, LeadSearchView
 from .views.pipeline import (
     ActivityCollectionView,
     AssignView,
@@ -18,6 +18,7 @@ from .views.pipeline import (
     TransitionView,
     UndoView,
 )
+from .views.saved_views import ViewCollectionView, ViewDetailView
 from .views.workflow import ConfigView, StageCollectionView, StageDetailView, StageReorderView
 
 
@@ -45,6 +46,7 @@ urlpatterns = [
     path("stages/reorder/", StageReorderView.as_view(), name="stages-reorder"),
     path("stages/<str:uid>/", StageDetailView.as_view(), name="stage-detail"),
     path("leads/", LeadCollectionView.as_view(), name="leads"),
+    path("leads/search/", LeadSearchView.as_view(), name="lead-search"),
     path("leads/kanban/", KanbanView.as_view(), name="kanban"),
     path("leads/kanban/move/", KanbanMoveView.as_view(), name="kanban-move"),
     path("leads/<str:uid>/", LeadDetailView.as_view(), name="lead-detail"),
@@ -68,6 +70,8 @@ urlpatterns = [
         name="task-skip",
     ),
     path("leads/<str:uid>/activities/", ActivityCollectionView.as_view(), name="lead-activities"),
+    path("views/", ViewCollectionView.as_view(), name="views"),
+    path("views/<str:uid>/", ViewDetailView.as_view(), name="view-detail"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves the page's init script as a file: the CSP allows no inline script.
     path(

@@ -27,6 +27,7 @@ from .models import (
     WorkItem,
     WorkStage,
 )
+from .search import search_terms
 
 STATUS_OF_KIND = {
     StageKind.OPEN: WorkItemStatus.OPEN,
@@ -67,10 +68,15 @@ def next_due_at(tasks: list[TaskInstance]) -> datetime | None:
     return min((task.due_at for task in tasks if task.is_open and task.due_at), default=None)
 
 
+# The fields a lead's search terms are made of (besides its uid, which never changes).
+_SEARCHED = frozenset({"name", "company", "email", "phone"})
+
+
 def with_derived_fields(lead: WorkItem, change: LeadChange) -> LeadChange:
     """`change` plus what follows from it: the next due date of the tasks the lead will have,
-    the comparison keys of a new email or phone, and, when it records an activity, the moment
-    of the lead's last activity (what staleness is measured from)."""
+    the comparison keys of a new email or phone, the search terms of a new name, company, email
+    or phone, and, when it records an activity, the moment of the lead's last activity (what
+    staleness is measured from)."""
     tasks = list(change.set_fields.get("tasks", lead.tasks))
     tasks += change.tasks + (change.enter.tasks if change.enter else [])
     derived: dict[str, Any] = {"next_due_at": next_due_at(tasks)}
@@ -78,6 +84,9 @@ def with_derived_fields(lead: WorkItem, change: LeadChange) -> LeadChange:
         derived["email_key"] = email_key(change.set_fields["email"])
     if "phone" in change.set_fields:
         derived["phone_key"] = phone_key(change.set_fields["phone"])
+    if _SEARCHED & set(change.set_fields):
+        after = {name: change.set_fields.get(name, getattr(lead, name)) for name in _SEARCHED}
+        derived["search_terms"] = search_terms(uid=lead.uid, **after)
     if change.activities:
         derived["last_activity_at"] = change.at
     return replace(change, set_fields={**change.set_fields, **derived})

@@ -52,6 +52,10 @@ class UserNotFound(NotFound):
     code = "user_not_found"
 
 
+class ViewNotFound(NotFound):
+    code = "view_not_found"
+
+
 class TaskNotFound(NotFound):
     code = "task_not_found"
 

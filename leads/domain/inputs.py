@@ -28,6 +28,7 @@ from .fields import (
     normalize_phone,
 )
 from .models import Color, Probability, RotDays, Slug, StageUid
+from .queries import LeadSort
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
@@ -294,3 +295,28 @@ class TaskCreate(Input):
     assigned_to: str | None = None
     required: StrictBool = False
     priority: TaskPriority = TaskPriority.NORMAL
+
+
+# The list's query string: `tag=hot&q=acme&data.budget=100`.
+ViewFilters = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2_000)]
+
+
+class ViewCreate(Input):
+    """`filters` are the lead list's query parameters (checked by the list's own parsing);
+    `sort` one of its sort orders, for the list only."""
+
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+    target: Literal["board", "list"]
+    filters: ViewFilters = ""
+    sort: LeadSort | None = None
+    shared: StrictBool = False
+
+
+class ViewUpdate(Input):
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)] = (
+        absent()
+    )
+    filters: ViewFilters = absent()
+    sort: LeadSort | None = absent()
+    shared: StrictBool = absent()
+    version: Version = absent()

@@ -31,6 +31,7 @@ from .enums import (
     WorkItemStatus,
 )
 from .fields import FieldDefinition, FieldOption, Int64
+from .search import search_terms
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 COLOR_PATTERN = r"^#[0-9a-fA-F]{6}$"
@@ -222,6 +223,21 @@ class LeadSummary(Document):
         return self
 
 
+class LeadHit(Document):
+    """A lead as the quick search reads it: enough to recognise it and rank it."""
+
+    uid: str
+    name: str
+    company: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    current_stage: str
+    status: WorkItemStatus = WorkItemStatus.OPEN
+    created_at: datetime = Field(default_factory=utcnow)
+    email_key: str | None = None
+    phone_key: str | None = None
+
+
 class LastMove(Document):
     """What undoing a lead's last stage change needs to put back."""
 
@@ -246,6 +262,17 @@ class WorkItem(LeadSummary):
     activities: list[Activity] = Field(default_factory=list)
     history: list[HistoryEntry] = Field(default_factory=list)
     last_move: LastMove | None = None
+    # What `q` looks up (domain/search.py): derived from the uid, name, company, email and phone
+    # whenever a lead is built, and by every write that sets them. Stored and indexed, but never
+    # read back (summaries and details leave it on the server).
+    search_terms: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _derive_search_terms(self) -> WorkItem:
+        self.search_terms = search_terms(
+            uid=self.uid, name=self.name, company=self.company, email=self.email, phone=self.phone
+        )
+        return self
 
     def stage_tasks(self) -> list[TaskInstance]:
         """The tasks of the stage the lead is in now."""
@@ -304,6 +331,27 @@ class WorkItemConfig(Document):
 
     def field(self, key: str) -> FieldDefinition | None:
         return next((d for d in self.variables if d.field_key == key), None)
+
+
+ViewTarget = Literal["board", "list"]
+
+
+class SavedView(Document):
+    """A named set of the list's filters (and a sort) for the board or the list: a user's own,
+    or shared with everyone by an admin. A per-user setting, not workflow data."""
+
+    uid: str = Field(default_factory=lambda: new_uid("view"))
+    name: str
+    target: ViewTarget
+    # The list's filters as its URL's query string (`tag=hot&data.budget=100`), checked by the
+    # list's own parsing when saved. A string: `data.<key>` names may not be document keys.
+    filters: str = ""
+    sort: str | None = None
+    shared: bool = False
+    owner: str
+    version: int = 1
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
 
 
 class User(Document):

@@ -12,8 +12,17 @@ from django.core import signing
 from leads.domain.attention import stale_since
 from leads.domain.errors import ConfigNotFound, LeadNotFound, ValidationFailed
 from leads.domain.fields import FIELD_KEY_PATTERN, FieldValueError, coerce_field_value
-from leads.domain.models import Activity, LeadSummary, TaskInstance, User, WorkStage, utcnow
+from leads.domain.models import (
+    Activity,
+    LeadHit,
+    LeadSummary,
+    TaskInstance,
+    User,
+    WorkStage,
+    utcnow,
+)
 from leads.domain.queries import LeadFilter, LeadSort, LeadSortKey, PageRequest, sort_order
+from leads.domain.search import hit_rank
 from leads.domain.transitions import LeadDetail, Pipeline
 from leads.store import leads as lead_store
 from leads.store import workflow as workflow_store
@@ -169,3 +178,19 @@ def task_list(*, uid: str, stage: str | None, status: str | None) -> list[TaskIn
         for task in record.lead.tasks
         if (stage is None or task.stage == stage) and (status is None or task.status == status)
     ]
+
+
+def lead_search(*, query: str, limit: int) -> list[LeadHit]:
+    """The `limit` best leads for a quick search, in one round trip: exact email, phone, uid or
+    number first, then name matches, then the rest, newest first within each.
+
+    Ranked in memory over a bounded set (the exact hits and at most SEARCH_CANDIDATES of the
+    newest leads holding every term), so its cost does not grow with the number of leads."""
+    best: dict[str, tuple[int, float, LeadHit]] = {}
+    for hit in lead_store.search_hits(query):
+        rank = hit_rank(
+            query, uid=hit.uid, name=hit.name, email_key=hit.email_key, phone_key=hit.phone_key
+        )
+        best.setdefault(hit.uid, (rank, -hit.created_at.timestamp(), hit))
+    ordered = sorted(best.values(), key=lambda entry: (entry[0], entry[1], entry[2].uid))
+    return [hit for _rank, _age, hit in ordered[:limit]]

@@ -33,6 +33,7 @@ LEADS = "leads"
 USERS = "users"
 LOGIN_FAILURES = "login_failures"
 GUARDS = "guards"
+VIEWS = "views"
 
 
 # Write commands: one that was answered, or that failed without saying it did nothing, may
@@ -246,6 +247,10 @@ def login_failures() -> Collection[Doc]:
 
 def guards() -> Collection[Doc]:
     return database()[GUARDS]
+
+
+def views() -> Collection[Doc]:
+    return database()[VIEWS]
 
 
 def timeout_ms() -> int:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
-from .connection import database, deadline, leads, login_failures, users
-from .leads import fill_missing_contact_keys
+from .connection import database, deadline, leads, login_failures, users, views
+from .leads import fill_missing_contact_keys, fill_missing_search_terms
 
 # Building an index on a large collection takes longer than a request may wait: start-up and
 # `ensure_indexes` lift the per-operation timeout to this, once the server has answered (under
@@ -56,6 +56,17 @@ LEAD_INDEXES = [
         name="type_assigned",
     ),
     IndexModel([("type", ASCENDING), ("tags", ASCENDING)], name="type_tags"),
+    # `q`: one entry per stored search term (domain/search.py), each term's leads newest first,
+    # so the default list order and the quick search's candidates stop after a page
+    IndexModel(
+        [
+            ("type", ASCENDING),
+            ("search_terms", ASCENDING),
+            ("created_at", DESCENDING),
+            ("uid", DESCENDING),
+        ],
+        name="type_search_created",
+    ),
     # overdue leads: an open task due before now
     IndexModel([("type", ASCENDING), ("next_due_at", ASCENDING)], name="type_next_due"),
     # stale leads: per stage, no activity since its rot threshold
@@ -79,6 +90,13 @@ USER_INDEXES = [
     IndexModel([("tokens.digest", ASCENDING)], name="token_digest"),
 ]
 
+# Saved views: one by uid; a user's own and the shared ones, by name.
+VIEW_INDEXES = [
+    IndexModel([("uid", ASCENDING)], name="uid_unique", unique=True),
+    IndexModel([("owner", ASCENDING), ("name", ASCENDING)], name="owner_name"),
+    IndexModel([("shared", ASCENDING), ("name", ASCENDING)], name="shared_name"),
+]
+
 # Failed sign-ins: one counter per key; MongoDB drops each once its window is over.
 LOGIN_FAILURE_INDEXES = [
     IndexModel([("key", ASCENDING)], name="key_unique", unique=True),
@@ -94,7 +112,10 @@ def ensure_indexes() -> list[str]:
         names = leads().create_indexes(LEAD_INDEXES)
         names += users().create_indexes(USER_INDEXES)
         names += login_failures().create_indexes(LOGIN_FAILURE_INDEXES)
+        names += views().create_indexes(VIEW_INDEXES)
         # Leads written before contact keys existed get theirs, so the filters that read them
         # find every lead.
         fill_missing_contact_keys()
+        # Likewise their search terms, so `q` finds them.
+        fill_missing_search_terms()
     return names

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -20,6 +19,7 @@ from leads.domain.models import (
     CONFIG_UID,
     Activity,
     BoardCard,
+    LeadHit,
     LeadRecord,
     LeadSummary,
     TaskInstance,
@@ -28,6 +28,7 @@ from leads.domain.models import (
     WorkStage,
 )
 from leads.domain.queries import LeadFilter, PageRequest
+from leads.domain.search import exact_keys, query_terms, search_terms
 
 from .connection import Doc, Session, leads
 from .documents import (
@@ -241,8 +242,10 @@ def _filter_query(lead_filter: LeadFilter) -> Doc:
             or [{"current_stage": {"$in": []}}]
         )
     if lead_filter.search:
-        pattern = {"$regex": re.escape(lead_filter.search), "$options": "i"}
-        either.append([{name: pattern} for name in ("name", "email", "phone", "company")])
+        # Every word a prefix of a stored term (domain/search.py), the longest first: the index
+        # walks the first term's keys and checks the others. No word at all finds nothing.
+        terms = query_terms(lead_filter.search)
+        query["search_terms"] = {"$all": terms} if terms else {"$in": []}
     if len(either) == 1:
         query["$or"] = either[0]
     elif either:
@@ -255,7 +258,9 @@ def find_leads(lead_filter: LeadFilter, page: PageRequest) -> list[LeadSummary]:
 
     Served by type_created_uid / type_updated_uid / type_name_uid (the sort, walked from the
     cursor, so a late page costs what the first does), or by the filter's own index
-    (type_stage_rank, type_status, type_assigned, type_tags) when that is more selective.
+    (type_stage_rank, type_status, type_assigned, type_tags, type_search_created) when that is
+    more selective. With `q` and the default sort, type_search_created gives both: one term's
+    leads, newest first.
     """
     query = _filter_query(lead_filter)
     walk = -1 if page.descending else 1
@@ -578,6 +583,77 @@ def get_activities(
         return None
     page = from_documents(Activity, reversed(rows[0]["page"]))
     return page, int(rows[0]["start"]), int(rows[0]["total"])
+
+
+SEARCH_CANDIDATES = 50
+_HIT_PROJECTION: Doc = {"_id": 0, **{name: 1 for name in LeadHit.model_fields}}
+
+
+def search_hits(query: str) -> list[LeadHit]:
+    """Up to SEARCH_CANDIDATES leads holding every term of `query`, newest first, and after
+    them the leads whose email, phone or uid the whole query equals; in one round trip. A lead
+    may come twice (the caller ranks and drops repeats)."""
+    terms = query_terms(query)
+    if not terms:
+        return []
+    email, phone, uid = exact_keys(query)
+    exact: list[Doc] = []
+    if email is not None:
+        exact.append({"email_key": email})
+    if phone is not None:
+        exact.append({"phone_key": phone})
+    if uid is not None:
+        exact.append({"uid": uid})
+    pipeline: list[Doc] = [
+        {"$match": {"type": LEAD, "search_terms": {"$all": terms}}},
+        {"$sort": {"created_at": -1, "uid": -1}},
+        {"$limit": SEARCH_CANDIDATES},
+        {"$project": _HIT_PROJECTION},
+    ]
+    if exact:
+        exact_branch = [
+            {"$match": {"type": LEAD, "$or": exact}},
+            {"$limit": 10},
+            {"$project": _HIT_PROJECTION},
+        ]
+        pipeline.append({"$unionWith": {"coll": leads().name, "pipeline": exact_branch}})
+    # index: type_search_created (hinted: a term's leads newest first, stopping after the
+    # candidates; when every lead holds the term, type_created_uid would tie, never win);
+    # type_email_key / type_phone_key / type_uid for the arms of the exact branch's $or
+    rows = leads().aggregate(pipeline, batchSize=SEARCH_CANDIDATES + 20, hint="type_search_created")
+    return readable_documents(LeadHit, rows)
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def fill_missing_search_terms(batch_size: int = 1000) -> int:
+    """Give leads stored before search terms existed theirs; returns how many were written.
+    Idempotent, and cheap once done: a lookup of the missing array on its index."""
+    filled = 0
+    # index: type_search_created (a missing array is indexed as null)
+    cursor = leads().find(
+        {"type": LEAD, "search_terms": {"$exists": False}},
+        {"_id": 1, "uid": 1, "name": 1, "company": 1, "email": 1, "phone": 1},
+        batch_size=batch_size,
+    )
+    updates: list[UpdateOne] = []
+    for document in cursor:
+        terms = search_terms(
+            uid=str(document.get("uid", "")),
+            name=_text(document.get("name")) or "",
+            company=_text(document.get("company")),
+            email=_text(document.get("email")),
+            phone=_text(document.get("phone")),
+        )
+        updates.append(UpdateOne({"_id": document["_id"]}, {"$set": {"search_terms": terms}}))
+        if len(updates) == batch_size:
+            filled += leads().bulk_write(updates, ordered=False).modified_count
+            updates = []
+    if updates:
+        filled += leads().bulk_write(updates, ordered=False).modified_count
+    return filled
 
 
 def fill_missing_contact_keys(batch_size: int = 1000) -> int:

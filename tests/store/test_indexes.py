@@ -27,6 +27,7 @@ EXPECTED_LEAD_INDEXES: dict[str, Key] = {
     "type_phone_key": [("type", 1), ("phone_key", 1)],
     "type_assigned": [("type", 1), ("assigned_to", 1), ("created_at", -1), ("uid", -1)],
     "type_tags": [("type", 1), ("tags", 1)],
+    "type_search_created": [("type", 1), ("search_terms", 1), ("created_at", -1), ("uid", -1)],
     "type_next_due": [("type", 1), ("next_due_at", 1)],
     "type_stage_activity": [("type", 1), ("current_stage", 1), ("last_activity_at", 1)],
     "type_order": [("type", 1), ("order", 1), ("uid", 1)],
@@ -36,6 +37,11 @@ EXPECTED_USER_INDEXES: dict[str, Key] = {
     "uid_unique": [("uid", 1)],
     "username_unique": [("username", 1)],
     "token_digest": [("tokens.digest", 1)],
+}
+EXPECTED_VIEW_INDEXES: dict[str, Key] = {
+    "uid_unique": [("uid", 1)],
+    "owner_name": [("owner", 1), ("name", 1)],
+    "shared_name": [("shared", 1), ("name", 1)],
 }
 EXPECTED_LOGIN_FAILURE_INDEXES: dict[str, Key] = {
     "key_unique": [("key", 1)],
@@ -83,6 +89,13 @@ def test_every_login_failure_index_exists_with_its_name_and_keys() -> None:
     )
 
 
+def test_every_saved_view_index_exists_with_its_name_and_keys() -> None:
+    indexes = _indexes(connection.VIEWS)
+    assert {name: _key(index) for name, index in indexes.items() if name != "_id_"} == (
+        EXPECTED_VIEW_INDEXES
+    )
+
+
 def test_every_user_index_exists_with_its_name_and_keys() -> None:
     indexes = _indexes(connection.USERS)
     assert {name: _key(index) for name, index in indexes.items() if name != "_id_"} == (
@@ -122,7 +135,12 @@ def test_the_index_lists_are_what_the_collections_hold() -> None:
 
 def test_ensure_indexes_returns_every_index_name() -> None:
     assert sorted(ensure_indexes()) == sorted(
-        [*EXPECTED_LEAD_INDEXES, *EXPECTED_USER_INDEXES, *EXPECTED_LOGIN_FAILURE_INDEXES]
+        [
+            *EXPECTED_LEAD_INDEXES,
+            *EXPECTED_USER_INDEXES,
+            *EXPECTED_LOGIN_FAILURE_INDEXES,
+            *EXPECTED_VIEW_INDEXES,
+        ]
     )
 
 

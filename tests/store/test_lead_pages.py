@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -112,19 +113,34 @@ def test_lists_carry_no_embedded_tasks_activities_or_history() -> None:
         assert not hasattr(row, "history")
 
 
+ODD_COMPANY = "Odd (co) a.b [x * \\ $where .*"
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text.lower())
+
+
+def _searched(lead: WorkItem) -> str:
+    # The lead number (`00171` and `171`) is found too.
+    number = lead.uid.rsplit("-", 1)[1]
+    return f"{lead.name} {lead.company or ''} {number} {number.lstrip('0')}"
+
+
 @pytest.mark.parametrize(
-    "search", ["lead 00", "LEAD 00", "(", "a.b", "[x", "*", "\\", "$where", ".*"]
+    "search", ["lead 00", "LEAD 00", "(", "a.b", "[x", "*", "\\", "$where", ".*", "od co"]
 )
-def test_search_matches_the_text_literally_ignoring_case(search: str) -> None:
+def test_search_finds_word_prefixes_and_reads_no_operator(search: str) -> None:
     leads = _insert_leads(12)
-    connection.leads().update_one(
-        {"uid": leads[0].uid}, {"$set": {"company": "Odd (co) a.b [x * \\ $where .*"}}
-    )
+    odd = leads[0].model_copy(update={"uid": "LEAD-202603-09999", "company": ODD_COMPANY})
+    connection.leads().insert_one(to_document(WorkItem.model_validate(odd.model_dump()), "lead"))
     rows = lead_store.find_leads(LeadFilter(search=search), PageRequest(limit=100))
+    asked = _words(search)
     expected = {
         lead.uid
-        for lead in leads
-        if search.lower() in lead.name.lower()
-        or (lead.uid == leads[0].uid and search.lower() in "odd (co) a.b [x * \\ $where .*")
+        for lead in [*leads, odd]
+        if asked
+        and all(any(word.startswith(part) for word in _words(_searched(lead))) for part in asked)
     }
     assert {row.uid for row in rows} == expected
+    # Punctuation alone is no word: it finds nothing rather than everything.
+    assert bool(expected) == bool(asked)

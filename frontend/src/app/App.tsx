@@ -3,6 +3,7 @@ import { BoardPage } from "../board/BoardPage";
 import { LeadCreatePage } from "../leads/LeadCreatePage";
 import { LeadDetailPage } from "../leads/LeadDetailPage";
 import { LeadListPage } from "../leads/LeadListPage";
+import { QuickJump } from "../search/QuickJump";
 import { SettingsPage } from "../settings/SettingsPage";
 import { Avatar, Loaded } from "../ui/components";
 import { AuthProvider, useAuth, useMe } from "./auth";
@@ -46,6 +47,7 @@ function Shell() {
           <NavLink to="/leads">Leads</NavLink>
           {isAdmin ? <NavLink to="/settings">Settings</NavLink> : null}
         </nav>
+        <QuickJump />
         <div className="me">
           <Avatar label={initials(user)} title={user.display_name || user.username} />
           <span className="me-name" data-testid="me-name">

@@ -12,7 +12,9 @@ import { useBoardQuery } from "./api";
 import { BoardCanvas } from "./BoardCanvas";
 import type { UsersById } from "./BoardCard";
 import { BoardToolbar } from "./BoardToolbar";
-import { filtersFromParams, hasFilters, withFilter, type BoardFilters } from "./filters";
+import { filterQuery, filtersFromParams, hasFilters, withFilter, type BoardFilters } from "./filters";
+import { ViewsMenu } from "../views/ViewsMenu";
+import { viewFilters, viewParams } from "../views/api";
 import "./board.css";
 
 const NO_USERS: User[] = [];
@@ -103,6 +105,11 @@ export function BoardPage() {
           ) : null}
         </div>
         <BoardToolbar filters={filters} users={users} onChange={setFilter} onClear={clearFilters} />
+        <ViewsMenu
+          target="board"
+          filters={viewFilters(new URLSearchParams(filterQuery(filters)))}
+          onApply={(view) => setSearchParams(viewParams(view))}
+        />
         {canWrite ? (
           <Link to="/leads/new" className="btn btn-primary board-new">
             New lead

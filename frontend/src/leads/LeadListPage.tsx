@@ -7,6 +7,8 @@ import { isLeadStatus, StatusFilterSelect } from "../app/statuses";
 import { useStages } from "../app/queries";
 import { EmptyState, ErrorBanner, Spinner } from "../ui/components";
 import { FlagFilter } from "../ui/FlagFilter";
+import { viewFilters, viewParams, type ViewDraft } from "../views/api";
+import { ViewsMenu } from "../views/ViewsMenu";
 import { useLeadPage, type LeadListQuery } from "./api";
 import { nextSort, sortDirection, type SortKey } from "./logic";
 import { AvatarStack, DueCell, StageBadge, StatusBadge, formatDate, timeAgo, useUserLookup } from "./ui";
@@ -58,6 +60,10 @@ export function LeadListPage() {
   const query = listQuery(params);
   const page = useLeadPage(query);
   const sort = query.sort ?? DEFAULT_SORT;
+  // What a saved view keeps: the filters, not the page size, sort or page.
+  const listFilters = Object.fromEntries(
+    Object.entries(query).filter(([name, value]) => !["limit", "sort", "cursor"].includes(name) && value),
+  ) as Record<string, string>;
 
   const update = (changes: Record<string, string | null>) => {
     const next = new URLSearchParams(params);
@@ -171,6 +177,12 @@ export function LeadListPage() {
         </datalist>
         <FlagFilter label="Overdue" name="overdue" value={params.get("overdue") ?? ""} onChange={flagChange} />
         <FlagFilter label="Stale" name="stale" value={params.get("stale") ?? ""} onChange={flagChange} />
+        <ViewsMenu
+          target="list"
+          filters={viewFilters(new URLSearchParams(listFilters))}
+          sort={sort as ViewDraft["sort"]}
+          onApply={(view) => setParams(viewParams(view))}
+        />
         {filtered ? (
           <button
             type="button"

@@ -12,13 +12,14 @@ from rest_framework.views import APIView
 
 from leads.domain.enums import WorkItemStatus
 from leads.domain.inputs import LeadCreate, LeadUpdate, optional_email, optional_phone
+from leads.domain.models import User
 from leads.domain.queries import LeadFilter, LeadSort
 from leads.domain.transitions import LeadDetail
 from leads.selectors import leads as lead_selectors
 from leads.services import leads as lead_services
 
-from ..mappers import lead_list_item, lead_out
-from ..schemas import LeadOut, LeadPageOut
+from ..mappers import lead_hit_out, lead_list_item, lead_out
+from ..schemas import LeadOut, LeadPageOut, LeadSearchOut
 from .base import (
     ERRORS,
     actor,
@@ -31,7 +32,9 @@ from .base import (
 )
 
 
-class LeadListParams(BaseModel):
+class LeadFilterParams(BaseModel):
+    """The lead list's filters: what a list URL and a saved view carry (besides `data.<key>`)."""
+
     model_config = ConfigDict(extra="forbid")
 
     stage: str | None = Field(None, description="stage uid")
@@ -53,12 +56,42 @@ class LeadListParams(BaseModel):
     phone: Annotated[str, Field(max_length=40)] | None = Field(
         None, description="exactly this phone number (spacing as stored)"
     )
+    _email = field_validator("email")(optional_email)
+    _phone = field_validator("phone")(optional_phone)
+
+
+class LeadListParams(LeadFilterParams):
     sort: LeadSort = Field("-created_at", description="created_at, updated_at or name; - for desc")
     limit: int = Field(25, ge=1, le=200)
     cursor: str | None = Field(None, description="from a previous page's next/previous link")
 
-    _email = field_validator("email")(optional_email)
-    _phone = field_validator("phone")(optional_phone)
+
+PAGING = frozenset({"sort", "limit", "cursor"})
+
+
+def split_data_filters(raw: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """(the other parameters, the `data.<key>` filters by key)."""
+    data = {key[5:]: value for key, value in raw.items() if key.startswith("data.")}
+    return {key: value for key, value in raw.items() if not key.startswith("data.")}, data
+
+
+def lead_filter_of(params: LeadFilterParams, data_raw: dict[str, str], reader: User) -> LeadFilter:
+    """THE reading of the list's filters (the list's URL; a saved view when it is saved)."""
+    assigned_to = reader.uid if params.assigned_to == "me" else params.assigned_to
+    return LeadFilter(
+        stage=params.stage,
+        status=params.status,
+        assigned_to=assigned_to,
+        tag=params.tag,
+        created_after=params.created_after,
+        created_before=params.created_before,
+        search=params.q or None,
+        email=params.email,
+        phone=params.phone,
+        overdue=params.overdue,
+        stale=params.stale,
+        data_equals=lead_selectors.data_filters(data_raw),
+    )
 
 
 DATA_FILTER = OpenApiParameter(
@@ -88,25 +121,10 @@ class LeadCollectionView(APIView):
         responses={200: LeadPageOut, **ERRORS},
     )
     def get(self, request: Request) -> HttpResponse:
-        raw = request.query_params.dict()
-        data_raw = {key[5:]: raw.pop(key) for key in list(raw) if key.startswith("data.")}
+        raw, data_raw = split_data_filters(request.query_params.dict())
         params = LeadListParams.model_validate(raw)
-        assigned_to = actor(request).uid if params.assigned_to == "me" else params.assigned_to
         page = lead_selectors.lead_list(
-            lead_filter=LeadFilter(
-                stage=params.stage,
-                status=params.status,
-                assigned_to=assigned_to,
-                tag=params.tag,
-                created_after=params.created_after,
-                created_before=params.created_before,
-                search=params.q or None,
-                email=params.email,
-                phone=params.phone,
-                overdue=params.overdue,
-                stale=params.stale,
-                data_equals=lead_selectors.data_filters(data_raw),
-            ),
+            lead_filter=lead_filter_of(params, data_raw, actor(request)),
             sort=params.sort,
             limit=params.limit,
             cursor=params.cursor,
@@ -128,6 +146,30 @@ class LeadCollectionView(APIView):
         data = LeadCreate.model_validate(body(request))
         detail = lead_services.lead_create(data=data, actor=actor(request))
         return lead_response(detail, 201)
+
+
+class LeadSearchParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    q: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = Field(
+        description="words that start the lead's name, company, email or phone words; or its "
+        "whole email, phone, uid or number"
+    )
+    limit: int = Field(8, ge=1, le=20)
+
+
+class LeadSearchView(APIView):
+    """The quick jump: a few small rows, best first."""
+
+    @extend_schema(
+        operation_id="leads_search",
+        parameters=query_parameters(LeadSearchParams),
+        responses={200: LeadSearchOut, **ERRORS},
+    )
+    def get(self, request: Request) -> HttpResponse:
+        params = LeadSearchParams.model_validate(request.query_params.dict())
+        hits = lead_selectors.lead_search(query=params.q, limit=params.limit)
+        return render(LeadSearchOut(results=[lead_hit_out(hit) for hit in hits]))
 
 
 class LeadDetailView(APIView):

@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+import bson
+
+from leads.domain.search import (
+    MAX_TERMS,
+    exact_keys,
+    fold,
+    hit_rank,
+    query_terms,
+    search_terms,
+)
+
+
+def _terms(**values: str | None) -> list[str]:
+    fields: dict[str, str | None] = {
+        "uid": "LEAD-202611-00042",
+        "name": "Lead",
+        "company": None,
+        "email": None,
+        "phone": None,
+    }
+    fields.update(values)
+    return search_terms(
+        uid=fields["uid"] or "",
+        name=fields["name"] or "",
+        company=fields["company"],
+        email=fields["email"],
+        phone=fields["phone"],
+    )
+
+
+def test_folding_drops_accents_and_case() -> None:
+    assert fold("Zoë ÅNGSTRÖM Straße") == "zoe angstrom strasse"
+
+
+def test_every_word_of_name_and_company_is_stored_with_its_prefixes() -> None:
+    terms = _terms(name="Zoë Hopper", company="ACME-Works")
+    assert {"z", "zo", "zoe", "h", "hopper", "acme", "w", "works"} <= set(terms)
+    assert "zoë" not in terms
+
+
+def test_the_lead_number_is_stored_whole_padded_and_bare() -> None:
+    terms = _terms()
+    assert {"lead-202611-00042", "00042", "42"} <= set(terms)
+
+
+def test_an_email_is_stored_as_prefixes_of_the_whole_address_from_its_at_sign() -> None:
+    terms = _terms(email="Ann.Lee@Example.com")
+    assert {"ann.lee@example.com", "ann.lee", "example.com", "ann.lee@", "ann.lee@exa"} <= set(
+        terms
+    )
+    assert {"ann", "lee", "example", "com"} <= set(terms)
+
+
+def test_a_phone_is_stored_by_its_digits_and_its_groups() -> None:
+    terms = _terms(phone="+1 (415) 555-0100")
+    assert {"14155550100", "1415", "415", "555", "0100"} <= set(terms)
+
+
+def test_the_terms_of_a_long_lead_are_bounded_in_number_and_bytes() -> None:
+    long_name = " ".join(f"Word{n}longer" for n in range(40))
+    terms = _terms(name=long_name, company=long_name, email="a" * 60 + "@" + "b" * 60 + ".com")
+    assert len(terms) <= MAX_TERMS
+    assert len(bson.encode({"search_terms": terms})) < 2_048
+    # The most useful terms are kept: the number, the address, the first words of the name.
+    assert {"42", "word0longer"} <= set(terms)
+
+
+def test_a_query_is_split_into_words_longest_first() -> None:
+    assert query_terms("Zo  Hopp, ACME") == ["hopp", "acme", "zo"]
+    assert query_terms("LEAD-202611-00042") == ["lead-202611-00042"]
+    assert query_terms("Ann.Lee@Exa") == ["ann.lee@exa"]
+    assert query_terms("(.*)") == []
+
+
+def test_the_whole_query_is_compared_to_email_phone_and_uid_keys() -> None:
+    assert exact_keys("Ann@Example.com") == ("ann@example.com", None, None)
+    assert exact_keys("+1 415 555 0100") == (None, "+14155550100", None)
+    assert exact_keys("lead-202611-00042") == (None, None, "LEAD-202611-00042")
+    assert exact_keys("ann lee") == (None, None, None)
+
+
+def test_exact_keys_rank_first_then_name_matches_then_the_rest() -> None:
+    def rank(query: str, name: str = "Grace Hopper", email: str | None = None) -> int:
+        return hit_rank(
+            query, uid="LEAD-202611-00042", name=name, email_key=email, phone_key="+14155550100"
+        )
+
+    assert rank("g@navy.mil", email="g@navy.mil") == 0
+    assert rank("+1 415 555 0100") == 0
+    assert rank("LEAD-202611-00042") == 0
+    assert rank("42") == 0
+    assert rank("00042") == 0
+    assert rank("hop gra") == 1
+    assert rank("navy", email="g@navy.mil") == 2
+    assert rank("4") == 2

@@ -1,0 +1,129 @@
+"""`q` is served by the search index: explained as the store sends it, on a few hundred leads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from leads.domain.queries import LeadFilter, LeadSortKey, PageRequest
+from leads.store import leads as lead_store
+from tests.store.test_query_plans import (
+    SORTS,
+    Doc,
+    Explainer,
+    World,
+    _assert_no_collscan,
+    _assert_streams_in_index_order,
+    describe,
+    explainer,
+    plan_indexes,
+    world,
+)
+
+__all__ = ["explainer", "world"]
+
+
+def _sum_of(key: str, node: Any) -> int:
+    """`key` added up over an explain answer, the sub-pipelines of $unionWith included."""
+    if isinstance(node, dict):
+        own = node[key] if isinstance(node.get(key), int) else 0
+        return own + sum(_sum_of(key, value) for name, value in node.items() if name != key)
+    if isinstance(node, list):
+        return sum(_sum_of(key, value) for value in node)
+    return 0
+
+
+def _keys_examined(explain: Doc) -> int:
+    stats = explain.get("executionStats")
+    if isinstance(stats, dict) and "totalKeysExamined" in stats:
+        return int(stats["totalKeysExamined"])
+    return _sum_of("totalKeysExamined", explain)
+
+
+def test_a_search_on_the_list_walks_one_term_of_the_search_index_newest_first(
+    world: World, explainer: Explainer
+) -> None:
+    page = PageRequest(limit=10)
+    # A thirteenth of the leads have an address at example7.
+    lead_filter = LeadFilter(search="EXAMPLE7")
+    explain = explainer.only(lambda: lead_store.find_leads(lead_filter, page))
+    _assert_streams_in_index_order(explain)
+    assert set(plan_indexes(explain)) == {"type_search_created"}, describe(explain)
+    assert explain["executionStats"]["nReturned"] == page.limit
+    assert explain["executionStats"]["totalKeysExamined"] <= page.limit + 1, describe(explain)
+
+
+def test_a_search_every_lead_matches_still_stops_after_a_page(
+    world: World, explainer: Explainer
+) -> None:
+    page = PageRequest()
+    explain = explainer.only(lambda: lead_store.find_leads(LeadFilter(search="Lead"), page))
+    _assert_streams_in_index_order(explain)
+    assert explain["executionStats"]["totalKeysExamined"] <= page.limit + 1, describe(explain)
+
+
+def test_a_search_for_a_rare_word_reads_only_its_keys(world: World, explainer: Explainer) -> None:
+    lead = world.leads[77]
+    query = lead.uid
+    explain = explainer.only(lambda: lead_store.find_leads(LeadFilter(search=query), PageRequest()))
+    _assert_no_collscan(explain)
+    assert set(plan_indexes(explain)) == {"type_search_created"}, describe(explain)
+    stats = explain["executionStats"]
+    assert stats["nReturned"] == 1
+    assert stats["totalKeysExamined"] <= 2 and stats["totalDocsExamined"] <= 1, describe(explain)
+
+
+def test_a_multi_word_search_walks_its_longest_word(world: World, explainer: Explainer) -> None:
+    # "company" is on every lead; "example7" on a thirteenth of them.
+    lead_filter = LeadFilter(search="company example7")
+    explain = explainer.only(lambda: lead_store.find_leads(lead_filter, PageRequest(limit=500)))
+    _assert_no_collscan(explain)
+    stats = explain["executionStats"]
+    expected = sum(1 for lead in world.leads if "@example7." in (lead.email or ""))
+    assert stats["nReturned"] == expected
+    assert stats["totalKeysExamined"] <= expected + 1, describe(explain)
+
+
+@pytest.mark.parametrize(("sort_key", "descending"), SORTS)
+def test_every_sort_of_a_searched_list_is_served_by_an_index(
+    world: World, explainer: Explainer, sort_key: LeadSortKey, descending: bool
+) -> None:
+    page = PageRequest(sort_key=sort_key, descending=descending)
+    explain = explainer.only(lambda: lead_store.find_leads(LeadFilter(search="lead 01"), page))
+    _assert_no_collscan(explain)
+
+
+def test_the_quick_search_reads_a_bounded_number_of_keys(
+    world: World, explainer: Explainer
+) -> None:
+    # Every lead holds "lead"; the candidates stop at SEARCH_CANDIDATES.
+    explain = explainer.only(lambda: lead_store.search_hits("lead"))
+    _assert_no_collscan(explain)
+    assert "type_search_created" in plan_indexes(explain), describe(explain)
+    assert _keys_examined(explain) <= lead_store.SEARCH_CANDIDATES + 1, describe(explain)
+
+
+def test_the_quick_search_looks_exact_keys_up_on_their_indexes(
+    world: World, explainer: Explainer
+) -> None:
+    lead = world.leads[10]
+    assert lead.email is not None
+    explain = explainer.only(lambda: lead_store.search_hits(lead.email or ""))
+    _assert_no_collscan(explain)
+    assert {"type_email_key", "type_search_created"} <= set(plan_indexes(explain))
+    assert _keys_examined(explain) <= 4, describe(explain)
+
+
+def test_the_board_with_a_search_is_served_by_indexes(world: World, explainer: Explainer) -> None:
+    stages = [stage.uid for stage in world.stages.values()]
+    explain = explainer.only(
+        lambda: lead_store.kanban(
+            lead_filter=LeadFilter(search="company 1"),
+            stage_uids=stages,
+            per_column=10,
+            value_field=None,
+            data_keys=[],
+        )
+    )
+    _assert_no_collscan(explain)
