@@ -4,7 +4,9 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useMemo } from "react";
 import { api, unwrap } from "../api/client";
+import type { paths } from "../api/schema";
 import type { Board, Lead } from "../api/types";
+import { isLeadStatus } from "../app/statuses";
 import { queryKeys, refreshLead } from "../app/queries";
 import {
   appendPage,
@@ -22,6 +24,19 @@ import { filterQuery, type BoardFilters } from "./filters";
 export const PER_COLUMN = 50;
 /** The server's ceiling for `per_column`. */
 const MAX_PER_COLUMN = 200;
+
+type KanbanQuery = NonNullable<paths["/api/leads/kanban/"]["get"]["parameters"]["query"]>;
+
+/** The filters as the Kanban endpoint types them (flags are booleans there, text in the URL). */
+function kanbanQuery(filters: BoardFilters): KanbanQuery {
+  const { overdue, stale, status, ...text } = filterQuery(filters);
+  return {
+    ...text,
+    ...(status && isLeadStatus(status) ? { status } : {}),
+    ...(overdue ? { overdue: true } : {}),
+    ...(stale ? { stale: true } : {}),
+  };
+}
 
 export function boardKey(filters: BoardFilters) {
   return [...queryKeys.board, filterQuery(filters)] as const;
@@ -43,7 +58,7 @@ export function useBoardQuery(filters: BoardFilters) {
       const perColumn = Math.min(MAX_PER_COLUMN, Math.max(PER_COLUMN, depth));
       return unwrap(
         api.GET("/api/leads/kanban/", {
-          params: { query: { ...filterQuery(filters), per_column: String(perColumn) } },
+          params: { query: { ...kanbanQuery(filters), per_column: perColumn } },
           signal,
         }),
       );
@@ -136,7 +151,7 @@ export function useLoadMore(filters: BoardFilters) {
     mutationFn: ({ stage, cursor }: { stage: string; cursor: string }) =>
       unwrap(
         api.GET("/api/leads/kanban/", {
-          params: { query: { ...filterQuery(filters), stage, cursor, per_column: String(PER_COLUMN) } },
+          params: { query: { ...kanbanQuery(filters), stage, cursor, per_column: PER_COLUMN } },
         }),
       ),
     onSuccess: (page) => {

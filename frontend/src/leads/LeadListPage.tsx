@@ -19,18 +19,27 @@ const DEFAULT_SORT = "-created_at";
 // URL parameters that narrow the list (the same names the API takes).
 const FILTERS = ["q", "assigned_to", "stage", "status", "tag", "overdue", "stale"] as const;
 
-const SORTS = ["name", "-name", "created_at", "-created_at", "updated_at", "-updated_at"];
+type LeadSort = NonNullable<LeadListQuery["sort"]>;
+const SORTS: readonly LeadSort[] = ["name", "-name", "created_at", "-created_at", "updated_at", "-updated_at"];
+
+function isSort(value: string): value is LeadSort {
+  return (SORTS as readonly string[]).includes(value);
+}
 
 /** The API query for the list's URL parameters (a hand-edited bad value is ignored, not a 400). */
 export function listQuery(params: URLSearchParams): LeadListQuery {
   const sort = params.get("sort") ?? "";
-  const query: LeadListQuery = { limit: String(PAGE_SIZE), sort: SORTS.includes(sort) ? sort : DEFAULT_SORT };
+  const query: LeadListQuery = { limit: PAGE_SIZE, sort: isSort(sort) ? sort : DEFAULT_SORT };
   for (const name of FILTERS) {
     const value = params.get(name)?.trim();
     if (!value) continue;
-    if (name === "status" && !isLeadStatus(value)) continue;
-    if ((name === "overdue" || name === "stale") && value !== "true") continue;
-    query[name] = value;
+    if (name === "overdue" || name === "stale") {
+      if (value === "true") query[name] = true;
+    } else if (name === "status") {
+      if (isLeadStatus(value)) query.status = value;
+    } else {
+      query[name] = value;
+    }
   }
   const cursor = params.get("cursor");
   if (cursor) query.cursor = cursor;

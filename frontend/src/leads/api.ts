@@ -31,7 +31,7 @@ export function useActivities(uid: string) {
           params: {
             path: { uid },
             query: {
-              limit: String(ACTIVITY_PAGE_SIZE),
+              limit: ACTIVITY_PAGE_SIZE,
               ...(pageParam ? { cursor: pageParam } : {}),
             },
           },

@@ -8,7 +8,7 @@ export type SearchLeads = (q: string) => Promise<LeadHit[]>;
 export const QUICK_LIMIT = 8;
 
 export const searchLeads: SearchLeads = async (q) =>
-  (await unwrap(api.GET("/api/leads/search/", { params: { query: { q, limit: String(QUICK_LIMIT) } } })))
+  (await unwrap(api.GET("/api/leads/search/", { params: { query: { q, limit: QUICK_LIMIT } } })))
     .results;
 
 export function useQuickSearch(q: string, search: SearchLeads) {

@@ -71,11 +71,41 @@ def etag(version: int) -> dict[str, str]:
     return {"ETag": f'"{version}"'}
 
 
+def _inlined(schema: Any, definitions: dict[str, Any]) -> Any:
+    """A parameter's schema without `$ref`s (an enum's), titles, or the `null` an optional
+    parameter allows in the model: a query string leaves the parameter out instead."""
+    if isinstance(schema, list):
+        return [_inlined(item, definitions) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    if "$ref" in schema:
+        return _inlined(definitions[schema["$ref"].rsplit("/", 1)[-1]], definitions)
+    choices = [choice for choice in schema.get("anyOf", []) if choice.get("type") != "null"]
+    if len(choices) == 1:
+        rest = {key: value for key, value in schema.items() if key != "anyOf"}
+        return _inlined({**choices[0], **rest}, definitions)
+    return {
+        key: _inlined(value, definitions)
+        for key, value in schema.items()
+        if key not in ("title", "description") and not (key == "default" and value is None)
+    }
+
+
 def query_parameters(model: type[BaseModel]) -> list[OpenApiParameter]:
-    """The query parameters of a list endpoint, documented from the model that parses them."""
+    """The query parameters of a list endpoint, documented from the model that parses them:
+    their types, enums and bounds, so generated clients (and fuzzers) send what it accepts."""
+    schema = model.model_json_schema(mode="validation")
+    definitions = schema.get("$defs", {})
+    properties = schema.get("properties", {})
     parameters = []
     for name, field in model.model_fields.items():
+        parameter_schema = _inlined(properties.get(name, {"type": "string"}), definitions)
         parameters.append(
-            OpenApiParameter(name, str, OpenApiParameter.QUERY, description=field.description or "")
+            OpenApiParameter(
+                name,
+                parameter_schema,
+                OpenApiParameter.QUERY,
+                description=field.description or "",
+            )
         )
     return parameters

@@ -51,10 +51,11 @@ class LeadFilterParams(BaseModel):
         False, description="only open leads idle for longer than their stage's rot_after_days"
     )
     email: Annotated[str, Field(max_length=254)] | None = Field(
-        None, description="exactly this email (as stored: the domain in lower case)"
+        None, description="this email address, in any case"
     )
     phone: Annotated[str, Field(max_length=40)] | None = Field(
-        None, description="exactly this phone number (spacing as stored)"
+        None,
+        description="this phone number, however it is written (compared by its digits)",
     )
     _email = field_validator("email")(optional_email)
     _phone = field_validator("phone")(optional_phone)
