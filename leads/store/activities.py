@@ -144,6 +144,8 @@ def _trim(uid: str, paged: int, oldest: list[Doc]) -> Doc | None:
         "uid": uid,
         # No field: a lead that never spilled.
         PAGED: paged if paged else {"$in": [0, None]},
+        # Only a spill removes from the front, so the count alone says these are still the
+        # oldest; their uids say it too, should anything else ever rewrite the list.
         "activities.0.uid": oldest[0].get("uid"),
         f"activities.{PAGE_SIZE - 1}.uid": oldest[-1].get("uid"),
     }

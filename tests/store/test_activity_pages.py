@@ -369,7 +369,7 @@ def test_writers_racing_across_the_boundary_lose_and_repeat_no_activity(actor: U
 # reading the timeline
 
 
-@pytest.mark.parametrize("limit", [1, 7, 20, 100])
+@pytest.mark.parametrize("limit", [3, 20, 100])
 def test_the_timeline_gives_every_activity_once_newest_first_across_pages(
     actor: User, limit: int
 ) -> None:
@@ -439,14 +439,14 @@ def test_a_timeline_page_reads_the_lead_once_and_an_older_one_its_pages_once(
 def test_deleting_a_lead_deletes_its_pages_and_no_one_else_s(actor: User) -> None:
     kept, deleted = make_lead(actor), make_lead(actor)
     for lead in (kept, deleted):
-        _fill(lead.uid, 350)
+        _fill(lead.uid, EMBEDDED_MAX)
     with pytest.raises(VersionConflict):
         lead_delete(uid=deleted.uid, expected_version=1)
-    assert len(_pages(deleted.uid)) == 2
+    assert len(_pages(deleted.uid)) == 1
 
     lead_delete(uid=deleted.uid, expected_version=None)
 
-    assert _pages(deleted.uid) == [] and len(_pages(kept.uid)) == 2
+    assert _pages(deleted.uid) == [] and len(_pages(kept.uid)) == 1
     assert connection.leads().count_documents({"type": "lead", "uid": deleted.uid}) == 0
 
 
@@ -456,9 +456,8 @@ def test_a_lead_stays_small_however_many_activities_it_logs(actor: User) -> None
     for thousand in range(5):
         for n in range(1_000):
             body = f"Called about the renewal, attempt {thousand * 1_000 + n}"
-            activity_log(
-                uid=lead.uid, data=ActivityCreate(type=ActivityType.NOTE, body=body), actor=actor
-            )
+            activity = Activity(type=ActivityType.NOTE, body=body, actor=actor.uid)
+            assert lead_store.append_activity(uid=lead.uid, activity=activity)
         sizes.append(len(bson.encode(_raw(lead.uid))))
 
     # As small after 5,000 activities as after 1,000: the newest 100 to 199 at most.
