@@ -360,7 +360,7 @@ def test_writers_racing_across_the_boundary_lose_and_repeat_no_activity(actor: U
     assert len(timeline) == len({a.uid for a in timeline}) == expected
     notes = sorted(a.body for a in timeline if a.type is ActivityType.NOTE and a.body[0] == "w")
     assert notes == sorted(body for body in acknowledged if body[0] == "w")
-    assert raw["paged_activities"] >= 3 * PAGE_SIZE
+    assert raw["paged_activities"] >= 2 * PAGE_SIZE  # 151 + at least 240 notes and tasks
     assert len(raw["activities"]) < EMBEDDED_MAX + threads
     _assert_stored_once_each(lead.uid, _bodies(timeline))
 
