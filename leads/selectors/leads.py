@@ -24,6 +24,7 @@ from leads.domain.models import (
 from leads.domain.queries import LeadFilter, LeadSort, LeadSortKey, PageRequest, sort_order
 from leads.domain.search import hit_rank
 from leads.domain.transitions import LeadDetail, Pipeline
+from leads.store import activities as activity_store
 from leads.store import leads as lead_store
 from leads.store import workflow as workflow_store
 
@@ -160,12 +161,13 @@ def activity_list(*, uid: str, types: list[str], cursor: str | None, limit: int)
             before = int(signing.loads(cursor, salt=_ACTIVITY_SALT))
         except (signing.BadSignature, TypeError, ValueError):
             raise ValidationFailed.on("cursor", "is not a cursor this service issued") from None
-    found = lead_store.get_activities(uid=uid, types=types or None, before=before, limit=limit)
-    if found is None:
+    # A cursor is the position (counted from the lead's first activity) the next page reads
+    # back from, so it holds while new activities arrive and old ones move into pages.
+    page = activity_store.timeline(uid=uid, types=types or None, before=before, limit=limit)
+    if page is None:
         raise LeadNotFound(f"No lead {uid}.")
-    items, start, total = found
-    next_cursor = signing.dumps(start, salt=_ACTIVITY_SALT) if start > 0 and items else None
-    return ActivityPage(items=items, total=total, next_cursor=next_cursor)
+    next_cursor = None if page.before is None else signing.dumps(page.before, salt=_ACTIVITY_SALT)
+    return ActivityPage(items=page.items, total=page.total, next_cursor=next_cursor)
 
 
 def task_list(*, uid: str, stage: str | None, status: str | None) -> list[TaskInstance]:

@@ -82,6 +82,14 @@ LEAD_INDEXES = [
         unique=True,
         partialFilterExpression={"type": "stage"},
     ),
+    # a lead's older activities (store/activities.py), one document per page: a timeline page
+    # by number, a walk back through them, and one spill's page written once
+    IndexModel(
+        [("type", ASCENDING), ("lead", ASCENDING), ("page", ASCENDING)],
+        name="activity_page_lead_page",
+        unique=True,
+        partialFilterExpression={"type": "activity_page"},
+    ),
 ]
 
 USER_INDEXES = [

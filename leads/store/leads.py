@@ -30,13 +30,14 @@ from leads.domain.models import (
 from leads.domain.queries import LeadFilter, PageRequest
 from leads.domain.search import exact_keys, query_terms, search_terms
 
-from .connection import Doc, Session, leads
+from . import activities as activity_store
+from .activities import ACTIVITY_COUNT, SPILL_PROJECTION
+from .connection import Doc, Session, in_transaction, leads
 from .documents import (
     CONFIG,
     LEAD,
     STAGE,
     from_document,
-    from_documents,
     readable_documents,
     to_document,
     to_value,
@@ -48,18 +49,25 @@ _SUMMARY_FIELDS = list(LeadSummary.model_fields)
 _EMBEDDED_FIELDS = ("tasks", "history", "last_move")
 # Summaries leave the embedded lists on the server.
 SUMMARY_PROJECTION: Doc = {"_id": 0, **{name: 1 for name in _SUMMARY_FIELDS}}
-# A lead's detail carries its latest activities and their count, never the whole timeline.
+# A lead's detail carries its latest activities and their count, never the whole timeline
+# (the lead embeds only its newest ones, store/activities.py, and always the latest 20).
 DETAIL_PROJECTION: Doc = {
     **SUMMARY_PROJECTION,
     **{name: 1 for name in _EMBEDDED_FIELDS},
     "activities": {"$slice": -LATEST_ACTIVITIES},
-    "activity_count": {"$size": {"$ifNull": ["$activities", []]}},
+    "activity_count": ACTIVITY_COUNT,
 }
+# What a write that records an activity asks back: the detail, and what paging out the
+# oldest activities needs when the write left the lead full.
+WRITTEN_PROJECTION: Doc = {**DETAIL_PROJECTION, **SPILL_PROJECTION}
 
 
 def _record_from(document: Doc | None) -> LeadRecord | None:
     if document is None:
         return None
+    # Storage bookkeeping, no part of the lead.
+    for name in SPILL_PROJECTION:
+        document.pop(name, None)
     activity_count = int(document.pop("activity_count", 0))
     if "activities" in document:
         # Stored oldest first (append-only); shown newest first.
@@ -175,9 +183,11 @@ def write_lead(
     document = leads().find_one_and_update(
         {"type": LEAD, "uid": uid, "version": expected_version},
         _change_pipeline(change, write_id),
-        projection=DETAIL_PROJECTION,
+        projection=WRITTEN_PROJECTION,
         return_document=ReturnDocument.AFTER,
     )
+    if document is not None:
+        activity_store.spill_if_full(uid, document)
     return _record_from(document)
 
 
@@ -191,11 +201,19 @@ def lead_written_by(*, uid: str, version: int, write_id: str) -> bool:
 
 
 def delete_lead(*, uid: str, expected_version: int | None) -> bool:
+    """Delete a lead and its activity pages, together or not at all."""
     query: Doc = {"type": LEAD, "uid": uid}
     if expected_version is not None:
         query["version"] = expected_version
-    # index: type_uid
-    return leads().delete_one(query).deleted_count == 1
+
+    def delete(session: Session) -> bool:
+        # index: type_uid
+        if leads().delete_one(query, session=session).deleted_count != 1:
+            return False
+        activity_store.delete_pages(uid, session)
+        return True
+
+    return in_transaction(delete)
 
 
 def _filter_query(lead_filter: LeadFilter) -> Doc:
@@ -351,7 +369,7 @@ def get_lead_with_workflow(uid: str, neighbour_uids: tuple[str, ...] = ()) -> Le
         # Only the lead has activities; the others count 0, which nothing reads.
         {
             "$set": {
-                "activity_count": {"$size": {"$ifNull": ["$activities", []]}},
+                "activity_count": ACTIVITY_COUNT,
                 "activities": {"$slice": [{"$ifNull": ["$activities", []]}, -LATEST_ACTIVITIES]},
             }
         },
@@ -501,15 +519,20 @@ def kanban(
 def append_activity(*, uid: str, activity: Activity) -> bool:
     """Log an activity; appending is safe without a version check."""
     # index: type_uid
-    result = leads().update_one(
+    document = leads().find_one_and_update(
         {"type": LEAD, "uid": uid},
         {
             "$push": {"activities": to_value(activity)},
             "$inc": {"version": 1},
             "$set": {"updated_at": activity.created_at, "last_activity_at": activity.created_at},
         },
+        projection={"_id": 0, **SPILL_PROJECTION},
+        return_document=ReturnDocument.AFTER,
     )
-    return result.matched_count == 1
+    if document is None:
+        return False
+    activity_store.spill_if_full(uid, document)
+    return True
 
 
 def add_task(*, uid: str, task: TaskInstance, activity: Activity) -> LeadRecord | None:
@@ -538,51 +561,12 @@ def add_task(*, uid: str, task: TaskInstance, activity: Activity) -> LeadRecord 
                 }
             }
         ],
-        projection=DETAIL_PROJECTION,
+        projection=WRITTEN_PROJECTION,
         return_document=ReturnDocument.AFTER,
     )
+    if document is not None:
+        activity_store.spill_if_full(uid, document)
     return _record_from(document)
-
-
-def get_activities(
-    *, uid: str, types: list[str] | None, before: int | None, limit: int
-) -> tuple[list[Activity], int, int] | None:
-    """Activities (of `types`) older than position `before`, newest first, the position of the
-    oldest one returned, and how many match in all; None when there is no such lead.
-
-    Positions count from the oldest, so they stay put as new activities arrive."""
-    matching: Any = {"$ifNull": ["$activities", []]}
-    if types:
-        matching = {"$filter": {"input": matching, "cond": {"$in": ["$$this.type", types]}}}
-    end: Any = (
-        {"$size": "$matching"} if before is None else {"$min": [before, {"$size": "$matching"}]}
-    )
-    start = {"$max": [0, {"$subtract": [end, limit]}]}
-    pipeline: list[Doc] = [
-        {"$match": {"type": LEAD, "uid": uid}},
-        {"$project": {"_id": 0, "matching": matching}},
-        {"$set": {"end": end}},
-        {"$set": {"start": start}},
-        {
-            "$project": {
-                "total": {"$size": "$matching"},
-                "start": 1,
-                "page": {
-                    "$cond": [
-                        {"$gt": ["$end", "$start"]},
-                        {"$slice": ["$matching", "$start", {"$subtract": ["$end", "$start"]}]},
-                        [],
-                    ]
-                },
-            }
-        },
-    ]
-    # index: type_uid
-    rows = list(leads().aggregate(pipeline))
-    if not rows:
-        return None
-    page = from_documents(Activity, reversed(rows[0]["page"]))
-    return page, int(rows[0]["start"]), int(rows[0]["total"])
 
 
 SEARCH_CANDIDATES = 50

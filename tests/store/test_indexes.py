@@ -32,6 +32,7 @@ EXPECTED_LEAD_INDEXES: dict[str, Key] = {
     "type_stage_activity": [("type", 1), ("current_stage", 1), ("last_activity_at", 1)],
     "type_order": [("type", 1), ("order", 1), ("uid", 1)],
     "stage_slug_unique": [("type", 1), ("slug", 1)],
+    "activity_page_lead_page": [("type", 1), ("lead", 1), ("page", 1)],
 }
 EXPECTED_USER_INDEXES: dict[str, Key] = {
     "uid_unique": [("uid", 1)],
@@ -111,21 +112,30 @@ def test_every_index_the_design_names_leads_an_index(design_key: Key) -> None:
     assert any(key[: len(design_key)] == design_key for key in keys), keys
 
 
-def test_only_the_keys_and_usernames_are_unique() -> None:
+def test_only_the_keys_usernames_and_activity_pages_are_unique() -> None:
     unique = {
         name
         for collection in (connection.LEADS, connection.USERS)
         for name, index in _indexes(collection).items()
         if index.get("unique")
     }
-    assert unique == {"type_uid", "stage_slug_unique", "uid_unique", "username_unique"}
+    assert unique == {
+        "type_uid",
+        "stage_slug_unique",
+        "activity_page_lead_page",
+        "uid_unique",
+        "username_unique",
+    }
 
 
-def test_the_slug_index_is_partial_and_applies_to_stages_only() -> None:
+def test_the_slug_and_page_indexes_are_partial_to_their_own_documents() -> None:
     indexes = _indexes(connection.LEADS)
     assert indexes["stage_slug_unique"]["partialFilterExpression"] == {"type": "stage"}
+    assert indexes["activity_page_lead_page"]["partialFilterExpression"] == {
+        "type": "activity_page"
+    }
     partial = {name for name, index in indexes.items() if "partialFilterExpression" in index}
-    assert partial == {"stage_slug_unique"}
+    assert partial == {"stage_slug_unique", "activity_page_lead_page"}
 
 
 def test_the_index_lists_are_what_the_collections_hold() -> None:

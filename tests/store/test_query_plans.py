@@ -28,6 +28,7 @@ from leads.domain.models import Activity, TaskInstance, WorkItem, WorkStage, utc
 from leads.domain.queries import LeadFilter, LeadSortKey, PageRequest
 from leads.domain.ranks import rank_for_arrival
 from leads.services import users as user_services
+from leads.store import activities as activity_store
 from leads.store import connection
 from leads.store import leads as lead_store
 from leads.store import users as user_store
@@ -479,12 +480,15 @@ def test_lead_update_and_delete_find_their_lead_by_the_uid_index(
             change=LeadChange(at=utcnow(), set_fields={"name": "Renamed"}),
         )
     )
-    delete = explainer.only(
+    delete, delete_pages = explainer.sent_by(
         lambda: lead_store.delete_lead(uid=lead.uid, expected_version=lead.version + 1)
     )
-    for explain in (update, delete):
+    for explain in (update, explainer.explain(delete)):
         _assert_no_collscan(explain)
         assert set(plan_indexes(explain)) == {"type_uid"}
+    pages = explainer.explain(delete_pages)
+    _assert_no_collscan(pages)
+    assert set(plan_indexes(pages)) == {"activity_page_lead_page"}, describe(pages)
 
 
 def test_config_and_stages_are_one_query_on_the_uid_index(
@@ -662,10 +666,37 @@ def test_a_page_of_activities_reads_one_lead_by_the_uid_index(
 ) -> None:
     uid = world.leads[11].uid
     explain = explainer.only(
-        lambda: lead_store.get_activities(uid=uid, types=["note"], before=None, limit=10)
+        lambda: activity_store.timeline(uid=uid, types=["note"], before=None, limit=10)
     )
     _assert_no_collscan(explain)
     assert set(plan_indexes(explain)) == {"type_uid"}
+
+
+def _lead_with_pages(lead: WorkItem, activities: int) -> None:
+    for n in range(activities):
+        kind = ActivityType.CALL if n % 10 == 0 else ActivityType.NOTE
+        lead_store.append_activity(uid=lead.uid, activity=Activity(type=kind, body=f"{n}"))
+
+
+@pytest.mark.parametrize("types", [None, ["call"]])
+def test_an_older_page_of_activities_reads_its_pages_by_the_page_index(
+    world: World, explainer: Explainer, types: list[str] | None
+) -> None:
+    lead = world.leads[12]
+    _lead_with_pages(lead, 5 * activity_store.PAGE_SIZE)
+    middle = 2 * activity_store.PAGE_SIZE + 10
+
+    head, pages = explainer.sent_by(
+        lambda: activity_store.timeline(uid=lead.uid, types=types, before=middle, limit=20)
+    )
+    assert set(plan_indexes(explainer.explain(head))) == {"type_uid"}
+    explain = explainer.explain(pages)
+    _assert_no_collscan(explain)
+    assert set(plan_indexes(explain)) == {"activity_page_lead_page"}, describe(explain)
+    stats = explain["stages"][0]["$cursor"]["executionStats"]
+    # Only the pages that hold the answer (positions 190-209, or the 21 calls back from 209,
+    # one in ten activities), never the lead's other pages.
+    assert stats["totalDocsExamined"] == (2 if types is None else 3), describe(explain)
 
 
 def test_task_and_activity_writes_find_their_lead_by_the_uid_index(
