@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from leads.domain.attention import is_overdue
+from leads.domain.audit import AuditEntry
 from leads.domain.models import (
     Activity,
     BoardCard,
@@ -28,6 +29,7 @@ from leads.selectors.kanban import Column
 
 from .schemas import (
     ActivityOut,
+    AuditEntryOut,
     CardOut,
     ConfigOut,
     KanbanColumn,
@@ -161,3 +163,7 @@ def column_out(column: Column) -> KanbanColumn:
         ],
         next_cursor=column.next_cursor,
     )
+
+
+def audit_entry_out(entry: AuditEntry) -> AuditEntryOut:
+    return _out(AuditEntryOut, entry)

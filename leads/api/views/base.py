@@ -76,6 +76,11 @@ def query_parameters(model: type[BaseModel]) -> list[OpenApiParameter]:
     parameters = []
     for name, field in model.model_fields.items():
         parameters.append(
-            OpenApiParameter(name, str, OpenApiParameter.QUERY, description=field.description or "")
+            OpenApiParameter(
+                field.alias or name,
+                str,
+                OpenApiParameter.QUERY,
+                description=field.description or "",
+            )
         )
     return parameters
