@@ -150,6 +150,9 @@ LEADCRM_LOGIN_MAX_FAILURES_PER_ADDRESS = int(
     os.environ.get("LEADCRM_LOGIN_MAX_FAILURES_PER_ADDRESS", "50")
 )
 LEADCRM_LOGIN_WINDOW_MINUTES = int(os.environ.get("LEADCRM_LOGIN_WINDOW_MINUTES", "15"))
+# How long audit entries are kept; MongoDB drops older ones (a TTL index on each entry's own
+# expiry, so a new value applies to entries written from then on).
+LEADCRM_AUDIT_RETENTION_DAYS = int(os.environ.get("LEADCRM_AUDIT_RETENTION_DAYS", "365"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -9,6 +9,7 @@ from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, CSRFCheck, get_authorization_header
 from rest_framework.request import Request
 
+from leads.domain.audit import Origin
 from leads.domain.models import User
 from leads.services import users as user_services
 
@@ -39,11 +40,26 @@ def sign_in_session(request: Any, signed_in: user_services.SignIn) -> None:
     request.session[SESSION_TOKEN_KEY] = user_services.token_digest(signed_in.token)
 
 
-def sign_out_session(request: Any) -> None:
-    """Revoke the session's sign-in for every copy of the cookie, then forget it here."""
-    digest = request.session.get(SESSION_TOKEN_KEY)
-    if digest:
-        user_services.auth_logout_session(digest=digest)
+def request_origin(request: Request) -> Origin:
+    """Where the request came from, for the audit log."""
+    agent = str(request.META.get("HTTP_USER_AGENT", ""))[:256]
+    return Origin(address=client_address(request), user_agent=agent or None)
+
+
+def signed_in_digests(request: Request) -> list[str]:
+    """The digests of the sign-ins this request rides on: its bearer token, its session."""
+    digests = []
+    if isinstance(request.auth, str):
+        digests.append(user_services.token_digest(request.auth))
+    session = getattr(request._request, "session", None)
+    if session is not None and session.get(SESSION_TOKEN_KEY):
+        digests.append(str(session[SESSION_TOKEN_KEY]))
+    return digests
+
+
+def forget_session(request: Any) -> None:
+    """Drop the session here; its sign-in is revoked for every copy of the cookie by the
+    logout service, which removes the token the session names."""
     request.session.flush()
 
 

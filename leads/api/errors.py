@@ -29,6 +29,7 @@ _DOMAIN_STATUS: list[tuple[type[domain.DomainError], int]] = [
     (domain.NotFound, 404),
     (domain.Conflict, 409),
     (domain.TooManyAttempts, 429),
+    (domain.AuditNotWritten, 503),
 ]
 
 _PYDANTIC_MESSAGES = {

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from leads.domain.attention import is_overdue
+from leads.domain.audit import AuditEntry
 from leads.domain.models import (
     Activity,
     BoardCard,
@@ -30,6 +31,7 @@ from leads.selectors.kanban import Column
 
 from .schemas import (
     ActivityOut,
+    AuditEntryOut,
     CardOut,
     ConfigOut,
     KanbanColumn,
@@ -173,3 +175,7 @@ def column_out(column: Column) -> KanbanColumn:
         ],
         next_cursor=column.next_cursor,
     )
+
+
+def audit_entry_out(entry: AuditEntry) -> AuditEntryOut:
+    return _out(AuditEntryOut, entry)

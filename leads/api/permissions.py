@@ -42,3 +42,13 @@ class AdminWrites(BasePermission):
 class SignedIn(BasePermission):
     def has_permission(self, request: Request, view: Any) -> bool:
         return _user(request) is not None
+
+
+class AdminOnly(BasePermission):
+    """Only admins, even to read (the audit log names people and where they sign in from)."""
+
+    message = "Only admins can read the audit log."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        user = _user(request)
+        return user is not None and user.is_admin

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, RootModel
 
+from leads.domain.audit import AuditAction
 from leads.domain.enums import (
     ActivityType,
     StageKind,
@@ -300,6 +301,35 @@ class LoginOut(BaseModel):
     user: UserOut
 
 
+class AuditChangeOut(BaseModel):
+    old: Any = Field(description="before (lists of stages, fields, reasons: their keys)")
+    new: Any = Field(description="after")
+
+
+class AuditEntryOut(BaseModel):
+    uid: str
+    at: datetime
+    action: AuditAction = Field(description="what happened; its kind is the part before the dot")
+    actor_uid: str | None = Field(description="who; null for a failed sign-in and for commands")
+    actor_username: str | None = Field(
+        description="who, by name; for a failed or refused sign-in the username tried"
+    )
+    target: str | None = Field(description="the uid of the stage, config or user changed")
+    summary: str = Field(description="a sentence to show as it is")
+    changes: dict[str, AuditChangeOut] = Field(description="changed fields, old -> new")
+    address: str | None = Field(description="the client's address (see LEADCRM_BEHIND_PROXY)")
+    user_agent: str | None
+    repeats: int = Field(
+        description="sign-in refusals of one throttle window are one entry: how many there were"
+    )
+
+
+class AuditPageOut(BaseModel):
+    results: list[AuditEntryOut]
+    next: str | None = Field(description="the URL of the next (older) page")
+    next_cursor: str | None
+
+
 class HealthOut(BaseModel):
     status: str
     database: str
@@ -317,6 +347,9 @@ class ErrorDetails(BaseModel):
     )
     current_version: int | None = Field(None, description="version_conflict: the version now")
     lead_count: int | None = Field(None, description="stage_in_use: the leads in the stage")
+    retry_after_seconds: int | None = Field(
+        None, description="too_many_attempts: seconds until sign-in is allowed again"
+    )
 
 
 class ErrorDetail(BaseModel):

@@ -7,6 +7,7 @@ from rest_framework.views import APIView
 from leads.domain.errors import NotFound
 
 from .views.accounts import LoginView, LogoutView, MeView, UserCollectionView, UserDetailView
+from .views.audit import AuditCollectionView
 from .views.leads import LeadCollectionView, LeadDetailView, LeadSearchView
 from .views.pipeline import (
     ActivityCollectionView,
@@ -41,6 +42,7 @@ urlpatterns = [
     path("auth/me/", MeView.as_view(), name="auth-me"),
     path("users/", UserCollectionView.as_view(), name="users"),
     path("users/<str:uid>/", UserDetailView.as_view(), name="user-detail"),
+    path("audit/", AuditCollectionView.as_view(), name="audit"),
     path("config/", ConfigView.as_view(), name="config"),
     path("stages/", StageCollectionView.as_view(), name="stages"),
     path("stages/reorder/", StageReorderView.as_view(), name="stages-reorder"),

@@ -164,3 +164,13 @@ class TooManyAttempts(DomainError):
 class Forbidden(DomainError):
     code = "forbidden"
     default_message = "Your role does not allow this."
+
+
+class AuditNotWritten(DomainError):
+    """A change made in one transaction with its audit entry could not write the entry, so the
+    change was not made either."""
+
+    code = "audit_unavailable"
+    default_message = (
+        "The change could not be recorded in the audit log, so it was not made; try again."
+    )

@@ -13,12 +13,23 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 
+from leads.domain.audit import (
+    AuditAction,
+    AuditChange,
+    AuditEvent,
+    Origin,
+    audit_event,
+    changed_names,
+    field_changes,
+)
 from leads.domain.enums import UserRole
 from leads.domain.errors import InvalidCredentials, TooManyAttempts, UserNotFound
 from leads.domain.inputs import UserCreate, UserUpdate, sent
 from leads.domain.models import User, utcnow
 from leads.store import throttle as throttle_store
 from leads.store import users as user_store
+
+from .audit import audit_record
 
 
 @functools.cache
@@ -32,8 +43,10 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def user_create(*, data: UserCreate) -> User:
-    """Add a user. Raises DuplicateKey when the username is taken."""
+def user_create(
+    *, data: UserCreate, actor: User | None = None, origin: Origin | None = None
+) -> User:
+    """Add a user, audited as `user.created`. Raises DuplicateKey when the username is taken."""
     user = User(
         username=data.username,
         display_name=data.display_name or data.username,
@@ -41,7 +54,54 @@ def user_create(*, data: UserCreate) -> User:
         role=data.role,
     )
     user_store.insert_user(user, password_hash=make_password(data.password))
+    summary = f"Added the {user.role.value} '{user.username}'"
+    changes = {
+        "username": AuditChange(new=user.username),
+        "role": AuditChange(new=user.role.value),
+    }
+    audit_record(
+        audit_event(AuditAction.USER_CREATED, user.uid, summary, changes),
+        actor=actor,
+        origin=origin,
+    )
     return user
+
+
+def _user_events(before: User, after: User, *, password: bool) -> list[AuditEvent]:
+    """One entry per kind of change, so each can be found by its code."""
+    name = after.username
+    events = []
+    if before.role is not after.role:
+        role = field_changes(before, after, ["role"])
+        events.append(
+            audit_event(
+                AuditAction.USER_ROLE_CHANGED,
+                after.uid,
+                f"Made '{name}' {'an' if after.role is UserRole.ADMIN else 'a'} {after.role.value}",
+                role,
+            )
+        )
+    if before.is_active != after.is_active:
+        action, summary = (
+            (AuditAction.USER_REACTIVATED, f"Let '{name}' sign in again")
+            if after.is_active
+            else (AuditAction.USER_DEACTIVATED, f"Deactivated '{name}'")
+        )
+        events.append(
+            audit_event(action, after.uid, summary, field_changes(before, after, ["is_active"]))
+        )
+    if password:
+        # Never the password, nor its hash: only that it changed.
+        events.append(
+            audit_event(
+                AuditAction.USER_PASSWORD_RESET, after.uid, f"Set a new password for '{name}'"
+            )
+        )
+    profile = field_changes(before, after, ["display_name", "email"])
+    if profile:
+        summary = f"Changed the profile of '{name}': {changed_names(profile)}"
+        events.append(audit_event(AuditAction.USER_UPDATED, after.uid, summary, profile))
+    return events
 
 
 def _may_end_an_admin(changes: dict[str, Any]) -> bool:
@@ -52,9 +112,13 @@ def _may_end_an_admin(changes: dict[str, Any]) -> bool:
     )
 
 
-def user_update(*, uid: str, changes: UserUpdate) -> User:
-    """Change a user's profile, role, password or active flag. Raises UserNotFound, LastAdmin
-    (from the store, which checks it in the same transaction as the write)."""
+def user_update(
+    *, uid: str, changes: UserUpdate, actor: User | None = None, origin: Origin | None = None
+) -> User:
+    """Change a user's profile, role, password or active flag; audited as `user.role_changed`,
+    `user.deactivated`, `user.reactivated`, `user.password_reset`, `user.updated` (one entry
+    each). Raises UserNotFound, LastAdmin (from the store, which checks it in the same
+    transaction as the write)."""
     user = user_store.get_user(uid)
     if user is None:
         raise UserNotFound(f"No user {uid}.")
@@ -78,6 +142,8 @@ def user_update(*, uid: str, changes: UserUpdate) -> User:
         updated = user_store.update_user(uid, values)
     if updated is None:
         raise UserNotFound(f"No user {uid}.")
+    events = _user_events(user, updated, password=password is not None)
+    audit_record(*events, actor=actor, origin=origin)
     return updated
 
 
@@ -95,13 +161,31 @@ def _throttle_keys(username: str, address: str | None) -> list[tuple[str, int]]:
     return keys
 
 
-def _refuse_when_throttled(keys: list[tuple[str, int]], now: datetime) -> None:
+def _throttled_until(keys: list[tuple[str, int]], now: datetime) -> tuple[datetime, str] | None:
+    """(when the longest wait ends, the key that holds it) if a key is over its limit."""
     counts = throttle_store.failures([key for key, _ in keys], now)
-    waits = [
-        counts[key][1] - now for key, limit in keys if key in counts and counts[key][0] >= limit
+    over = [
+        (counts[key][1], key) for key, limit in keys if key in counts and counts[key][0] >= limit
     ]
-    if waits:
-        raise TooManyAttempts(retry_after_seconds=math.ceil(max(waits).total_seconds()))
+    return max(over) if over else None
+
+
+def _refuse_throttled(
+    username: str, until: datetime, key: str, now: datetime, origin: Origin | None
+) -> TooManyAttempts:
+    who = "for this username" if key.startswith("user:") else "from this address"
+    summary = (
+        f"Refused a sign-in as '{username}': too many failed sign-ins {who} until {until:%H:%M} UTC"
+    )
+    # One entry per throttled key and window, however often a script knocks meanwhile.
+    audit_record(
+        audit_event(AuditAction.SIGN_IN_THROTTLED, None, summary),
+        actor=None,
+        username=username,
+        origin=origin,
+        repeat_key=f"throttled {key} {until.isoformat()}",
+    )
+    return TooManyAttempts(retry_after_seconds=math.ceil((until - now).total_seconds()))
 
 
 def _check_password(username: str, password: str) -> User:
@@ -115,19 +199,29 @@ def _check_password(username: str, password: str) -> User:
     return user
 
 
-def auth_login(*, username: str, password: str, address: str | None = None) -> SignIn:
+def auth_login(*, username: str, password: str, origin: Origin | None = None) -> SignIn:
     """Check the password and issue a bearer token; too many failures for the username (or
-    from the address) in the window refuse even a right password until it ends. Raises
+    from the client's address) in the window refuse even a right password until it ends.
+    Audited as `auth.signed_in`, `auth.sign_in_failed`, `auth.sign_in_throttled`. Raises
     InvalidCredentials, TooManyAttempts."""
-    keys = _throttle_keys(username, address)
+    keys = _throttle_keys(username, origin.address if origin else None)
     now = utcnow()
-    _refuse_when_throttled(keys, now)
+    throttled = _throttled_until(keys, now)
+    if throttled is not None:
+        raise _refuse_throttled(username, *throttled, now, origin)
     try:
         user = _check_password(username, password)
     except InvalidCredentials:
         window = timedelta(minutes=settings.LEADCRM_LOGIN_WINDOW_MINUTES)
         for key, _ in keys:
             throttle_store.record_failure(key, now, window)
+        summary = f"Failed sign-in as '{username}'"
+        audit_record(
+            audit_event(AuditAction.SIGN_IN_FAILED, None, summary),
+            actor=None,
+            username=username,
+            origin=origin,
+        )
         raise
     # The username's count starts over; the address keeps its count (one address may try
     # many usernames).
@@ -135,11 +229,24 @@ def auth_login(*, username: str, password: str, address: str | None = None) -> S
     token = secrets.token_urlsafe(32)
     expires_at = now + timedelta(hours=settings.LEADCRM_TOKEN_TTL_HOURS)
     user_store.add_token(user.uid, digest=token_digest(token), expires_at=expires_at, now=now)
+    audit_record(
+        audit_event(AuditAction.SIGNED_IN, user.uid, f"'{user.username}' signed in"),
+        actor=user,
+        origin=origin,
+    )
     return SignIn(token=token, user=user)
 
 
-def auth_logout(*, token: str) -> None:
-    user_store.remove_token(token_digest(token))
+def auth_logout(*, digests: list[str], actor: User, origin: Origin | None = None) -> None:
+    """End the sign-ins whose tokens have these digests (the bearer token's, the one a session
+    names) for every copy of them; audited as `auth.signed_out`."""
+    for digest in digests:
+        user_store.remove_token(digest)
+    audit_record(
+        audit_event(AuditAction.SIGNED_OUT, actor.uid, f"'{actor.username}' signed out"),
+        actor=actor,
+        origin=origin,
+    )
 
 
 def auth_user_for_token(token: str) -> User | None:
@@ -149,10 +256,6 @@ def auth_user_for_token(token: str) -> User | None:
 def auth_user_for_session(*, digest: str) -> User | None:
     """The active user whose sign-in (token digest) the session names, while it stands."""
     return user_store.user_for_token(digest, utcnow())
-
-
-def auth_logout_session(*, digest: str) -> None:
-    user_store.remove_token(digest)
 
 
 def bootstrap_admin(*, username: str | None, password: str | None) -> tuple[User, str] | None:

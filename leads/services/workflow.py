@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+from leads.domain.audit import (
+    AuditAction,
+    AuditChange,
+    Origin,
+    audit_event,
+    changed_names,
+    field_changes,
+)
 from leads.domain.changes import (
     STATUS_OF_KIND,
     StageEntry,
@@ -43,6 +51,8 @@ from leads.store import leads as lead_store
 from leads.store import workflow as workflow_store
 from leads.store.connection import Session
 
+from .audit import audit_record
+
 VALUE_FIELD_TYPES = frozenset({FieldType.CURRENCY, FieldType.DECIMAL, FieldType.INTEGER})
 DEFAULT_PROBABILITY = {StageKind.WON: 100, StageKind.LOST: 0, StageKind.OPEN: 0}
 
@@ -78,9 +88,15 @@ def _check_variables(old: list[FieldDefinition], new: list[FieldDefinition], loc
         )
 
 
-def config_update(*, changes: ConfigUpdate, expected_version: int | None) -> WorkItemConfig:
-    """Change the workflow config. Raises ConfigNotFound, ConfigLocked, ValidationFailed,
-    VersionConflict."""
+def config_update(
+    *,
+    changes: ConfigUpdate,
+    expected_version: int | None,
+    actor: User | None = None,
+    origin: Origin | None = None,
+) -> WorkItemConfig:
+    """Change the workflow config, audited as `config.updated` (by `actor` from `origin`; none
+    for a command). Raises ConfigNotFound, ConfigLocked, ValidationFailed, VersionConflict."""
     config, stages = workflow_store.get_config_and_stages()
     if config is None:
         raise ConfigNotFound()
@@ -121,6 +137,13 @@ def config_update(*, changes: ConfigUpdate, expected_version: int | None) -> Wor
     stale = [stage for stage in stages if set(stage.required_fields) - keys]
     updated.version = config.version + 1
     updated.updated_at = utcnow()
+    changed = field_changes(config, updated, sorted(fields_set - {"version"}))
+    summary = (
+        "Locked the workflow"
+        if "locked" in changed and updated.locked
+        else f"Changed the workflow config: {changed_names(changed)}"
+    )
+    event = audit_event(AuditAction.CONFIG_UPDATED, config.uid, summary, changed)
 
     def write(session: Session | None) -> None:
         if not workflow_store.replace_config(
@@ -139,11 +162,14 @@ def config_update(*, changes: ConfigUpdate, expected_version: int | None) -> Wor
                 trimmed, expected_version=stage.version, session=session
             ):
                 raise VersionConflict(f"Stage {stage.uid} changed meanwhile; try again.")
+        if session is not None:
+            audit_record(event, actor=actor, origin=origin, session=session)
 
     if stale:
         connection.in_transaction(write)
     else:
         write(None)
+        audit_record(event, actor=actor, origin=origin)
     return updated
 
 
@@ -196,10 +222,12 @@ def _insertion(kind: StageKind, stages: list[WorkStage]) -> tuple[int, WorkStage
     return closed_at, previous
 
 
-def stage_create(*, data: StageCreate) -> WorkStage:
-    """Add a stage. Without an `order`, an open stage goes before the closed stages and is
-    wired in: the stage before it may move to it, and it may move back there or close the lead.
-    Raises ValidationFailed, DuplicateKey, VersionConflict."""
+def stage_create(
+    *, data: StageCreate, actor: User | None = None, origin: Origin | None = None
+) -> WorkStage:
+    """Add a stage, audited as `stage.created`. Without an `order`, an open stage goes before
+    the closed stages and is wired in: the stage before it may move to it, and it may move back
+    there or close the lead. Raises ValidationFailed, DuplicateKey, VersionConflict."""
     config, stages = workflow_store.get_config_and_stages()
     slug = data.slug or slugify(data.name)
     position, previous = _insertion(data.kind, stages)
@@ -227,8 +255,15 @@ def stage_create(*, data: StageCreate) -> WorkStage:
         rot_after_days=data.rot_after_days,
     )
     _check_references(stage, stages, config)
+    event = audit_event(
+        AuditAction.STAGE_CREATED,
+        stage.uid,
+        f"Created the {stage.kind.value} stage '{stage.name}'",
+        {"name": AuditChange(new=stage.name), "kind": AuditChange(new=stage.kind.value)},
+    )
     if not placed:
         workflow_store.insert_stage(stage)
+        audit_record(event, actor=actor, origin=origin)
         return stage
 
     def insert(session: Session) -> None:
@@ -249,15 +284,23 @@ def stage_create(*, data: StageCreate) -> WorkStage:
                 wired, expected_version=previous.version + 1, session=session
             ):
                 raise VersionConflict(f"Stage {previous.uid} changed meanwhile; try again.")
+        audit_record(event, actor=actor, origin=origin, session=session)
 
     connection.in_transaction(insert)
     # Reordering counted a version of the new stage too: answer with what is stored.
     return workflow_store.get_stage(stage.uid) or stage
 
 
-def stage_update(*, uid: str, changes: StageUpdate, expected_version: int | None) -> WorkStage:
-    """Edit a stage and its task templates. Raises StageNotFound, VersionConflict,
-    ValidationFailed, DuplicateKey."""
+def stage_update(
+    *,
+    uid: str,
+    changes: StageUpdate,
+    expected_version: int | None,
+    actor: User | None = None,
+    origin: Origin | None = None,
+) -> WorkStage:
+    """Edit a stage and its task templates, audited as `stage.updated`. Raises StageNotFound,
+    VersionConflict, ValidationFailed, DuplicateKey."""
     config, stages = workflow_store.get_config_and_stages()
     stage = next((stage for stage in stages if stage.uid == uid), None)
     if stage is None:
@@ -280,12 +323,20 @@ def stage_update(*, uid: str, changes: StageUpdate, expected_version: int | None
     _check_references(updated, stages, config)
     if not workflow_store.replace_stage(updated, expected_version=stage.version):
         raise VersionConflict()
+    changed = field_changes(stage, updated, sorted(values))
+    summary = f"Changed the stage '{updated.name}': {changed_names(changed)}"
+    audit_record(
+        audit_event(AuditAction.STAGE_UPDATED, uid, summary, changed), actor=actor, origin=origin
+    )
     return updated
 
 
-def stage_delete(*, uid: str, move_to: str | None, actor: User) -> int:
-    """Delete a stage, moving its leads to `move_to` in the same transaction; returns how many
-    moved. Raises StageNotFound, StageInUse, InitialStageInUse, ValidationFailed."""
+def stage_delete(
+    *, uid: str, move_to: str | None, actor: User, origin: Origin | None = None
+) -> int:
+    """Delete a stage, moving its leads to `move_to` in the same transaction (and its audit
+    entry, `stage.deleted`); returns how many moved. Raises StageNotFound, StageInUse,
+    InitialStageInUse, ValidationFailed."""
     if move_to == uid:
         raise ValidationFailed.on("move_to", "must be another stage than the one deleted")
 
@@ -326,16 +377,27 @@ def stage_delete(*, uid: str, move_to: str | None, actor: User) -> int:
             )
         workflow_store.delete_stage(uid, session=session)
         workflow_store.remove_from_allowed_next(uid, session=session)
+        summary = f"Deleted the stage '{stage.name}'"
+        changed: dict[str, AuditChange] = {}
+        if moved and target is not None:
+            summary += f" and moved {moved} lead(s) to '{target.name}'"
+            changed["leads"] = AuditChange(old=uid, new=target.uid)
+        event = audit_event(AuditAction.STAGE_DELETED, uid, summary, changed)
+        audit_record(event, actor=actor, origin=origin, session=session)
         return moved
 
     return connection.in_transaction(delete)
 
 
-def stage_reorder(*, data: StageReorder) -> list[WorkStage]:
-    """Put the stages in the given order, all at once. Raises ValidationFailed."""
+def stage_reorder(
+    *, data: StageReorder, actor: User | None = None, origin: Origin | None = None
+) -> list[WorkStage]:
+    """Put the stages in the given order, all at once, audited as `stage.reordered` in the same
+    transaction. Raises ValidationFailed."""
 
     def reorder(session: Session) -> list[WorkStage]:
-        current = {stage.uid for stage in workflow_store.list_stages(session=session)}
+        before = [stage.uid for stage in workflow_store.list_stages(session=session)]
+        current = set(before)
         if len(data.order) != len(set(data.order)):
             raise ValidationFailed.on("order", "lists a stage twice")
         if set(data.order) != current:
@@ -350,6 +412,13 @@ def stage_reorder(*, data: StageReorder) -> list[WorkStage]:
                 "order", "must list every stage exactly once (" + "; ".join(problems) + ")"
             )
         workflow_store.set_stage_order(data.order, session=session)
+        event = audit_event(
+            AuditAction.STAGES_REORDERED,
+            None,
+            "Reordered the stages",
+            {"order": AuditChange(old=before, new=list(data.order))},
+        )
+        audit_record(event, actor=actor, origin=origin, session=session)
         return workflow_store.list_stages(session=session)
 
     return connection.in_transaction(reorder)

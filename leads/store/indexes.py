@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
+from .audit import audit
 from .connection import database, deadline, leads, login_failures, users, views
 from .leads import fill_missing_contact_keys, fill_missing_search_terms
 
@@ -111,6 +112,22 @@ LOGIN_FAILURE_INDEXES = [
     IndexModel([("expires_at", ASCENDING)], name="expires_at_ttl", expireAfterSeconds=0),
 ]
 
+# The audit log, newest first: all of it, one kind or code (an `$in` of codes), one person.
+# An entry's uid sorts as its time does, so the uid alone orders, pages and bounds the time.
+# Each entry expires at its own `expires_at` (the retention when it was written).
+AUDIT_INDEXES = [
+    IndexModel([("uid", DESCENDING)], name="uid_unique", unique=True),
+    IndexModel([("action", ASCENDING), ("uid", DESCENDING)], name="action_uid"),
+    IndexModel([("actor_username", ASCENDING), ("uid", DESCENDING)], name="actor_uid"),
+    IndexModel([("expires_at", ASCENDING)], name="expires_at_ttl", expireAfterSeconds=0),
+    IndexModel(
+        [("repeat_key", ASCENDING)],
+        name="repeat_key_unique",
+        unique=True,
+        partialFilterExpression={"repeat_key": {"$exists": True}},
+    ),
+]
+
 
 def ensure_indexes() -> list[str]:
     """Create the indexes that are missing (idempotent); returns every index name."""
@@ -126,4 +143,5 @@ def ensure_indexes() -> list[str]:
         fill_missing_contact_keys()
         # Likewise their search terms, so `q` finds them.
         fill_missing_search_terms()
+        names += audit().create_indexes(AUDIT_INDEXES)
     return names

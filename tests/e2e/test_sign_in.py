@@ -9,9 +9,11 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from leads.domain.enums import UserRole
+from leads.domain.errors import InvalidCredentials
+from leads.services import users as user_services
 from tests.builders import PASSWORD, make_pipeline, make_user
 
-from .helpers import SignedInPage
+from .helpers import Screenshot, SignedInPage
 
 pytestmark = pytest.mark.usefixtures("pipeline")
 
@@ -64,6 +66,31 @@ def test_a_wrong_password_shows_the_servers_message_and_stays_on_login(page: Pag
     expect(page.get_by_role("alert")).to_have_text("Unknown username or wrong password.")
     assert urlparse(page.url).path == "/login"
     expect(page.get_by_test_id("me-name")).to_have_count(0)
+
+
+def test_after_ten_failures_the_page_says_how_long_to_wait_and_holds_the_button(
+    page: Page, screenshot: Screenshot
+) -> None:
+    make_user(UserRole.MEMBER, username="ada")
+    # The throttle's limit: 10 failures for one username in 15 minutes.
+    for _ in range(10):
+        with pytest.raises(InvalidCredentials):
+            user_services.auth_login(username="ada", password="not the password")
+    page.goto("/login")
+
+    page.locator('input[name="username"]').fill("ada")
+    page.locator('input[name="password"]').fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+    expect(page.get_by_role("alert")).to_have_text(
+        "Too many failed sign-ins. Try again in 15 minutes."
+    )
+    button = page.get_by_role("button", name=re.compile(r"^Try again in 1[45]:\d\d$"))
+    expect(button).to_be_disabled()
+    label = button.inner_text()
+    expect(button).not_to_have_text(label, timeout=3_000)  # it counts down
+    screenshot(page, "throttled")
+    assert urlparse(page.url).path == "/login"
 
 
 def test_signing_out_returns_to_login(signed_in_page: SignedInPage) -> None:

@@ -12,6 +12,7 @@ from leads.domain.errors import DuplicateKey
 from leads.domain.models import WorkStage
 from leads.store import connection
 from leads.store import workflow as workflow_store
+from leads.store.audit import AUDIT
 from leads.store.indexes import LEAD_INDEXES, USER_INDEXES, ensure_indexes
 
 Key = list[tuple[str, int]]
@@ -47,6 +48,13 @@ EXPECTED_VIEW_INDEXES: dict[str, Key] = {
 EXPECTED_LOGIN_FAILURE_INDEXES: dict[str, Key] = {
     "key_unique": [("key", 1)],
     "expires_at_ttl": [("expires_at", 1)],
+}
+EXPECTED_AUDIT_INDEXES: dict[str, Key] = {
+    "uid_unique": [("uid", -1)],
+    "action_uid": [("action", 1), ("uid", -1)],
+    "actor_uid": [("actor_username", 1), ("uid", -1)],
+    "expires_at_ttl": [("expires_at", 1)],
+    "repeat_key_unique": [("repeat_key", 1)],
 }
 # DESIGN section 2, word for word: each must be an index or the leading keys of one.
 DESIGN_LEAD_INDEXES: list[Key] = [
@@ -95,6 +103,23 @@ def test_every_saved_view_index_exists_with_its_name_and_keys() -> None:
     assert {name: _key(index) for name, index in indexes.items() if name != "_id_"} == (
         EXPECTED_VIEW_INDEXES
     )
+
+
+def test_every_audit_index_exists_with_its_name_and_keys() -> None:
+    indexes = _indexes(AUDIT)
+    assert {name: _key(index) for name, index in indexes.items() if name != "_id_"} == (
+        EXPECTED_AUDIT_INDEXES
+    )
+
+
+def test_audit_entries_expire_by_themselves_and_repeat_keys_are_unique_where_set() -> None:
+    indexes = _indexes(AUDIT)
+
+    assert indexes["expires_at_ttl"]["expireAfterSeconds"] == 0
+    assert indexes["repeat_key_unique"]["unique"]
+    assert indexes["repeat_key_unique"]["partialFilterExpression"] == {
+        "repeat_key": {"$exists": True}
+    }
 
 
 def test_every_user_index_exists_with_its_name_and_keys() -> None:
@@ -150,6 +175,7 @@ def test_ensure_indexes_returns_every_index_name() -> None:
             *EXPECTED_USER_INDEXES,
             *EXPECTED_LOGIN_FAILURE_INDEXES,
             *EXPECTED_VIEW_INDEXES,
+            *EXPECTED_AUDIT_INDEXES,
         ]
     )
 

@@ -12,6 +12,7 @@ const NO_DETAILS: ErrorDetails = {
   reasons: null,
   current_version: null,
   lead_count: null,
+  retry_after_seconds: null,
 };
 
 /** What an ApiError is made from: the server's body, or the few parts a screen or a test knows. */
@@ -25,13 +26,17 @@ export class ApiError extends Error {
   readonly code: string;
   readonly fields: Record<string, string[]>;
   readonly details: ErrorDetails;
+  /** How long the server asks the client to wait (a 429's `Retry-After`), in seconds. */
+  readonly retryAfterSeconds: number | null;
 
-  constructor(status: number, body: ErrorInit | undefined) {
+  constructor(status: number, body: ErrorInit | undefined, retryAfter: string | null = null) {
     super(body?.message ?? (status === 0 ? "The server cannot be reached." : `Error ${status}`));
     this.status = status;
     this.code = body?.code ?? (status === 0 ? "network_error" : "error");
     this.fields = body?.fields ?? {};
     this.details = { ...NO_DETAILS, ...body?.details };
+    const header = retryAfter !== null && /^\d+$/.test(retryAfter.trim()) ? Number(retryAfter) : null;
+    this.retryAfterSeconds = header ?? this.details.retry_after_seconds;
   }
 }
 
@@ -75,7 +80,11 @@ export async function unwrap<T>(
     throw new ApiError(0, undefined);
   }
   if (!result.response.ok) {
-    throw new ApiError(result.response.status, isErrorOut(result.error) ? result.error.error : undefined);
+    throw new ApiError(
+      result.response.status,
+      isErrorOut(result.error) ? result.error.error : undefined,
+      result.response.headers.get("Retry-After"),
+    );
   }
   // openapi-fetch leaves `data` undefined only for a body-less success (204), whose operation
   // declares no content: the callers of such calls do not read the result.

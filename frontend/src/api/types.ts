@@ -26,3 +26,6 @@ export type ErrorBody = Schemas["ErrorDetail"];
 export type ErrorDetails = Schemas["ErrorDetails"];
 export type TaskRef = Schemas["TaskRefOut"];
 export type FieldRef = Schemas["FieldRefOut"];
+export type AuditEntry = Schemas["AuditEntryOut"];
+export type AuditPage = Schemas["AuditPageOut"];
+export type AuditAction = Schemas["AuditAction"];

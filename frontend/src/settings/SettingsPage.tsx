@@ -1,6 +1,8 @@
-// Admin settings: the pipeline's stages, the custom fields every lead carries, and the team.
+// Admin settings: the pipeline's stages, the custom fields every lead carries, the team, and the
+// audit log of who changed them.
 // App.tsx mounts this at /settings/* for admins only; the tabs are routes relative to it.
 import { Navigate, NavLink, Route, Routes } from "react-router-dom";
+import { AuditTab } from "./audit/AuditTab";
 import { FieldsTab } from "./FieldsTab";
 import { StagesTab } from "./StagesTab";
 import { UsersTab } from "./UsersTab";
@@ -10,6 +12,7 @@ const TABS = [
   { path: "stages", label: "Stages", hint: "Pipeline order, rules and tasks" },
   { path: "fields", label: "Custom fields", hint: "What every lead records" },
   { path: "users", label: "Users", hint: "Who can sign in, and their role" },
+  { path: "audit", label: "Audit log", hint: "Who changed what, and sign-ins" },
 ] as const;
 
 export function SettingsPage() {
@@ -41,6 +44,7 @@ export function SettingsPage() {
         <Route path="stages" element={<StagesTab />} />
         <Route path="fields" element={<FieldsTab />} />
         <Route path="users" element={<UsersTab />} />
+        <Route path="audit" element={<AuditTab />} />
         <Route path="*" element={<Navigate to="/settings/stages" replace />} />
       </Routes>
     </div>

@@ -14,7 +14,7 @@ from leads.domain.inputs import Login, UserCreate, UserUpdate
 from leads.selectors import users as user_selectors
 from leads.services import users as user_services
 
-from ..auth import client_address, sign_in_session, sign_out_session
+from ..auth import forget_session, request_origin, sign_in_session, signed_in_digests
 from ..mappers import user_out
 from ..permissions import AdminWrites, SignedIn
 from ..schemas import ErrorOut, LoginOut, UserOut
@@ -40,7 +40,7 @@ class LoginView(APIView):
         signed_in = user_services.auth_login(
             username=credentials.username,
             password=credentials.password,
-            address=client_address(request),
+            origin=request_origin(request),
         )
         # The web app rides on the session cookie; API clients use the token.
         sign_in_session(request._request, signed_in)
@@ -59,9 +59,10 @@ class LogoutView(APIView):
 
     @extend_schema(operation_id="auth_logout", request=None, responses={204: None, **ERRORS})
     def post(self, request: Request) -> HttpResponse:
-        if isinstance(request.auth, str):
-            user_services.auth_logout(token=request.auth)
-        sign_out_session(request._request)
+        user_services.auth_logout(
+            digests=signed_in_digests(request), actor=actor(request), origin=request_origin(request)
+        )
+        forget_session(request._request)
         return Response(status=204)
 
 
@@ -99,7 +100,11 @@ class UserCollectionView(APIView):
         operation_id="users_create", request=UserCreate, responses={201: UserOut, **ERRORS}
     )
     def post(self, request: Request) -> HttpResponse:
-        user = user_services.user_create(data=UserCreate.model_validate(body(request)))
+        user = user_services.user_create(
+            data=UserCreate.model_validate(body(request)),
+            actor=actor(request),
+            origin=request_origin(request),
+        )
         return render(user_out(user), 201)
 
 
@@ -115,4 +120,7 @@ class UserDetailView(APIView):
     )
     def patch(self, request: Request, uid: str) -> HttpResponse:
         changes = UserUpdate.model_validate(body(request))
-        return render(user_out(user_services.user_update(uid=uid, changes=changes)))
+        user = user_services.user_update(
+            uid=uid, changes=changes, actor=actor(request), origin=request_origin(request)
+        )
+        return render(user_out(user))

@@ -99,10 +99,11 @@ def query_parameters(model: type[BaseModel]) -> list[OpenApiParameter]:
     properties = schema.get("properties", {})
     parameters = []
     for name, field in model.model_fields.items():
-        parameter_schema = _inlined(properties.get(name, {"type": "string"}), definitions)
+        public_name = field.alias or name
+        parameter_schema = _inlined(properties.get(public_name, {"type": "string"}), definitions)
         parameters.append(
             OpenApiParameter(
-                name,
+                public_name,
                 parameter_schema,
                 OpenApiParameter.QUERY,
                 description=field.description or "",

@@ -10,6 +10,7 @@ from leads.domain.models import WorkItemConfig, WorkStage
 from leads.selectors import workflow as workflow_selectors
 from leads.services import workflow as workflow_services
 
+from ..auth import request_origin
 from ..mappers import config_out, stage_out
 from ..permissions import AdminWrites
 from ..schemas import ConfigOut, StageDeleteOut, StageListOut, StageOut
@@ -46,7 +47,10 @@ class ConfigView(APIView):
     def patch(self, request: Request) -> HttpResponse:
         changes = ConfigUpdate.model_validate(body(request))
         config = workflow_services.config_update(
-            changes=changes, expected_version=expected_version(request, sent_version(changes))
+            changes=changes,
+            expected_version=expected_version(request, sent_version(changes)),
+            actor=actor(request),
+            origin=request_origin(request),
         )
         return _config_out(config)
 
@@ -62,7 +66,11 @@ class StageCollectionView(APIView):
         operation_id="stages_create", request=StageCreate, responses={201: StageOut, **ERRORS}
     )
     def post(self, request: Request) -> HttpResponse:
-        stage = workflow_services.stage_create(data=StageCreate.model_validate(body(request)))
+        stage = workflow_services.stage_create(
+            data=StageCreate.model_validate(body(request)),
+            actor=actor(request),
+            origin=request_origin(request),
+        )
         return _stage_out(stage, 201)
 
 
@@ -85,6 +93,8 @@ class StageDetailView(APIView):
             uid=uid,
             changes=changes,
             expected_version=expected_version(request, sent_version(changes)),
+            actor=actor(request),
+            origin=request_origin(request),
         )
         return _stage_out(stage)
 
@@ -102,7 +112,9 @@ class StageDetailView(APIView):
     )
     def delete(self, request: Request, uid: str) -> HttpResponse:
         move_to = request.query_params.get("move_to") or None
-        moved = workflow_services.stage_delete(uid=uid, move_to=move_to, actor=actor(request))
+        moved = workflow_services.stage_delete(
+            uid=uid, move_to=move_to, actor=actor(request), origin=request_origin(request)
+        )
         return render(StageDeleteOut(deleted=uid, moved_leads=moved))
 
 
@@ -114,4 +126,7 @@ class StageReorderView(APIView):
     )
     def post(self, request: Request) -> HttpResponse:
         data = StageReorder.model_validate(body(request))
-        return _stages_out(workflow_services.stage_reorder(data=data))
+        stages = workflow_services.stage_reorder(
+            data=data, actor=actor(request), origin=request_origin(request)
+        )
+        return _stages_out(stages)
