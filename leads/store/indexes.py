@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
-from .connection import database, deadline, leads, login_failures, users
+from .connection import database, deadline, import_errors, jobs, leads, login_failures, users
 from .leads import fill_missing_contact_keys
 
 # Building an index on a large collection takes longer than a request may wait: start-up and
@@ -86,6 +86,19 @@ LOGIN_FAILURE_INDEXES = [
 ]
 
 
+# Worker jobs: by uid; claiming looks for queued ones and running ones whose lease ran out.
+JOB_INDEXES = [
+    IndexModel([("uid", ASCENDING)], name="uid_unique", unique=True),
+    IndexModel([("status", ASCENDING), ("lease_until", ASCENDING)], name="status_lease"),
+    IndexModel([("kind", ASCENDING), ("created_at", ASCENDING)], name="kind_created"),
+]
+
+# The failed rows of an import, one per row (a replayed batch overwrites its own), in row order.
+IMPORT_ERROR_INDEXES = [
+    IndexModel([("import_uid", ASCENDING), ("row", ASCENDING)], name="import_row", unique=True),
+]
+
+
 def ensure_indexes() -> list[str]:
     """Create the indexes that are missing (idempotent); returns every index name."""
     with deadline(REACH_SECONDS):
@@ -94,6 +107,8 @@ def ensure_indexes() -> list[str]:
         names = leads().create_indexes(LEAD_INDEXES)
         names += users().create_indexes(USER_INDEXES)
         names += login_failures().create_indexes(LOGIN_FAILURE_INDEXES)
+        names += jobs().create_indexes(JOB_INDEXES)
+        names += import_errors().create_indexes(IMPORT_ERROR_INDEXES)
         # Leads written before contact keys existed get theirs, so the filters that read them
         # find every lead.
         fill_missing_contact_keys()
