@@ -417,6 +417,15 @@ class RowReader:
         assignees = self._assignees(parsed, errors)
         if errors:
             raise RowInvalid(errors)
+        # The key the row was matched by: another spelling of the same address or number is no
+        # change worth a history entry.
+        match_on = self.options.match_on
+        if (
+            match_on in ("email", "phone")
+            and match_on in wanted
+            and self._key_of(wanted[match_on] or "") == self._key_of(getattr(lead, match_on) or "")
+        ):
+            del wanted[match_on]
         before = {name: getattr(lead, name) for name in wanted}
         changes: list[FieldChange] = value_changes(before, wanted)
         set_fields: dict[str, Any] = {change.field: change.new for change in changes}

@@ -36,6 +36,13 @@ _ZIP_MAGIC = b"PK\x03\x04"
 # Spreadsheet programs on Windows save "CSV" in this code page in Western locales; a detector
 # that finds it among the candidates should not prefer a rarer one that also decodes the sample.
 _PREFERRED_LEGACY = "cp1252"
+# Code pages of Latin scripts the detector may name for a short cp1252 sample (it cannot tell
+# "è" in cp1252 from "č" in cp1250 without much text): cp1252 is taken when it decodes the file.
+_LATIN_SINGLE_BYTE = {
+    "cp1250", "cp1252", "cp1254", "cp1257", "latin_1", "iso8859_2", "iso8859_3", "iso8859_4",
+    "iso8859_9", "iso8859_10", "iso8859_13", "iso8859_14", "iso8859_15", "iso8859_16",
+    "mac_roman", "mac_latin2", "mac_iceland", "mac_turkish", "cp850", "cp437", "cp858",
+}  # fmt: skip
 # csv's default cap is 128 KB a cell; a cell is at most MAX_CELL_CHARS anyway.
 csv.field_size_limit(1024 * 1024)
 
@@ -80,8 +87,12 @@ def _encoding(sample: bytes, *, complete: bool) -> str:
         raise refuse("is not a CSV or XLSX file (it is not text in any encoding we know)")
     if b"\x00" in sample and not match.encoding.startswith("utf_16"):
         raise refuse("is not a CSV or XLSX file (it holds binary data)")
-    if _PREFERRED_LEGACY in match.could_be_from_charset:
-        return _PREFERRED_LEGACY
+    if match.encoding in _LATIN_SINGLE_BYTE or _PREFERRED_LEGACY in match.could_be_from_charset:
+        try:
+            sample.decode(_PREFERRED_LEGACY)
+            return _PREFERRED_LEGACY
+        except UnicodeDecodeError:
+            pass
     return match.encoding
 
 
@@ -218,8 +229,8 @@ def inspect(stream: IO[bytes]) -> Inspection:
         header.pop()
     _check_cells(1, header, [])
     columns = column_names(header)
-    if len(columns) < 1 or all(name.startswith("Column ") for name in columns):
-        raise refuse("has no header row naming its columns")
+    if not any(_names_something(cell) for cell in header):
+        raise refuse("has no header row naming its columns (its first row is numbers or blank)")
     sample: list[list[str]] = []
     total = 0
     for number, cells in enumerate(reader, start=2):
@@ -229,4 +240,11 @@ def inspect(stream: IO[bytes]) -> Inspection:
         total += 1
         if len(sample) < SAMPLE_ROWS:
             sample.append([*cells[: len(columns)], *[""] * (len(columns) - len(cells))])
+    if total == 0:
+        raise refuse("has a header but no rows below it")
     return Inspection(format=file_format, columns=columns, sample_rows=sample, total=total)
+
+
+def _names_something(cell: str) -> bool:
+    text = cell.strip().replace(",", "").replace(".", "", 1).lstrip("+-")
+    return bool(text) and not text.isdigit()

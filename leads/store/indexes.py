@@ -99,6 +99,15 @@ IMPORT_ERROR_INDEXES = [
 ]
 
 
+# GridFS's own indexes for the uploaded files (the driver would make them on the first upload).
+IMPORT_FILE_INDEXES = [
+    IndexModel([("filename", ASCENDING), ("uploadDate", ASCENDING)], name="filename_1_uploadDate_1")
+]
+IMPORT_CHUNK_INDEXES = [
+    IndexModel([("files_id", ASCENDING), ("n", ASCENDING)], name="files_id_1_n_1", unique=True)
+]
+
+
 def ensure_indexes() -> list[str]:
     """Create the indexes that are missing (idempotent); returns every index name."""
     with deadline(REACH_SECONDS):
@@ -109,6 +118,8 @@ def ensure_indexes() -> list[str]:
         names += login_failures().create_indexes(LOGIN_FAILURE_INDEXES)
         names += jobs().create_indexes(JOB_INDEXES)
         names += import_errors().create_indexes(IMPORT_ERROR_INDEXES)
+        names += database()["import_files.files"].create_indexes(IMPORT_FILE_INDEXES)
+        names += database()["import_files.chunks"].create_indexes(IMPORT_CHUNK_INDEXES)
         # Leads written before contact keys existed get theirs, so the filters that read them
         # find every lead.
         fill_missing_contact_keys()
