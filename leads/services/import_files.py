@@ -4,6 +4,7 @@ of text cells, streamed (a file is never held in memory whole)."""
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 import zipfile
@@ -178,7 +179,9 @@ def _csv_rows(stream: IO[bytes], file_format: FileFormat) -> Iterator[list[str]]
     except csv.Error as exc:
         raise refuse(f"is not a well-formed CSV file ({exc})") from None
     finally:
-        text.detach()
+        # The stream is the caller's to close (it may be closed already).
+        with contextlib.suppress(ValueError):
+            text.detach()
 
 
 def rows(stream: IO[bytes], file_format: FileFormat) -> Iterator[list[str]]:

@@ -579,7 +579,7 @@ def _run_batch(
             count=len(decision.creates),
             job_uid=run.job.uid,
             owner=run.owner,
-            checkpoint=checkpoint,
+            checkpoint=lambda first: {**checkpoint, "plan": {**plan, "first_number": first}},
             progress=progress,
             lease_until=run.lease_until(),
             now=now,

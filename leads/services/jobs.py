@@ -15,6 +15,8 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
+
 from leads.domain.jobs import Job, JobStatus
 from leads.domain.models import new_uid, utcnow
 from leads.store import jobs as job_store
@@ -22,10 +24,13 @@ from leads.store.connection import is_database_unavailable
 
 logger = logging.getLogger(__name__)
 
-LEASE_SECONDS = 30.0
 POLL_SECONDS = 1.0
 # A job whose handler keeps failing on a database that cannot be reached is given up after this.
 MAX_ATTEMPTS = 5
+
+
+def lease() -> float:
+    return float(settings.LEADCRM_JOB_LEASE_SECONDS)
 
 
 class LeaseLost(Exception):
@@ -118,13 +123,13 @@ def job_run(
     job: Job,
     *,
     owner: str,
-    lease_seconds: float = LEASE_SECONDS,
+    lease_seconds: float | None = None,
     stop: threading.Event | None = None,
 ) -> JobRun:
     """Run a job this worker has claimed until it ends (done or failed), until `stop` is set
     (the job goes back to the queue), or until its lease is lost or the database goes away
     (then the lease runs out and another worker resumes it)."""
-    run = JobRun(job, owner=owner, lease_seconds=lease_seconds, stop=stop)
+    run = JobRun(job, owner=owner, lease_seconds=lease_seconds or lease(), stop=stop)
     handler = handlers().get(job.kind)
     done = threading.Event()
     beat = threading.Thread(target=_heartbeat, args=(run, done), daemon=True)
@@ -169,7 +174,7 @@ def job_run(
 
 
 def job_claim(
-    *, owner: str, lease_seconds: float = LEASE_SECONDS, uid: str | None = None
+    *, owner: str, lease_seconds: float | None = None, uid: str | None = None
 ) -> Job | None:
     """The next job to run (or the job `uid`, when it may be run), now this worker's."""
     now = utcnow()
@@ -177,7 +182,7 @@ def job_claim(
         kinds=list(handlers()),
         owner=owner,
         now=now,
-        lease_until=now + timedelta(seconds=lease_seconds),
+        lease_until=now + timedelta(seconds=lease_seconds or lease()),
         uid=uid,
     )
 

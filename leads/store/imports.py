@@ -5,7 +5,7 @@ any worker on any machine reads it), the created and updated leads in bulk, and 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import IO, Any
 
@@ -125,15 +125,16 @@ def reserve_numbers_and_save_plan(
     count: int,
     job_uid: str,
     owner: str,
-    checkpoint: Doc,
+    checkpoint: Callable[[int], Doc],
     progress: dict[str, int],
     lease_until: datetime,
     now: datetime,
 ) -> int | None:
     """Take `count` lead numbers of `month` (one $inc of the counter that creates share) and
-    record them with the batch's plan in the job, in ONE transaction: numbers are never taken
-    without the job knowing them, so a crash leaves no gap. Returns the first number, or None
-    when the job is no longer this worker's (then nothing is taken)."""
+    record them with the batch's plan (`checkpoint(first number)`) in the job, in ONE
+    transaction: numbers are never taken without the job knowing them, so a crash leaves no
+    gap. Returns the first number, or None when the job is no longer this worker's (then
+    nothing is taken)."""
 
     def work(session: Session) -> int | None:
         # index: type_uid
@@ -150,7 +151,7 @@ def reserve_numbers_and_save_plan(
         saved = save_checkpoint(
             uid=job_uid,
             owner=owner,
-            checkpoint={**checkpoint, "first_number": first},
+            checkpoint=checkpoint(first),
             progress=progress,
             lease_until=lease_until,
             now=now,
