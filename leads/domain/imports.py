@@ -145,6 +145,11 @@ class ParsedRow:
     cells: list[str]
     values: dict[str, str]
     key: str | None = None
+    # The row read as a create ahead of time (`RowReader.prepare`): what it would create, or
+    # why it cannot.
+    new: NewLead | None = None
+    # Its document as stored, all but the uid (built by the service with `new`).
+    document: dict[str, Any] | None = None
     errors: list[RowError] = field(default_factory=list)
 
 
@@ -299,6 +304,23 @@ class RowReader:
         if self.options.match_on != "none":
             parsed.key = self._key_of(values.get(self.options.match_on, ""))
         return parsed
+
+    def prepare(self, parsed: ParsedRow) -> ParsedRow:
+        """Read the row as a create now (in a thread of its own while the database works on
+        the previous batch); `as_create` then answers from it."""
+        try:
+            parsed.new = self.new_lead(parsed)
+        except RowInvalid as exc:
+            parsed.errors = exc.errors
+        return parsed
+
+    def as_create(self, parsed: ParsedRow) -> NewLead:
+        """`new_lead`, or what `prepare` found. Raises RowInvalid."""
+        if parsed.new is not None:
+            return parsed.new
+        if parsed.errors:
+            raise RowInvalid(parsed.errors)
+        return self.new_lead(parsed)
 
     def column(self, target: str) -> str:
         """The column a field's error is told against: the one mapped to it, else the field."""

@@ -13,11 +13,14 @@ from the plan, so every row is applied and counted once.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import logging
+import queue
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import IO, Any
@@ -258,7 +261,7 @@ def _decide(
                 touched.add(key)  # type: ignore[arg-type]
             continue
         try:
-            decision.creates.append((parsed, reader.new_lead(parsed)))
+            decision.creates.append((parsed, reader.as_create(parsed)))
         except RowInvalid as exc:
             decision.failed.append((parsed, exc.errors))
             continue
@@ -428,28 +431,36 @@ class _Creates:
             self._templates[stage.uid] = template
         return template
 
-    def documents(self, creates: list[NewLead], uids: list[str]) -> list[dict[str, Any]]:
+    def document(self, new: NewLead) -> dict[str, Any]:
+        """The lead's document, all but its uid (its number is given when the batch is
+        planned)."""
+        template = self._template(new)
+        lead = new.lead
+        document = dict(template)
+        document.update(
+            name=lead.name,
+            email=lead.email,
+            phone=lead.phone,
+            company=lead.company,
+            source=lead.source,
+            tags=lead.tags,
+            data=new.data,
+            assigned_to=new.assigned_to,
+            email_key=email_key(lead.email),
+            phone_key=phone_key(lead.phone),
+            rank=rank_for_arrival(self.now),
+            tasks=[{**task, "uid": new_uid("task")} for task in template["tasks"]],
+            activities=[{**template["activities"][0], "uid": new_uid("act")}],
+        )
+        return document
+
+    def documents(
+        self, creates: list[tuple[ParsedRow, NewLead]], uids: list[str]
+    ) -> list[dict[str, Any]]:
         documents = []
-        for new, uid in zip(creates, uids, strict=True):
-            template = self._template(new)
-            lead = new.lead
-            document = dict(template)
-            document.update(
-                uid=uid,
-                name=lead.name,
-                email=lead.email,
-                phone=lead.phone,
-                company=lead.company,
-                source=lead.source,
-                tags=lead.tags,
-                data=new.data,
-                assigned_to=new.assigned_to,
-                email_key=email_key(lead.email),
-                phone_key=phone_key(lead.phone),
-                rank=rank_for_arrival(self.now),
-                tasks=[{**task, "uid": new_uid("task")} for task in template["tasks"]],
-                activities=[{**template["activities"][0], "uid": new_uid("act")}],
-            )
+        for (parsed, new), uid in zip(creates, uids, strict=True):
+            document = parsed.document if parsed.document is not None else self.document(new)
+            document["uid"] = uid
             documents.append(document)
         return documents
 
@@ -498,9 +509,17 @@ def import_job(run: JobRun) -> None:
     progress = {name: run.progress.get(name, 0) for name in COUNTS}
     next_row = int(run.checkpoint.get("next_row", 2))
     plan: dict[str, Any] | None = run.checkpoint.get("plan")
-    with import_store.open_file(payload.file_id) as stream:
+    with (
+        import_store.open_file(payload.file_id) as stream,
+        _prepared(
+            _parsed_rows(stream, payload, reader, from_row=next_row),
+            reader,
+            lambda: _Creates(
+                actor=actor, now=utcnow(), import_uid=job.uid, file_name=payload.file_name
+            ),
+        ) as rows,
+    ):
         pending: list[ParsedRow] = []
-        rows = _parsed_rows(stream, payload, reader, from_row=next_row)
         if plan is not None:
             batch = _take_until(rows, pending, int(plan["end_row"]))
             _replay(reader, run, payload, batch, plan, actor)
@@ -513,6 +532,65 @@ def import_job(run: JobRun) -> None:
             if not batch:
                 break
             progress, next_row = _run_batch(reader, run, payload, batch, pending, progress, actor)
+
+
+_DONE = object()
+
+
+@contextlib.contextmanager
+def _prepared(
+    rows: Iterator[ParsedRow], reader: RowReader, creator: Callable[[], _Creates]
+) -> Iterator[Iterator[ParsedRow]]:
+    """`rows`, each read as a create (and its document built) by a thread of its own, a few
+    batches ahead: parsing and validating the next batch (Python) overlaps the database storing
+    this one (mongod)."""
+    chunks: queue.Queue[Any] = queue.Queue(maxsize=2)
+    stop = threading.Event()
+
+    def put(item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                chunks.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            chunk: list[ParsedRow] = []
+            documents = creator()
+            for parsed in rows:
+                reader.prepare(parsed)
+                if parsed.new is not None:
+                    parsed.document = documents.document(parsed.new)
+                chunk.append(parsed)
+                if len(chunk) == BATCH_ROWS and not put(chunk):
+                    return
+                if len(chunk) == BATCH_ROWS:
+                    chunk, documents = [], creator()
+            if chunk and not put(chunk):
+                return
+            put(_DONE)
+        except BaseException as exc:
+            put(exc)
+
+    def consume() -> Iterator[ParsedRow]:
+        while True:
+            item = chunks.get()
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield from item
+
+    producer = threading.Thread(target=produce, daemon=True, name="import-reader")
+    producer.start()
+    try:
+        yield consume()
+    finally:
+        stop.set()
+        producer.join()
 
 
 def _take(rows: Iterator[ParsedRow], pending: list[ParsedRow], size: int) -> list[ParsedRow]:
@@ -592,7 +670,7 @@ def _run_batch(
     elif changes:
         run.save(checkpoint, progress)
     creator = _Creates(actor=actor, now=now, import_uid=run.job.uid, file_name=payload.file_name)
-    import_store.insert_new_leads(creator.documents([new for _, new in decision.creates], uids))
+    import_store.insert_new_leads(creator.documents(decision.creates, uids))
     _apply_updates(reader, changes, actor)
     run.save({"next_row": end_row}, after)
     return after, end_row
@@ -616,9 +694,9 @@ def _replay(
         creator = _Creates(
             actor=actor, now=utcnow(), import_uid=run.job.uid, file_name=payload.file_name
         )
-        news = [reader.new_lead(parsed) for parsed in creates]
+        pairs = [(parsed, reader.new_lead(parsed)) for parsed in creates]
         import_store.insert_new_leads(
-            creator.documents(news, _numbers(plan["month"], int(first), len(news)))
+            creator.documents(pairs, _numbers(plan["month"], int(first), len(pairs)))
         )
     for row, uid in plan["updates"]:
         if row in by_row:
