@@ -41,6 +41,12 @@ EXPECTED_LOGIN_FAILURE_INDEXES: dict[str, Key] = {
     "key_unique": [("key", 1)],
     "expires_at_ttl": [("expires_at", 1)],
 }
+# Worker jobs, the failed rows of imports, and GridFS's own indexes for the uploaded files.
+EXPECTED_JOB_AND_IMPORT_INDEXES = [
+    *("uid_unique", "status_lease", "kind_created"),
+    "import_row",
+    *("filename_1_uploadDate_1", "files_id_1_n_1"),
+]
 # DESIGN section 2, word for word: each must be an index or the leading keys of one.
 DESIGN_LEAD_INDEXES: list[Key] = [
     [("type", 1), ("uid", 1)],
@@ -122,7 +128,12 @@ def test_the_index_lists_are_what_the_collections_hold() -> None:
 
 def test_ensure_indexes_returns_every_index_name() -> None:
     assert sorted(ensure_indexes()) == sorted(
-        [*EXPECTED_LEAD_INDEXES, *EXPECTED_USER_INDEXES, *EXPECTED_LOGIN_FAILURE_INDEXES]
+        [
+            *EXPECTED_LEAD_INDEXES,
+            *EXPECTED_USER_INDEXES,
+            *EXPECTED_LOGIN_FAILURE_INDEXES,
+            *EXPECTED_JOB_AND_IMPORT_INDEXES,
+        ]
     )
 
 
