@@ -140,6 +140,9 @@ LEADCRM_MONGO_DB = os.environ.get("LEADCRM_MONGO_DB", "leadcrm")
 # How long one request may wait for MongoDB in all (client-side), well under gunicorn's 30 s
 # worker timeout: a stalled database answers 503 instead of a killed worker.
 LEADCRM_MONGO_TIMEOUT_MS = int(os.environ.get("LEADCRM_MONGO_TIMEOUT_MS", "8000"))
+# A worker renews the lease on its job every third of this; a job whose worker died is taken
+# over by another worker this long after its last renewal.
+LEADCRM_JOB_LEASE_SECONDS = float(os.environ.get("LEADCRM_JOB_LEASE_SECONDS", "30"))
 LEADCRM_TOKEN_TTL_HOURS = int(os.environ.get("LEADCRM_TOKEN_TTL_HOURS", str(24 * 7)))
 # Sign-in throttling: this many failures in the window for one username (or from one client
 # address) refuse further attempts with 429 until the window ends.

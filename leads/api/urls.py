@@ -8,6 +8,13 @@ from leads.domain.errors import NotFound
 
 from .views.accounts import LoginView, LogoutView, MeView, UserCollectionView, UserDetailView
 from .views.audit import AuditCollectionView
+from .views.imports import (
+    ImportCollectionView,
+    ImportDetailView,
+    ImportErrorsView,
+    ImportPreviewView,
+    ImportRunView,
+)
 from .views.leads import LeadCollectionView, LeadDetailView, LeadSearchView
 from .views.pipeline import (
     ActivityCollectionView,
@@ -74,6 +81,11 @@ urlpatterns = [
     path("leads/<str:uid>/activities/", ActivityCollectionView.as_view(), name="lead-activities"),
     path("views/", ViewCollectionView.as_view(), name="views"),
     path("views/<str:uid>/", ViewDetailView.as_view(), name="view-detail"),
+    path("imports/", ImportCollectionView.as_view(), name="imports"),
+    path("imports/<str:uid>/", ImportDetailView.as_view(), name="import-detail"),
+    path("imports/<str:uid>/preview/", ImportPreviewView.as_view(), name="import-preview"),
+    path("imports/<str:uid>/run/", ImportRunView.as_view(), name="import-run"),
+    path("imports/<str:uid>/errors.csv", ImportErrorsView.as_view(), name="import-errors"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves the page's init script as a file: the CSP allows no inline script.
     path(

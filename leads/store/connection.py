@@ -83,6 +83,11 @@ class RequestJournal:
             self.unchecked_writes += 1
 
 
+# Work for the worker processes (imports, later webhook deliveries); not workflow data.
+JOBS = "jobs"
+IMPORT_ERRORS = "import_errors"
+
+
 @dataclass
 class RoundTrips:
     count: int = 0
@@ -251,6 +256,14 @@ def guards() -> Collection[Doc]:
 
 def views() -> Collection[Doc]:
     return database()[VIEWS]
+
+
+def jobs() -> Collection[Doc]:
+    return database()[JOBS]
+
+
+def import_errors() -> Collection[Doc]:
+    return database()[IMPORT_ERRORS]
 
 
 def timeout_ms() -> int:

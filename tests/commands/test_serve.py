@@ -146,8 +146,11 @@ def test_serve_stops_cleanly_on_sigint_or_sigterm_and_keeps_its_data(tmp_path: P
     first_log = tmp_path / "first.log"
     with _serving(env, first_log) as first:
         _wait_until_healthy(first, port, first_log)
+        workers = _job_workers(first.pid)
+        assert len(workers) == 1, first_log.read_text()
         _stop(first, first_log, signal.SIGINT)
     _assert_stopped_cleanly(var_dir, port)
+    assert not Path(f"/proc/{workers[0]}").exists()  # the job worker stopped with it
     output = first_log.read_text()
     assert f"Lead CRM is running at http://127.0.0.1:{port}" in output
     assert "Loaded the sample workflow" in output
@@ -201,6 +204,15 @@ def _child_pids(parent: int) -> list[int]:
         if int(fields[1]) == parent:
             pids.append(int(stat.parent.name))
     return pids
+
+
+def _job_workers(parent: int) -> list[int]:
+    """The `manage.py worker` children of `parent`."""
+    return [
+        pid
+        for pid in _child_pids(parent)
+        if b"worker" in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    ]
 
 
 def test_serve_stops_the_database_and_fails_when_gunicorn_dies(tmp_path: Path) -> None:

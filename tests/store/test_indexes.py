@@ -56,6 +56,12 @@ EXPECTED_AUDIT_INDEXES: dict[str, Key] = {
     "expires_at_ttl": [("expires_at", 1)],
     "repeat_key_unique": [("repeat_key", 1)],
 }
+# Worker jobs, the failed rows of imports, and GridFS's own indexes for the uploaded files.
+EXPECTED_JOB_AND_IMPORT_INDEXES = [
+    *("uid_unique", "status_lease", "kind_created"),
+    "import_row",
+    *("filename_1_uploadDate_1", "files_id_1_n_1"),
+]
 # DESIGN section 2, word for word: each must be an index or the leading keys of one.
 DESIGN_LEAD_INDEXES: list[Key] = [
     [("type", 1), ("uid", 1)],
@@ -176,6 +182,7 @@ def test_ensure_indexes_returns_every_index_name() -> None:
             *EXPECTED_LOGIN_FAILURE_INDEXES,
             *EXPECTED_VIEW_INDEXES,
             *EXPECTED_AUDIT_INDEXES,
+            *EXPECTED_JOB_AND_IMPORT_INDEXES,
         ]
     )
 
