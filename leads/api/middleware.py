@@ -66,12 +66,18 @@ class ApiBoundaryMiddleware:
             check_query(request.GET)
         except ValidationFailed as exc:
             return _rendered(exception_handler(exc, {}))
-        try:
-            # Read now, so that a second run of the request can parse it again.
-            request.body  # noqa: B018
-        except RequestDataTooBig:
-            return _rendered(exception_handler(PayloadTooLarge(), {}))
-        response = self._serve(request)
+        if request.content_type == "multipart/form-data":
+            # An upload (an import's file, up to 50 MB) streams to its view instead of being
+            # held in memory for a second run: it runs once, and its view bounds its size.
+            with deadline(timeout_ms() / 1000):
+                response = self.get_response(request)
+        else:
+            try:
+                # Read now, so that a second run of the request can parse it again.
+                request.body  # noqa: B018
+            except RequestDataTooBig:
+                return _rendered(exception_handler(PayloadTooLarge(), {}))
+            response = self._serve(request)
         is_json = response.get("Content-Type", "").startswith("application/json")
         if response.status_code in _BARE_STATUSES and not is_json:
             # Django's HTML page (a 404 from its resolver, a 500 it rendered itself).
