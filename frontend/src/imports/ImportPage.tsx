@@ -1,0 +1,110 @@
+// /imports and /imports/:uid — the import wizard. Once a file is uploaded its uid is in the
+// address, and the step shown comes from the import's status on the server: a reload (or the
+// link sent to a colleague) lands on the same step, the progress bar included.
+import { useQueryClient } from "@tanstack/react-query";
+import { Link, useNavigate, useParams } from "react-router-dom";
+import { ApiError } from "../api/client";
+import { ErrorBanner, Spinner } from "../ui/components";
+import { DropZone } from "./DropZone";
+import { importKeys, useImportState, useUploadImport } from "./api";
+import { MappingStep } from "./MappingStep";
+import { ProgressStep, SummaryStep } from "./RunStatus";
+import type { ImportUpload } from "./types";
+import { stepOf, uploadOf, type Step } from "./wizard";
+import "./imports.css";
+
+const STEPS: { key: Step | "upload"; label: string }[] = [
+  { key: "upload", label: "Choose a file" },
+  { key: "mapping", label: "Map and preview" },
+  { key: "progress", label: "Import" },
+  { key: "summary", label: "Summary" },
+];
+
+export function ImportPage() {
+  const { uid } = useParams();
+  return (
+    <div className="page import-page">
+      <div className="page-header">
+        <h1>Import leads</h1>
+      </div>
+      {uid ? <ImportFlow uid={uid} /> : <UploadStep />}
+    </div>
+  );
+}
+
+function Stepper({ current }: { current: Step | "upload" }) {
+  const at = STEPS.findIndex((step) => step.key === current);
+  return (
+    <ol className="import-steps" aria-label="Import steps">
+      {STEPS.map((step, index) => (
+        <li
+          key={step.key}
+          className={index < at ? "import-step-done" : index === at ? "import-step-current" : ""}
+          aria-current={index === at ? "step" : undefined}
+        >
+          <span className="import-step-number" aria-hidden="true">
+            {index < at ? "✓" : index + 1}
+          </span>
+          {step.label}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+function UploadStep() {
+  const navigate = useNavigate();
+  const upload = useUploadImport();
+  return (
+    <>
+      <Stepper current="upload" />
+      <DropZone
+        busy={upload.isPending}
+        error={upload.error}
+        file={upload.variables ?? null}
+        onFile={(file) =>
+          upload.mutate(file, { onSuccess: (answer) => navigate(`/imports/${encodeURIComponent(answer.uid)}`) })
+        }
+      />
+    </>
+  );
+}
+
+function ImportFlow({ uid }: { uid: string }) {
+  const navigate = useNavigate();
+  const cache = useQueryClient();
+  const state = useImportState(uid);
+  if (state.isPending) return <Spinner label="Loading the import" />;
+  if (state.isError) {
+    if (state.error instanceof ApiError && state.error.status === 404) {
+      return <Gone>No import lives at this address.</Gone>;
+    }
+    return <ErrorBanner error={state.error} onRetry={() => void state.refetch()} />;
+  }
+  const step = stepOf(state.data);
+  return (
+    <>
+      <Stepper current={step} />
+      {step === "progress" ? <ProgressStep state={state.data} /> : null}
+      {step === "summary" ? <SummaryStep state={state.data} onAnother={() => navigate("/imports")} /> : null}
+      {step === "mapping" ? (
+        <MappingOrGone upload={uploadOf(state.data, cache.getQueryData<ImportUpload>(importKeys.upload(uid)))} />
+      ) : null}
+    </>
+  );
+}
+
+function MappingOrGone({ upload }: { upload: ImportUpload | null }) {
+  if (!upload) return <Gone>This file’s columns are no longer here.</Gone>;
+  return <MappingStep key={upload.uid} upload={upload} />;
+}
+
+function Gone({ children }: { children: string }) {
+  return (
+    <div className="banner banner-info" role="status">
+      <span>
+        {children} <Link to="/imports">Upload the file again</Link>.
+      </span>
+    </div>
+  );
+}

@@ -1,0 +1,106 @@
+// How rows meet the leads already stored (match on a field; skip, update or create a match),
+// and the stage and assignee a row gets when its file does not say.
+import type { Stage, User } from "../api/types";
+import type { MatchOn, OnMatch } from "./types";
+import type { Plan, PlanAction } from "./wizard";
+
+const MATCH_ON: { value: MatchOn; label: string }[] = [
+  { value: "email", label: "Email" },
+  { value: "phone", label: "Phone" },
+  { value: "uid", label: "Lead ID" },
+  { value: "none", label: "Nothing: every row is a new lead" },
+];
+
+const ON_MATCH: { value: OnMatch; label: string }[] = [
+  { value: "skip", label: "Skip the row" },
+  { value: "update", label: "Update the lead" },
+  { value: "create", label: "Create another lead" },
+];
+
+export function ImportSettings({
+  plan,
+  dispatch,
+  stages,
+  users,
+}: {
+  plan: Plan;
+  dispatch: (action: PlanAction) => void;
+  stages: Stage[];
+  users: User[];
+}) {
+  const openStages = stages.filter((stage) => stage.kind === "open");
+  return (
+    <div className="import-settings">
+      <fieldset className="import-fieldset">
+        <legend className="field-label">Match rows to existing leads on</legend>
+        <div className="choices">
+          {MATCH_ON.map((option) => (
+            <label key={option.value} className="choice">
+              <input
+                type="radio"
+                name="match_on"
+                value={option.value}
+                checked={plan.matchOn === option.value}
+                onChange={() => dispatch({ type: "matchOn", value: option.value })}
+              />
+              {option.label}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <fieldset className="import-fieldset" disabled={plan.matchOn === "none"}>
+        <legend className="field-label">When a row matches a lead</legend>
+        <div className="choices">
+          {ON_MATCH.map((option) => (
+            <label key={option.value} className="choice">
+              <input
+                type="radio"
+                name="on_match"
+                value={option.value}
+                checked={plan.onMatch === option.value}
+                onChange={() => dispatch({ type: "onMatch", value: option.value })}
+              />
+              {option.label}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <div className="import-defaults">
+        <label className="field">
+          <span className="field-label">Stage of new leads</span>
+          <select
+            value={plan.stage}
+            data-testid="import-stage"
+            onChange={(event) => dispatch({ type: "stage", value: event.target.value })}
+          >
+            <option value="">The first stage</option>
+            {openStages.map((stage) => (
+              <option key={stage.uid} value={stage.uid}>
+                {stage.name}
+              </option>
+            ))}
+          </select>
+          <span className="field-help">A Stage column, where a row has one, comes first.</span>
+        </label>
+        <label className="field">
+          <span className="field-label">Assign new leads to</span>
+          <select
+            value={plan.assignee}
+            data-testid="import-assignee"
+            onChange={(event) => dispatch({ type: "assignee", value: event.target.value })}
+          >
+            <option value="">Nobody</option>
+            {users
+              .filter((user) => user.is_active)
+              .map((user) => (
+                <option key={user.uid} value={user.uid}>
+                  {user.display_name || user.username}
+                </option>
+              ))}
+          </select>
+          <span className="field-help">An Assignees column, where a row has one, comes first.</span>
+        </label>
+      </div>
+    </div>
+  );
+}

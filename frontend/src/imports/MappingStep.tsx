@@ -1,0 +1,107 @@
+// Steps 2 and 3: map the columns, choose how rows meet stored leads, preview, run. The Run
+// button only runs the plan that was previewed: a change after the preview asks for another.
+import { useReducer } from "react";
+import { ApiError, errorText } from "../api/client";
+import { useConfig, useStages, useUsers } from "../app/queries";
+import { ErrorBanner, Spinner } from "../ui/components";
+import { usePreviewImport, useRunImport } from "./api";
+import { ImportSettings } from "./ImportSettings";
+import { MappingTable } from "./MappingTable";
+import { PreviewPanel } from "./PreviewPanel";
+import type { ImportUpload } from "./types";
+import { importedColumns, initialPlan, optionsOf, planReducer, sameOptions, targetGroups } from "./wizard";
+
+export function MappingStep({ upload }: { upload: ImportUpload }) {
+  const config = useConfig();
+  const stages = useStages();
+  const users = useUsers();
+  const [plan, dispatch] = useReducer(planReducer, upload, initialPlan);
+  const preview = usePreviewImport(upload.uid);
+  const run = useRunImport(upload.uid);
+
+  // A failed refetch keeps the fields already loaded on screen.
+  if (config.isError && !config.data) {
+    return <ErrorBanner error={config.error} onRetry={() => void config.refetch()} />;
+  }
+  if (stages.isError && !stages.data) {
+    return <ErrorBanner error={stages.error} onRetry={() => void stages.refetch()} />;
+  }
+  if (!config.data || !stages.data) return <Spinner label="Loading the fields" />;
+
+  const options = optionsOf(plan);
+  const previewed = preview.isSuccess && sameOptions(preview.variables, options) ? preview.data : null;
+  const stalePreview = preview.isSuccess && !previewed;
+  const nothingMapped = importedColumns(plan) === 0;
+  const fieldErrors = preview.error instanceof ApiError ? preview.error.fields : {};
+
+  return (
+    <div className="import-mapping">
+      <section className="panel import-mapping-main" aria-labelledby="mapping-title">
+        <div className="import-section-head">
+          <h2 id="mapping-title">Map the columns</h2>
+          <span className="muted">
+            {importedColumns(plan)} of {upload.columns.length} columns imported
+          </span>
+          <button
+            type="button"
+            className="btn btn-small btn-ghost"
+            onClick={() => dispatch({ type: "reset", upload })}
+          >
+            Back to the suggestions
+          </button>
+        </div>
+        <MappingTable
+          upload={upload}
+          plan={plan}
+          groups={targetGroups(config.data)}
+          fieldErrors={fieldErrors}
+          onTarget={(column, target) => dispatch({ type: "target", column, target })}
+        />
+      </section>
+      <aside className="panel import-side" aria-labelledby="settings-title">
+        <h2 id="settings-title">Matching and defaults</h2>
+        <ImportSettings plan={plan} dispatch={dispatch} stages={stages.data} users={users.data ?? []} />
+        <button
+          type="button"
+          className="btn btn-block"
+          data-testid="import-preview-button"
+          disabled={preview.isPending || nothingMapped}
+          onClick={() => preview.mutate(options)}
+        >
+          {preview.isPending ? "Checking every row…" : previewed ? "Preview again" : "Preview"}
+        </button>
+        {nothingMapped ? <p className="field-help">Map at least one column to preview.</p> : null}
+        {preview.isError ? (
+          <div className="banner banner-error" role="alert">
+            {errorText(preview.error)}
+          </div>
+        ) : null}
+        {stalePreview ? (
+          <div className="banner banner-info" role="status">
+            The mapping changed since the preview: preview again before importing.
+          </div>
+        ) : null}
+        <div aria-live="polite">{previewed ? <PreviewPanel preview={previewed} /> : null}</div>
+        {run.isError ? (
+          <div className="banner banner-error" role="alert">
+            {errorText(run.error)}
+          </div>
+        ) : null}
+        <button
+          type="button"
+          className="btn btn-primary btn-block"
+          data-testid="import-run"
+          disabled={!previewed || run.isPending || previewed.create + previewed.update === 0}
+          onClick={() => run.mutate(options)}
+        >
+          {run.isPending ? "Starting…" : previewed ? runLabel(previewed.create, previewed.update) : "Import"}
+        </button>
+      </aside>
+    </div>
+  );
+}
+
+function runLabel(create: number, update: number): string {
+  const rows = create + update;
+  return `Import ${rows.toLocaleString("en-US")} ${rows === 1 ? "row" : "rows"}`;
+}
