@@ -2,37 +2,39 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { MemoryRouter, Route, Routes, useLocation } from "react-router-dom";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import type { User } from "../api/types";
+import { AuthProvider } from "../app/auth";
 import { queryKeys } from "../app/queries";
 import * as build from "../test/builders";
 import { ImportPage } from "./ImportPage";
-import type { ImportState } from "./types";
+import { importPreview, importState, importUpload } from "./builders";
 
 afterEach(() => {
   cleanup();
   vi.restoreAllMocks();
+  window.sessionStorage.clear();
 });
 
-const upload = {
-  uid: "imp-1",
+const upload = importUpload({
   columns: ["Full name", "E-mail", "Budget"],
   sample_rows: [
     ["Ada Lovelace", "ada@example.com", "1200"],
     ["Grace Hopper", "grace@example.com", "oops"],
   ],
   suggested_mapping: { "Full name": "name", "E-mail": "email", Budget: "data.budget" },
-};
+});
+const preview = importPreview();
+const state = importState;
 
-const preview = {
-  create: 997,
-  update: 0,
-  skip: 0,
-  error: 3,
-  errors: [{ row: 3, column: "Budget", message: "Enter a number." }],
+const me: User = {
+  uid: "usr-me",
+  username: "maria",
+  display_name: "Maria Santos",
+  email: null,
+  role: "member",
+  is_active: true,
+  created_at: "2026-01-01T00:00:00Z",
 };
-
-function state(overrides: Partial<ImportState>): ImportState {
-  return { uid: "imp-1", status: "uploaded", total: 0, processed: 0, created: 0, updated: 0, skipped: 0, failed: 0, ...overrides };
-}
 
 type Handler = (init: RequestInit | undefined) => [number, unknown];
 
@@ -71,12 +73,14 @@ function renderAt(path: string) {
   client.setQueryData(queryKeys.users, []);
   render(
     <QueryClientProvider client={client}>
-      <MemoryRouter initialEntries={[path]}>
-        <Routes>
-          <Route path="/imports/:uid?" element={<ImportPage />} />
-        </Routes>
-        <Where />
-      </MemoryRouter>
+      <AuthProvider user={me}>
+        <MemoryRouter initialEntries={[path]}>
+          <Routes>
+            <Route path="/imports/:uid?" element={<ImportPage />} />
+          </Routes>
+          <Where />
+        </MemoryRouter>
+      </AuthProvider>
     </QueryClientProvider>,
   );
 }
@@ -116,14 +120,17 @@ describe("the import wizard", () => {
   it("runs only a previewed plan, and asks for another preview once the mapping changes", async () => {
     const calls = serve({
       "GET /api/imports/imp-1/": [
-        () => [200, state(upload)],
+        () => [200, state({ columns: upload.columns })],
         () => [200, state({ status: "running", total: 1000, processed: 400 })],
       ],
       "POST /api/imports/imp-1/preview/": () => [200, preview],
       "POST /api/imports/imp-1/run/": () => [202, state({ status: "queued", total: 1000 })],
     });
+    // A reload after the upload: the tab kept the upload's answer.
+    window.sessionStorage.setItem("leadcrm.import.imp-1", JSON.stringify(upload));
     renderAt("/imports/imp-1");
     await screen.findByTestId("mapping-table");
+    expect(screen.getByText("Grace Hopper")).toBeTruthy();
     const run = screen.getByTestId("import-run") as HTMLButtonElement;
     expect(run.disabled).toBe(true);
 
@@ -145,8 +152,17 @@ describe("the import wizard", () => {
     expect(JSON.parse(String(sent[0]))).toMatchObject({
       mapping: { "Full name": "name", "E-mail": "email", Budget: null },
       match_on: "email",
+      assigned_to: null,
     });
     await waitFor(() => expect(bar.getAttribute("aria-valuenow")).toBe("400"), { timeout: 3000 });
+  });
+
+  it("shows the columns, not imported yet, when opened where the upload was not made", async () => {
+    serve({ "GET /api/imports/imp-1/": () => [200, state({ columns: upload.columns })] });
+    renderAt("/imports/imp-1");
+    await screen.findByTestId("mapping-table");
+    expect((screen.getByLabelText("Import column E-mail as") as HTMLSelectElement).value).toBe("");
+    expect((screen.getByTestId("import-preview-button") as HTMLButtonElement).disabled).toBe(true);
   });
 
   it("resumes a running import after a reload and follows it to the summary", async () => {

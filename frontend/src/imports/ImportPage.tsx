@@ -6,7 +6,7 @@ import { Link, useNavigate, useParams } from "react-router-dom";
 import { ApiError } from "../api/client";
 import { ErrorBanner, Spinner } from "../ui/components";
 import { DropZone } from "./DropZone";
-import { importKeys, useImportState, useUploadImport } from "./api";
+import { importKeys, keptUpload, useImportState, useUploadImport } from "./api";
 import { MappingStep } from "./MappingStep";
 import { ProgressStep, SummaryStep } from "./RunStatus";
 import type { ImportUpload } from "./types";
@@ -82,21 +82,15 @@ function ImportFlow({ uid }: { uid: string }) {
     return <ErrorBanner error={state.error} onRetry={() => void state.refetch()} />;
   }
   const step = stepOf(state.data);
+  const kept = cache.getQueryData<ImportUpload>(importKeys.upload(uid)) ?? keptUpload(uid);
   return (
     <>
       <Stepper current={step} />
       {step === "progress" ? <ProgressStep state={state.data} /> : null}
       {step === "summary" ? <SummaryStep state={state.data} onAnother={() => navigate("/imports")} /> : null}
-      {step === "mapping" ? (
-        <MappingOrGone upload={uploadOf(state.data, cache.getQueryData<ImportUpload>(importKeys.upload(uid)))} />
-      ) : null}
+      {step === "mapping" ? <MappingStep key={uid} upload={uploadOf(state.data, kept)} /> : null}
     </>
   );
-}
-
-function MappingOrGone({ upload }: { upload: ImportUpload | null }) {
-  if (!upload) return <Gone>This file’s columns are no longer here.</Gone>;
-  return <MappingStep key={upload.uid} upload={upload} />;
 }
 
 function Gone({ children }: { children: string }) {

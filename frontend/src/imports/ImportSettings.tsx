@@ -2,7 +2,7 @@
 // and the stage and assignee a row gets when its file does not say.
 import type { Stage, User } from "../api/types";
 import type { MatchOn, OnMatch } from "./types";
-import type { Plan, PlanAction } from "./wizard";
+import { NOBODY, type Plan, type PlanAction } from "./wizard";
 
 const MATCH_ON: { value: MatchOn; label: string }[] = [
   { value: "email", label: "Email" },
@@ -22,13 +22,18 @@ export function ImportSettings({
   dispatch,
   stages,
   users,
+  me,
+  initialStageUid,
 }: {
+  me: User;
+  initialStageUid: string | null;
   plan: Plan;
   dispatch: (action: PlanAction) => void;
   stages: Stage[];
   users: User[];
 }) {
   const openStages = stages.filter((stage) => stage.kind === "open");
+  const initialStage = stages.find((stage) => stage.uid === initialStageUid)?.name;
   return (
     <div className="import-settings">
       <fieldset className="import-fieldset">
@@ -73,7 +78,7 @@ export function ImportSettings({
             data-testid="import-stage"
             onChange={(event) => dispatch({ type: "stage", value: event.target.value })}
           >
-            <option value="">The first stage</option>
+            <option value="">{initialStage ? `${initialStage} (the first stage)` : "The first stage"}</option>
             {openStages.map((stage) => (
               <option key={stage.uid} value={stage.uid}>
                 {stage.name}
@@ -89,9 +94,10 @@ export function ImportSettings({
             data-testid="import-assignee"
             onChange={(event) => dispatch({ type: "assignee", value: event.target.value })}
           >
-            <option value="">Nobody</option>
+            <option value="">Me ({me.display_name || me.username})</option>
+            <option value={NOBODY}>Nobody</option>
             {users
-              .filter((user) => user.is_active)
+              .filter((user) => user.is_active && user.uid !== me.uid)
               .map((user) => (
                 <option key={user.uid} value={user.uid}>
                   {user.display_name || user.username}

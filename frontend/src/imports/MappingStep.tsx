@@ -2,16 +2,18 @@
 // button only runs the plan that was previewed: a change after the preview asks for another.
 import { useReducer } from "react";
 import { ApiError, errorText } from "../api/client";
+import { useAuth } from "../app/auth";
 import { useConfig, useStages, useUsers } from "../app/queries";
 import { ErrorBanner, Spinner } from "../ui/components";
 import { usePreviewImport, useRunImport } from "./api";
 import { ImportSettings } from "./ImportSettings";
 import { MappingTable } from "./MappingTable";
 import { PreviewPanel } from "./PreviewPanel";
-import type { ImportUpload } from "./types";
+import type { ImportPreview, ImportUpload } from "./types";
 import { importedColumns, initialPlan, optionsOf, planReducer, sameOptions, targetGroups } from "./wizard";
 
 export function MappingStep({ upload }: { upload: ImportUpload }) {
+  const { user } = useAuth();
   const config = useConfig();
   const stages = useStages();
   const users = useUsers();
@@ -60,7 +62,14 @@ export function MappingStep({ upload }: { upload: ImportUpload }) {
       </section>
       <aside className="panel import-side" aria-labelledby="settings-title">
         <h2 id="settings-title">Matching and defaults</h2>
-        <ImportSettings plan={plan} dispatch={dispatch} stages={stages.data} users={users.data ?? []} />
+        <ImportSettings
+          plan={plan}
+          dispatch={dispatch}
+          stages={stages.data}
+          users={users.data ?? []}
+          me={user}
+          initialStageUid={config.data.initial_stage}
+        />
         <button
           type="button"
           className="btn btn-block"
@@ -91,17 +100,23 @@ export function MappingStep({ upload }: { upload: ImportUpload }) {
           type="button"
           className="btn btn-primary btn-block"
           data-testid="import-run"
-          disabled={!previewed || run.isPending || previewed.create + previewed.update === 0}
+          disabled={!previewed || run.isPending || nothingToDo(previewed)}
           onClick={() => run.mutate(options)}
         >
-          {run.isPending ? "Starting…" : previewed ? runLabel(previewed.create, previewed.update) : "Import"}
+          {run.isPending ? "Starting…" : runLabel(previewed)}
         </button>
       </aside>
     </div>
   );
 }
 
-function runLabel(create: number, update: number): string {
-  const rows = create + update;
+/** A preview of the whole file that finds no row to create or update. */
+function nothingToDo(preview: ImportPreview): boolean {
+  return preview.complete && preview.would_create + preview.would_update === 0;
+}
+
+function runLabel(preview: ImportPreview | null): string {
+  if (!preview?.complete) return "Import";
+  const rows = preview.would_create + preview.would_update;
   return `Import ${rows.toLocaleString("en-US")} ${rows === 1 ? "row" : "rows"}`;
 }

@@ -23,24 +23,27 @@ export function Counts({
 
 export function PreviewPanel({ preview }: { preview: ImportPreview }) {
   const shown = preview.errors.length;
+  const failing = preview.would_fail;
   return (
     <div className="import-preview" data-testid="import-preview">
       <Counts
         testId="preview-count"
         items={[
-          { key: "create", label: "Will create", value: preview.create, tone: "success" },
-          { key: "update", label: "Will update", value: preview.update },
-          { key: "skip", label: "Will skip", value: preview.skip },
-          { key: "error", label: "Errors", value: preview.error, tone: preview.error ? "danger" : undefined },
+          { key: "create", label: "Will create", value: preview.would_create, tone: "success" },
+          { key: "update", label: "Will update", value: preview.would_update },
+          { key: "skip", label: "Will skip", value: preview.would_skip },
+          { key: "error", label: "Errors", value: failing, tone: failing ? "danger" : undefined },
         ]}
       />
+      {preview.complete ? null : (
+        <p className="field-help" data-testid="preview-partial">
+          Counted on the first {preview.rows_checked.toLocaleString("en-US")} of{" "}
+          {preview.total.toLocaleString("en-US")} rows; the run checks every row the same way.
+        </p>
+      )}
       {shown ? (
         <>
-          <h3>
-            {shown < preview.error
-              ? `The first ${shown} of ${preview.error.toLocaleString("en-US")} errors`
-              : "Errors"}
-          </h3>
+          <h3>First errors</h3>
           <div className="import-errors-scroll">
             <table className="table import-errors" data-testid="preview-errors">
               <thead>
@@ -54,7 +57,7 @@ export function PreviewPanel({ preview }: { preview: ImportPreview }) {
                 {preview.errors.map((error, index) => (
                   <tr key={`${error.row}-${error.column ?? ""}-${index}`}>
                     <td>{error.row}</td>
-                    <td>{error.column ?? <span className="muted">—</span>}</td>
+                    <td>{error.column || <span className="muted">—</span>}</td>
                     <td>{error.message}</td>
                   </tr>
                 ))}

@@ -13,6 +13,27 @@ export const importKeys = {
   upload: (uid: string) => ["import", uid, "upload"] as const,
 };
 
+// The upload's answer (columns, samples, suggestions) for this tab, so a reload at the mapping
+// step shows them again: the import's status carries the columns only.
+const KEPT_UPLOAD = "leadcrm.import.";
+
+function keepUpload(upload: ImportUpload) {
+  try {
+    window.sessionStorage.setItem(`${KEPT_UPLOAD}${upload.uid}`, JSON.stringify(upload));
+  } catch {
+    // Storage off or full: a reload shows the columns without their samples.
+  }
+}
+
+export function keptUpload(uid: string): ImportUpload | null {
+  try {
+    const text = window.sessionStorage.getItem(`${KEPT_UPLOAD}${uid}`);
+    return text ? (JSON.parse(text) as ImportUpload) : null;
+  } catch {
+    return null;
+  }
+}
+
 export const errorsCsvUrl = (uid: string) => `/api/imports/${encodeURIComponent(uid)}/errors.csv`;
 
 /** One call: JSON (or the upload's form) in, JSON out; a refusal is an ApiError with the
@@ -74,7 +95,10 @@ export function useUploadImport() {
       form.append("file", file);
       return call<ImportUpload>("POST", "/api/imports/", form);
     },
-    onSuccess: (upload) => cache.setQueryData(importKeys.upload(upload.uid), upload),
+    onSuccess: (upload) => {
+      cache.setQueryData(importKeys.upload(upload.uid), upload);
+      keepUpload(upload);
+    },
   });
 }
 
@@ -88,14 +112,7 @@ export function useRunImport(uid: string) {
   const cache = useQueryClient();
   return useMutation<ImportState, Error, ImportOptions>({
     mutationFn: (options) => call<ImportState>("POST", `${base(uid)}/run/`, options),
-    onSuccess: (state) => {
-      // The 202 may carry the queued status; either way the page moves to the progress step
-      // now and follows the run from there.
-      const queued = state && typeof state === "object" && "status" in state ? state : null;
-      cache.setQueryData<ImportState>(importKeys.state(uid), (old) =>
-        queued ?? (old ? { ...old, status: "queued" } : old),
-      );
-      void cache.invalidateQueries({ queryKey: importKeys.state(uid) });
-    },
+    // The 202 carries the queued import: the page moves to the progress step and polls.
+    onSuccess: (state) => cache.setQueryData(importKeys.state(uid), state),
   });
 }

@@ -14,10 +14,13 @@ export type ImportMapping = Record<string, ImportTarget>;
 /** `POST /api/imports/`: the file is stored and read once for its header and first rows. */
 export interface ImportUpload {
   uid: string;
+  file_name: string;
   columns: string[];
   /** The first rows, each a list of cells in column order. */
-  sample_rows: (string | null)[][];
+  sample_rows: string[][];
   suggested_mapping: ImportMapping;
+  /** Non-blank data rows in the file. */
+  total: number;
 }
 
 /** `POST /api/imports/{uid}/preview/` and `/run/`: what to do with the rows. */
@@ -32,28 +35,49 @@ export interface ImportOptions {
 export interface ImportRowError {
   /** The row's number in the file (the header is row 1). */
   row: number;
-  column: string | null;
+  column: string;
   message: string;
 }
 
 export interface ImportPreview {
-  create: number;
-  update: number;
-  skip: number;
-  error: number;
+  rows_checked: number;
+  /** False when the preview stopped before the end of the file (it has a time limit). */
+  complete: boolean;
+  total: number;
+  would_create: number;
+  would_update: number;
+  would_skip: number;
+  would_fail: number;
+  /** The first errors, in row order. */
   errors: ImportRowError[];
 }
 
-/** `GET /api/imports/{uid}/`. Before the run the status is none of the run's four (the file is
- * uploaded, waiting for its mapping); the upload's columns come back with it so the page can
- * resume at the mapping after a reload. */
-export interface ImportState extends Partial<Omit<ImportUpload, "uid">> {
+/** `GET /api/imports/{uid}/`, and the 202 of the run. Before the run the status is `uploaded`
+ * (the file waits for its mapping). */
+export interface ImportState {
   uid: string;
-  status: ImportStatusName | (string & {});
+  status: "uploaded" | ImportStatusName;
+  file_name: string;
+  columns: string[];
   total: number;
   processed: number;
   created: number;
   updated: number;
   skipped: number;
   failed: number;
+  /** The options of the run, once queued. */
+  mapping: ImportMapping | null;
+  match_on: string | null;
+  on_match: string | null;
+  stage: string | null;
+  assigned_to: string[] | null;
+  created_by: string | null;
+  created_at: string;
+  queued_at: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+  /** Why the import failed, when it did. */
+  error: string | null;
+  /** The failed rows as CSV, with an `error` column. */
+  errors_url: string;
 }

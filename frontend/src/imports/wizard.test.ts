@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../api/client";
 import * as build from "../test/builders";
-import type { ImportState, ImportUpload } from "./types";
+import { importState, importUpload } from "./builders";
 import {
   defaultMatchOn,
   importedColumns,
   initialPlan,
   isRunning,
+  NOBODY,
   optionsOf,
   percentDone,
   planReducer,
@@ -20,31 +21,8 @@ import {
   type Plan,
 } from "./wizard";
 
-const upload: ImportUpload = {
-  uid: "imp-1",
-  columns: ["Full name", "E-mail", "Budget", "Notes"],
-  sample_rows: [
-    ["Ada", "ada@example.com", "", "x"],
-    ["Grace", "", "1200", null],
-    ["Linus", "linus@example.com", "90", "y"],
-    ["Ken", "ken@example.com", "7", "z"],
-  ],
-  suggested_mapping: { "Full name": "name", "E-mail": "email", Budget: "data.budget" },
-};
-
-function status(overrides: Partial<ImportState> = {}): ImportState {
-  return {
-    uid: "imp-1",
-    status: "queued",
-    total: 0,
-    processed: 0,
-    created: 0,
-    updated: 0,
-    skipped: 0,
-    failed: 0,
-    ...overrides,
-  };
-}
+const upload = importUpload({ suggested_mapping: { "Full name": "name", "E-mail": "email", Budget: "data.budget" } });
+const status = importState;
 
 describe("the step an import is at", () => {
   it("is the progress while the run is queued or running, so a reload shows the bar", () => {
@@ -65,12 +43,15 @@ describe("the step an import is at", () => {
     expect(isRunning(status({ status: "uploaded" }))).toBe(false);
   });
 
-  it("resumes the mapping from the status when the upload's answer is gone after a reload", () => {
-    const reloaded = status({ status: "uploaded", columns: ["a"], sample_rows: [["1"]], suggested_mapping: {} });
-    expect(uploadOf(reloaded, undefined)?.columns).toEqual(["a"]);
-    expect(uploadOf(status({ status: "uploaded" }), undefined)).toBeNull();
+  it("resumes the mapping from the upload this tab kept", () => {
     expect(uploadOf(status({ status: "uploaded" }), upload)).toBe(upload);
-    expect(uploadOf(status({ uid: "other", status: "uploaded" }), upload)).toBeNull();
+  });
+
+  it("resumes the mapping from the status's columns when the tab kept no upload", () => {
+    const elsewhere = uploadOf(status({ uid: "imp-2", columns: ["a", "b"], mapping: { a: "name", b: null } }), upload);
+    expect(elsewhere).toMatchObject({ uid: "imp-2", columns: ["a", "b"], sample_rows: [] });
+    expect(elsewhere.suggested_mapping).toEqual({ a: "name", b: null });
+    expect(uploadOf(status({ columns: ["a"] }), null).suggested_mapping).toEqual({});
   });
 });
 
@@ -130,6 +111,7 @@ describe("the mapping state", () => {
   it("shows the first non-empty values of a column", () => {
     expect(samplesOf(upload, "E-mail")).toEqual(["ada@example.com", "linus@example.com", "ken@example.com"]);
     expect(samplesOf(upload, "Notes", 5)).toEqual(["x", "y", "z"]);
+    expect(samplesOf({ ...upload, sample_rows: [] }, "Notes")).toEqual([]);
   });
 });
 
@@ -148,9 +130,14 @@ describe("the preview and run body", () => {
     });
   });
 
-  it("sends no default stage or assignee when none is chosen, and creates when matching nothing", () => {
+  it("leaves the stage and the assignee to the server when none is chosen, and creates when matching nothing", () => {
     const plan = planReducer(initialPlan(upload), { type: "matchOn", value: "none" });
     expect(optionsOf(plan)).toMatchObject({ match_on: "none", on_match: "create", stage: null, assigned_to: null });
+  });
+
+  it("assigns created leads to nobody when so chosen", () => {
+    const plan = planReducer(initialPlan(upload), { type: "assignee", value: NOBODY });
+    expect(optionsOf(plan).assigned_to).toEqual([]);
   });
 
   it("keeps a preview for the same plan and drops it once the plan changes", () => {

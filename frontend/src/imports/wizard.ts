@@ -46,16 +46,18 @@ export function percentDone({ processed, total }: Pick<ImportState, "processed" 
   return Math.min(100, Math.floor((processed / total) * 100));
 }
 
-/** The upload's columns and samples, from the upload's own answer or the status (after a
- * reload); null when neither has them. */
-export function uploadOf(state: ImportState, cached: ImportUpload | undefined): ImportUpload | null {
-  if (cached?.uid === state.uid) return cached;
-  if (!state.columns) return null;
+/** The upload the mapping step shows: the upload's own answer when this tab still has it
+ * (`kept`), else what the status says of the file after a reload elsewhere — its columns,
+ * without samples, and the mapping of an earlier run when there was one. */
+export function uploadOf(state: ImportState, kept: ImportUpload | null | undefined): ImportUpload {
+  if (kept?.uid === state.uid) return kept;
   return {
     uid: state.uid,
+    file_name: state.file_name,
     columns: state.columns,
-    sample_rows: state.sample_rows ?? [],
-    suggested_mapping: state.suggested_mapping ?? {},
+    sample_rows: [],
+    suggested_mapping: state.mapping ?? {},
+    total: state.total,
   };
 }
 
@@ -138,7 +140,11 @@ export function sharedTarget(mapping: ImportMapping, column: string): string[] {
 
 /* ---------------------------------------------------------------- the plan */
 
-/** What the user chooses on the mapping step. `stage` and `assignee` are "" for none. */
+/** The assignee choice that assigns created leads to nobody. */
+export const NOBODY = "-";
+
+/** What the user chooses on the mapping step: `stage` "" is the workflow's initial stage;
+ * `assignee` "" is the importer (the server's default), NOBODY no one, else a user's uid. */
 export interface Plan {
   mapping: ImportMapping;
   matchOn: MatchOn;
@@ -202,7 +208,7 @@ export function optionsOf(plan: Plan): ImportOptions {
     match_on: plan.matchOn,
     on_match: plan.matchOn === "none" ? "create" : plan.onMatch,
     stage: plan.stage || null,
-    assigned_to: plan.assignee ? [plan.assignee] : null,
+    assigned_to: plan.assignee === NOBODY ? [] : plan.assignee ? [plan.assignee] : null,
   };
 }
 
