@@ -28,6 +28,7 @@ _DOMAIN_STATUS: list[tuple[type[domain.DomainError], int]] = [
     (domain.Forbidden, 403),
     (domain.NotFound, 404),
     (domain.Conflict, 409),
+    (domain.TooLarge, 413),
     (domain.TooManyAttempts, 429),
 ]
 

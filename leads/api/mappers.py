@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from leads.domain.attention import is_overdue
+from leads.domain.jobs import Job, JobStatus
 from leads.domain.models import (
     Activity,
     BoardCard,
@@ -25,15 +26,20 @@ from leads.domain.models import (
 )
 from leads.domain.transitions import LeadDetail, Move, reason_details
 from leads.selectors.kanban import Column
+from leads.services.imports import COUNTS, Preview, Upload, payload_of
 
 from .schemas import (
     ActivityOut,
     CardOut,
     ConfigOut,
+    ImportOut,
+    ImportPreviewOut,
+    ImportUploadOut,
     KanbanColumn,
     LeadListItem,
     LeadOut,
     MoveOut,
+    RowErrorOut,
     StageOut,
     TaskCountsOut,
     TaskOut,
@@ -160,4 +166,59 @@ def column_out(column: Column) -> KanbanColumn:
             card_out(card.card, shared[id(card.moves)], card.stale_days) for card in column.cards
         ],
         next_cursor=column.next_cursor,
+    )
+
+
+_IMPORT_STATUS = {JobStatus.DRAFT: "uploaded"}
+
+
+def import_out(job: Job, errors_url: str) -> ImportOut:
+    payload = payload_of(job)
+    options = payload.options
+    counts = {name: job.progress.get(name, 0) for name in COUNTS}
+    return ImportOut(
+        uid=job.uid,
+        status=_IMPORT_STATUS.get(job.status, job.status.value),  # type: ignore[arg-type]
+        file_name=payload.file_name,
+        columns=payload.columns,
+        **counts,
+        mapping=options.mapping if options else None,
+        match_on=options.match_on if options else None,
+        on_match=options.on_match if options else None,
+        stage=options.stage if options else None,
+        assigned_to=options.assigned_to if options else None,
+        created_by=job.created_by,
+        created_at=job.created_at,
+        queued_at=job.queued_at,
+        started_at=job.started_at,
+        finished_at=job.finished_at,
+        error=job.error,
+        errors_url=errors_url,
+    )
+
+
+def import_upload_out(upload: Upload) -> ImportUploadOut:
+    return ImportUploadOut(
+        uid=upload.job.uid,
+        file_name=upload.payload.file_name,
+        columns=upload.payload.columns,
+        sample_rows=upload.payload.sample_rows,
+        suggested_mapping=upload.suggested_mapping,
+        total=upload.job.progress.get("total", 0),
+    )
+
+
+def import_preview_out(preview: Preview, total: int) -> ImportPreviewOut:
+    return ImportPreviewOut(
+        rows_checked=preview.rows_checked,
+        complete=preview.complete,
+        total=total,
+        would_create=preview.would_create,
+        would_update=preview.would_update,
+        would_skip=preview.would_skip,
+        would_fail=preview.would_fail,
+        errors=[
+            RowErrorOut(row=error.row, column=error.column, message=error.message)
+            for error in preview.errors
+        ],
     )

@@ -350,3 +350,61 @@ class ActivityPageOut(BaseModel):
     total: int
     next: str | None
     next_cursor: str | None
+
+
+# --- imports -------------------------------------------------------------------------------
+
+ImportStatus = Literal["uploaded", "queued", "running", "done", "failed"]
+
+
+class ImportUploadOut(BaseModel):
+    uid: str
+    file_name: str
+    columns: list[str] = Field(description="column names as the mapping names them")
+    sample_rows: list[list[str]] = Field(description="the first rows, one cell per column")
+    suggested_mapping: dict[str, str | None] = Field(
+        description="column -> target (`name`, `email`, ..., `data.<field_key>`) or null"
+    )
+    total: int = Field(description="non-blank data rows in the file")
+
+
+class RowErrorOut(BaseModel):
+    row: int = Field(description="the row as a spreadsheet numbers it (the header is row 1)")
+    column: str
+    message: str
+
+
+class ImportPreviewOut(BaseModel):
+    rows_checked: int
+    complete: bool = Field(description="false when the preview stopped before the end of the file")
+    total: int
+    would_create: int
+    would_update: int
+    would_skip: int = Field(description="matched rows skipped, or whose update changes nothing")
+    would_fail: int
+    errors: list[RowErrorOut] = Field(description="the first errors, in row order")
+
+
+class ImportOut(BaseModel):
+    uid: str
+    status: ImportStatus
+    file_name: str
+    columns: list[str]
+    total: int
+    processed: int
+    created: int
+    updated: int
+    skipped: int
+    failed: int
+    mapping: dict[str, str | None] | None
+    match_on: str | None
+    on_match: str | None
+    stage: str | None
+    assigned_to: list[str] | None
+    created_by: str | None
+    created_at: datetime
+    queued_at: datetime | None
+    started_at: datetime | None
+    finished_at: datetime | None
+    error: str | None = Field(description="why the import failed, when it did")
+    errors_url: str = Field(description="the failed rows as CSV, with an `error` column")

@@ -7,6 +7,13 @@ from rest_framework.views import APIView
 from leads.domain.errors import NotFound
 
 from .views.accounts import LoginView, LogoutView, MeView, UserCollectionView, UserDetailView
+from .views.imports import (
+    ImportCollectionView,
+    ImportDetailView,
+    ImportErrorsView,
+    ImportPreviewView,
+    ImportRunView,
+)
 from .views.leads import LeadCollectionView, LeadDetailView
 from .views.pipeline import (
     ActivityCollectionView,
@@ -68,6 +75,11 @@ urlpatterns = [
         name="task-skip",
     ),
     path("leads/<str:uid>/activities/", ActivityCollectionView.as_view(), name="lead-activities"),
+    path("imports/", ImportCollectionView.as_view(), name="imports"),
+    path("imports/<str:uid>/", ImportDetailView.as_view(), name="import-detail"),
+    path("imports/<str:uid>/preview/", ImportPreviewView.as_view(), name="import-preview"),
+    path("imports/<str:uid>/run/", ImportRunView.as_view(), name="import-run"),
+    path("imports/<str:uid>/errors.csv", ImportErrorsView.as_view(), name="import-errors"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves the page's init script as a file: the CSP allows no inline script.
     path(

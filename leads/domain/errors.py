@@ -157,6 +157,15 @@ class TooManyAttempts(DomainError):
         )
 
 
+class TooLarge(DomainError):
+    code = "payload_too_large"
+    default_message = "The request body is too large."
+
+
+class FileTooLarge(TooLarge):
+    code = "file_too_large"
+
+
 class Forbidden(DomainError):
     code = "forbidden"
     default_message = "Your role does not allow this."

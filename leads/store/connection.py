@@ -30,6 +30,9 @@ LEADS = "leads"
 USERS = "users"
 LOGIN_FAILURES = "login_failures"
 GUARDS = "guards"
+# Work for the worker processes (imports, later webhook deliveries); not workflow data.
+JOBS = "jobs"
+IMPORT_ERRORS = "import_errors"
 
 
 @dataclass
@@ -151,6 +154,14 @@ def login_failures() -> Collection[Doc]:
 
 def guards() -> Collection[Doc]:
     return database()[GUARDS]
+
+
+def jobs() -> Collection[Doc]:
+    return database()[JOBS]
+
+
+def import_errors() -> Collection[Doc]:
+    return database()[IMPORT_ERRORS]
 
 
 def timeout_ms() -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
-from .connection import database, deadline, leads, login_failures, users
+from .connection import database, deadline, import_errors, jobs, leads, login_failures, users
 from .leads import fill_missing_contact_keys
 
 # Building an index on a large collection takes longer than a request may wait: start-up and
@@ -86,6 +86,28 @@ LOGIN_FAILURE_INDEXES = [
 ]
 
 
+# Worker jobs: by uid; claiming looks for queued ones and running ones whose lease ran out.
+JOB_INDEXES = [
+    IndexModel([("uid", ASCENDING)], name="uid_unique", unique=True),
+    IndexModel([("status", ASCENDING), ("lease_until", ASCENDING)], name="status_lease"),
+    IndexModel([("kind", ASCENDING), ("created_at", ASCENDING)], name="kind_created"),
+]
+
+# The failed rows of an import, one per row (a replayed batch overwrites its own), in row order.
+IMPORT_ERROR_INDEXES = [
+    IndexModel([("import_uid", ASCENDING), ("row", ASCENDING)], name="import_row", unique=True),
+]
+
+
+# GridFS's own indexes for the uploaded files (the driver would make them on the first upload).
+IMPORT_FILE_INDEXES = [
+    IndexModel([("filename", ASCENDING), ("uploadDate", ASCENDING)], name="filename_1_uploadDate_1")
+]
+IMPORT_CHUNK_INDEXES = [
+    IndexModel([("files_id", ASCENDING), ("n", ASCENDING)], name="files_id_1_n_1", unique=True)
+]
+
+
 def ensure_indexes() -> list[str]:
     """Create the indexes that are missing (idempotent); returns every index name."""
     with deadline(REACH_SECONDS):
@@ -94,6 +116,10 @@ def ensure_indexes() -> list[str]:
         names = leads().create_indexes(LEAD_INDEXES)
         names += users().create_indexes(USER_INDEXES)
         names += login_failures().create_indexes(LOGIN_FAILURE_INDEXES)
+        names += jobs().create_indexes(JOB_INDEXES)
+        names += import_errors().create_indexes(IMPORT_ERROR_INDEXES)
+        names += database()["import_files.files"].create_indexes(IMPORT_FILE_INDEXES)
+        names += database()["import_files.chunks"].create_indexes(IMPORT_CHUNK_INDEXES)
         # Leads written before contact keys existed get theirs, so the filters that read them
         # find every lead.
         fill_missing_contact_keys()

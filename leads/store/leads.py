@@ -594,3 +594,28 @@ def fill_missing_contact_keys(batch_size: int = 1000) -> int:
         if updates:
             filled += leads().bulk_write(updates, ordered=False).modified_count
     return filled
+
+
+def write_lead_changes(changes: list[tuple[str, int, LeadChange]]) -> set[str]:
+    """Apply each (uid, version read, change) in ONE bulk write of conditional updates, each
+    `write_lead`'s pipeline (an import updates thousands of leads); returns the uids that
+    changed meanwhile, which were not written."""
+    if not changes:
+        return set()
+    requests = [
+        UpdateOne({"type": LEAD, "uid": uid, "version": version}, _change_pipeline(change))
+        for uid, version, change in changes
+    ]
+    # index: type_uid
+    result = leads().bulk_write(requests, ordered=False)
+    if result.matched_count == len(requests):
+        return set()
+    expected = {uid: version + 1 for uid, version, _ in changes}
+    # index: type_uid
+    cursor = leads().find(
+        {"type": LEAD, "uid": {"$in": list(expected)}}, {"_id": 0, "uid": 1, "version": 1}
+    )
+    # A lead another write changed first is not at the version ours would give it. (One changed
+    # by us AND someone after us looks the same: its retry then finds nothing to change.)
+    written = {doc["uid"] for doc in cursor if doc.get("version") == expected[doc["uid"]]}
+    return set(expected) - written

@@ -1,8 +1,9 @@
 """`python manage.py serve`: what `make run` runs.
 
 Starts the database (the local mongod unless LEADCRM_MONGO_URI names a server), prepares it
-(indexes, the sample workflow on first start, an admin), then runs gunicorn as a child and stops
-both in order: gunicorn finishes its requests first, the database stops after it.
+(indexes, the sample workflow on first start, an admin), then runs gunicorn and one job worker
+(`manage.py worker`) as children and stops them in order: gunicorn finishes its requests and
+the worker hands its job back to the queue first, the database stops after them.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ GRACEFUL_SECONDS = 10
 WORKER_TIMEOUT_SECONDS = 30
 # gunicorn's own graceful timeout plus time for the master to reap its workers and exit.
 STOP_SECONDS = GRACEFUL_SECONDS + 5
+# A job worker that exits by itself (a crash) is started again after this pause.
+WORKER_RESTART_SECONDS = 2
 LISTEN_WAIT_SECONDS = 30
 POLL_SECONDS = 0.1
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
@@ -229,23 +232,38 @@ class Command(BaseCommand):
             start_new_session=True,
             preexec_fn=parent_death_signal(),
         )
+        worker = self._start_worker(env)
+        restart_at: float | None = None
         try:
             self._announce_when_listening(gunicorn, host, port, received)
             while gunicorn.poll() is None and not received:
                 time.sleep(POLL_SECONDS)
+                if worker.poll() is not None:
+                    if restart_at is None:
+                        self.stderr.write(
+                            f"the job worker exited with code {worker.returncode}; "
+                            f"starting another in {WORKER_RESTART_SECONDS} s."
+                        )
+                        restart_at = time.monotonic() + WORKER_RESTART_SECONDS
+                    elif time.monotonic() >= restart_at:
+                        worker, restart_at = self._start_worker(env), None
             if not received:
                 code = gunicorn.returncode
                 self.stderr.write(f"gunicorn exited with code {code}; stopping the database.")
                 # Workers of a master that was killed outright would linger without it.
                 self._kill(gunicorn)
+                self._stop([worker], [])
                 # A negative code is a signal; a shell reports those as 128 + the signal.
                 return code if code >= 0 else 128 - code
-            self.stdout.write("Stopping: finishing open requests, then the database.")
-            self._stop(gunicorn, received)
+            self.stdout.write(
+                "Stopping: finishing open requests and the job worker's batch, then the database."
+            )
+            self._stop([gunicorn, worker], received)
             return 0
         finally:
-            if gunicorn.poll() is None:
-                self._kill(gunicorn)
+            for child in (gunicorn, worker):
+                if child.poll() is None:
+                    self._kill(child)
 
     def _announce_when_listening(
         self, gunicorn: subprocess.Popen[bytes], host: str, port: int, received: list[int]
@@ -259,20 +277,37 @@ class Command(BaseCommand):
             self.stdout.write(f"Lead CRM is running at http://{host}:{port} — Ctrl-C stops it")
             self.stdout.flush()
 
-    def _stop(self, gunicorn: subprocess.Popen[bytes], received: list[int]) -> None:
-        """SIGTERM is gunicorn's graceful stop; a second signal or the deadline means now."""
+    def _start_worker(self, env: dict[str, str]) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
+            [sys.executable, "manage.py", "worker"],
+            env=env,
+            cwd=settings.BASE_DIR,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            # Like gunicorn: out of the terminal's process group, stopped by this command.
+            start_new_session=True,
+            preexec_fn=parent_death_signal(),
+        )
+
+    def _stop(self, children: list[subprocess.Popen[bytes]], received: list[int]) -> None:
+        """SIGTERM is gunicorn's graceful stop and the worker's (it hands its job back); a
+        second signal or the deadline means now."""
         signals_before = len(received)
-        gunicorn.send_signal(signal.SIGTERM)
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + STOP_SECONDS
-        while gunicorn.poll() is None:
+        while any(child.poll() is None for child in children):
             if time.monotonic() > deadline or len(received) > signals_before:
-                self._kill(gunicorn)
+                for child in children:
+                    if child.poll() is None:
+                        self._kill(child)
                 return
             time.sleep(POLL_SECONDS)
 
     @staticmethod
-    def _kill(gunicorn: subprocess.Popen[bytes]) -> None:
+    def _kill(child: subprocess.Popen[bytes]) -> None:
         # The whole session: workers whose master is gone would otherwise linger on.
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(gunicorn.pid, signal.SIGKILL)
-        gunicorn.wait()
+            os.killpg(child.pid, signal.SIGKILL)
+        child.wait()

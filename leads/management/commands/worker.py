@@ -1,0 +1,42 @@
+"""`python manage.py worker`: claim and run jobs (imports, ...) until Ctrl-C or SIGTERM.
+
+`serve` starts one beside gunicorn; production may run several (on several machines): each
+claims jobs atomically with a lease, and a job whose worker died is resumed by another.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from types import FrameType
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from leads.services.jobs import worker_loop, worker_name
+from leads.store.mongod import MongodError
+from leads.store.server import database_server
+
+
+class Command(BaseCommand):
+    help = "Run a worker: claim and run queued jobs (imports) until Ctrl-C or SIGTERM."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        stop = threading.Event()
+
+        def request_stop(signum: int, frame: FrameType | None) -> None:
+            # The job in hand goes back to the queue at its last checkpoint (a batch at most
+            # is redone by the next worker).
+            stop.set()
+
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, request_stop)
+        name = worker_name()
+        self.stdout.write(f"worker {name} waiting for jobs — Ctrl-C stops it")
+        self.stdout.flush()
+        try:
+            with database_server():
+                worker_loop(stop=stop, owner=name)
+        except MongodError as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(f"worker {name} stopped")

@@ -1,0 +1,165 @@
+"""What an import stores besides its job: the uploaded file (GridFS, in the same database, so
+any worker on any machine reads it), the created and updated leads in bulk, and its failed rows.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import IO, Any
+
+from bson import ObjectId
+from gridfs import GridFSBucket, NoFile
+from pymongo import ReturnDocument, UpdateOne
+from pymongo.errors import BulkWriteError
+
+from leads.domain.models import WorkItem
+
+from .connection import Doc, Session, database, import_errors, in_transaction, leads
+from .documents import COUNTER, LEAD, to_document
+from .jobs import save_checkpoint
+
+FILES_BUCKET = "import_files"
+_DUPLICATE_KEY = 11000
+# What deciding an update reads of a lead: everything but its timeline.
+_UPDATE_PROJECTION: Doc = {"_id": 0, "activities": 0, "history": 0}
+
+
+def _bucket() -> GridFSBucket:
+    return GridFSBucket(database(), bucket_name=FILES_BUCKET)
+
+
+def save_file(stream: IO[bytes], *, name: str) -> str:
+    """Store the file in chunks; returns its id."""
+    stream.seek(0)
+    return str(_bucket().upload_from_stream(name, stream))
+
+
+def open_file(file_id: str) -> IO[bytes]:
+    """The stored file, readable and seekable, fetched chunk by chunk as it is read."""
+    stream: IO[bytes] = _bucket().open_download_stream(ObjectId(file_id))
+    return stream
+
+
+def delete_file(file_id: str) -> None:
+    with contextlib.suppress(NoFile):
+        _bucket().delete(ObjectId(file_id))
+
+
+def lead_document(lead: WorkItem) -> Doc:
+    """A lead as stored (what insert_lead writes)."""
+    return to_document(lead, LEAD)
+
+
+def find_uids_by_key(key_name: str, keys: list[str]) -> dict[str, list[str]]:
+    """For each key, the uids of the leads holding it (oldest first)."""
+    if not keys:
+        return {}
+    found: dict[str, list[str]] = {}
+    # index: type_email_key / type_phone_key / type_uid (key_name is one of them)
+    cursor = (
+        leads()
+        .find({"type": LEAD, key_name: {"$in": keys}}, {"_id": 0, "uid": 1, key_name: 1})
+        .sort("created_at", 1)
+    )
+    for document in cursor:
+        found.setdefault(document[key_name], []).append(document["uid"])
+    return found
+
+
+def get_leads_for_update(uids: list[str]) -> dict[str, WorkItem]:
+    # index: type_uid
+    cursor = leads().find({"type": LEAD, "uid": {"$in": uids}}, _UPDATE_PROJECTION)
+    return {document["uid"]: WorkItem.model_validate(document) for document in cursor}
+
+
+def insert_new_leads(documents: list[Doc]) -> int:
+    """Insert lead documents whose uids were reserved for them; a document already stored (the
+    batch is being replayed after a crash) is passed over. Returns how many were inserted."""
+    if not documents:
+        return 0
+    try:
+        return len(leads().insert_many(documents, ordered=False).inserted_ids)
+    except BulkWriteError as exc:
+        others = [e for e in exc.details["writeErrors"] if e["code"] != _DUPLICATE_KEY]
+        if others:
+            raise
+        return int(exc.details["nInserted"])
+
+
+def save_failed_rows(import_uid: str, rows: Iterable[tuple[int, list[str], str]]) -> None:
+    """Keep each failed row's cells and what is wrong with it; a replayed row replaces itself."""
+    requests = [
+        UpdateOne(
+            {"import_uid": import_uid, "row": row},
+            {"$set": {"cells": cells, "error": error}},
+            upsert=True,
+        )
+        for row, cells, error in rows
+    ]
+    if requests:
+        # index: import_row
+        import_errors().bulk_write(requests, ordered=False)
+
+
+def failed_rows(import_uid: str, batch_size: int = 1000) -> Iterator[tuple[int, list[str], str]]:
+    # index: import_row
+    cursor = (
+        import_errors()
+        .find({"import_uid": import_uid}, {"_id": 0, "row": 1, "cells": 1, "error": 1})
+        .sort("row", 1)
+    )
+    for document in cursor.batch_size(batch_size):
+        yield int(document["row"]), list(document["cells"]), str(document["error"])
+
+
+def delete_failed_rows(import_uid: str) -> None:
+    # index: import_row
+    import_errors().delete_many({"import_uid": import_uid})
+
+
+def reserve_numbers_and_save_plan(
+    *,
+    month: str,
+    count: int,
+    job_uid: str,
+    owner: str,
+    checkpoint: Doc,
+    progress: dict[str, int],
+    lease_until: datetime,
+    now: datetime,
+) -> int | None:
+    """Take `count` lead numbers of `month` (one $inc of the counter that creates share) and
+    record them with the batch's plan in the job, in ONE transaction: numbers are never taken
+    without the job knowing them, so a crash leaves no gap. Returns the first number, or None
+    when the job is no longer this worker's (then nothing is taken)."""
+
+    def work(session: Session) -> int | None:
+        # index: type_uid
+        counter = leads().find_one_and_update(
+            {"type": COUNTER, "uid": f"lead-seq-{month}"},
+            {"$inc": {"value": count}},
+            upsert=True,
+            return_document=ReturnDocument.AFTER,
+            projection={"_id": 0, "value": 1},
+            session=session,
+        )
+        assert counter is not None, "an upsert always returns the document"
+        first = int(counter["value"]) - count + 1
+        saved = save_checkpoint(
+            uid=job_uid,
+            owner=owner,
+            checkpoint={**checkpoint, "first_number": first},
+            progress=progress,
+            lease_until=lease_until,
+            now=now,
+            session=session,
+        )
+        if not saved:
+            session.abort_transaction()
+            return None
+        return first
+
+    result: Any = in_transaction(work)
+    return None if result is None else int(result)
