@@ -32,7 +32,7 @@ export function DropZone({
   return (
     <section className="panel import-upload" aria-label="Choose a file">
       <div
-        className={`drop-zone${over ? " drop-zone-over" : ""}${busy ? " drop-zone-busy" : ""}`}
+        className={`import-drop${over ? " import-drop-over" : ""}${busy ? " import-drop-busy" : ""}`}
         data-testid="import-drop-zone"
         onDragOver={(event) => {
           event.preventDefault();
@@ -42,14 +42,14 @@ export function DropZone({
         onDragLeave={() => setOver(false)}
         onDrop={onDrop}
       >
-        <span className="drop-zone-icon" aria-hidden="true">
+        <span className="import-drop-icon" aria-hidden="true">
           ⇪
         </span>
         <strong>Drop a CSV or Excel (.xlsx) file here</strong>
         <span className="muted" id={hintId}>
           One lead per row, with a header row naming the columns. Up to {MAX_UPLOAD_MB} MB.
         </span>
-        <label className={`btn btn-primary${busy ? " btn-disabled" : ""}`}>
+        <label className={`btn btn-primary${busy ? " import-btn-busy" : ""}`}>
           {busy ? "Uploading…" : "Choose a file"}
           <input
             type="file"

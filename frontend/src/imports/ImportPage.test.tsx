@@ -2,6 +2,7 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { MemoryRouter, Route, Routes, useLocation } from "react-router-dom";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { api } from "../api/client";
 import type { User } from "../api/types";
 import { AuthProvider } from "../app/auth";
 import { queryKeys } from "../app/queries";
@@ -36,23 +37,28 @@ const me: User = {
   created_at: "2026-01-01T00:00:00Z",
 };
 
-type Handler = (init: RequestInit | undefined) => [number, unknown];
+type Handler = () => [number, unknown];
 
-/** fetch answering `METHOD path` from `routes`, in order for a path answered several times. */
+/** The API client answering `METHOD /path` from `routes`, in turn for a path asked several
+ * times (the last answer repeats); anything else is a 404. Returns the calls made. */
 function serve(routes: Record<string, Handler | Handler[]>) {
   const calls: { key: string; body: unknown }[] = [];
   const seen: Record<string, number> = {};
-  vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
-    const key = `${init?.method ?? "GET"} ${String(input)}`;
-    calls.push({ key, body: init?.body });
-    const route = routes[key];
-    if (!route) return new Response(JSON.stringify({ error: { code: "not_found", message: key } }), { status: 404 });
-    const handlers = Array.isArray(route) ? route : [route];
-    const index = Math.min(seen[key] ?? 0, handlers.length - 1);
-    seen[key] = index + 1;
-    const [status, body] = handlers[index]!(init);
-    return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
-  });
+  const answer =
+    (method: string) =>
+    async (template: string, init?: { params?: { path?: { uid?: string } }; body?: unknown }) => {
+      const key = `${method} ${template.replace("{uid}", init?.params?.path?.uid ?? "")}`;
+      calls.push({ key, body: init?.body });
+      const route = routes[key];
+      if (!route) return build.reply(404, { error: { code: "not_found", message: key, fields: {}, details: null } });
+      const handlers = Array.isArray(route) ? route : [route];
+      const index = Math.min(seen[key] ?? 0, handlers.length - 1);
+      seen[key] = index + 1;
+      const [status, body] = handlers[index]!();
+      return build.reply(status, body);
+    };
+  vi.spyOn(api, "GET").mockImplementation(answer("GET") as never);
+  vi.spyOn(api, "POST").mockImplementation(answer("POST") as never);
   return calls;
 }
 
@@ -149,7 +155,7 @@ describe("the import wizard", () => {
     fireEvent.click(run);
     const bar = await screen.findByRole("progressbar");
     const sent = calls.filter((call) => call.key === "POST /api/imports/imp-1/run/").map((call) => call.body);
-    expect(JSON.parse(String(sent[0]))).toMatchObject({
+    expect(sent[0]).toMatchObject({
       mapping: { "Full name": "name", "E-mail": "email", Budget: null },
       match_on: "email",
       assigned_to: null,

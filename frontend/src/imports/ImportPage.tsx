@@ -4,13 +4,14 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { ApiError } from "../api/client";
+import { useConfig } from "../app/queries";
 import { ErrorBanner, Spinner } from "../ui/components";
 import { DropZone } from "./DropZone";
 import { importKeys, keptUpload, useImportState, useUploadImport } from "./api";
 import { MappingStep } from "./MappingStep";
 import { ProgressStep, SummaryStep } from "./RunStatus";
 import type { ImportUpload } from "./types";
-import { stepOf, uploadOf, type Step } from "./wizard";
+import { stepOf, targetGroups, uploadOf, type Step } from "./wizard";
 import "./imports.css";
 
 const STEPS: { key: Step | "upload"; label: string }[] = [
@@ -58,15 +59,43 @@ function UploadStep() {
   return (
     <>
       <Stepper current="upload" />
-      <DropZone
-        busy={upload.isPending}
-        error={upload.error}
-        file={upload.variables ?? null}
-        onFile={(file) =>
-          upload.mutate(file, { onSuccess: (answer) => navigate(`/imports/${encodeURIComponent(answer.uid)}`) })
-        }
-      />
+      <div className="import-upload-layout">
+        <DropZone
+          busy={upload.isPending}
+          error={upload.error}
+          file={upload.variables ?? null}
+          onFile={(file) =>
+            upload.mutate(file, { onSuccess: (answer) => navigate(`/imports/${encodeURIComponent(answer.uid)}`) })
+          }
+        />
+        <FileHelp />
+      </div>
     </>
+  );
+}
+
+/** The fields a file's columns can fill, so a sheet can be prepared before it is dropped. */
+function FileHelp() {
+  const config = useConfig();
+  return (
+    <aside className="panel import-help" aria-labelledby="file-help-title">
+      <h2 id="file-help-title">What the columns can hold</h2>
+      <p className="muted">
+        Columns are matched to fields by their header (a field’s name or key); you can change each
+        one on the next step.
+      </p>
+      {config.data
+        ? targetGroups(config.data).map((group) => (
+            <div key={group.label} className="import-help-group">
+              <h3>{group.label}</h3>
+              <p>{group.options.map((option) => option.label).join(" · ")}</p>
+            </div>
+          ))
+        : null}
+      <p className="muted">
+        Stages go by name, people by username or email, and several tags or options by commas.
+      </p>
+    </aside>
   );
 }
 

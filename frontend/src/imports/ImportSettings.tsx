@@ -8,13 +8,13 @@ const MATCH_ON: { value: MatchOn; label: string }[] = [
   { value: "email", label: "Email" },
   { value: "phone", label: "Phone" },
   { value: "uid", label: "Lead ID" },
-  { value: "none", label: "Nothing: every row is a new lead" },
+  { value: "none", label: "Nothing (all new)" },
 ];
 
 const ON_MATCH: { value: OnMatch; label: string }[] = [
   { value: "skip", label: "Skip the row" },
   { value: "update", label: "Update the lead" },
-  { value: "create", label: "Create another lead" },
+  { value: "create", label: "Create a new one" },
 ];
 
 export function ImportSettings({
@@ -78,14 +78,14 @@ export function ImportSettings({
             data-testid="import-stage"
             onChange={(event) => dispatch({ type: "stage", value: event.target.value })}
           >
-            <option value="">{initialStage ? `${initialStage} (the first stage)` : "The first stage"}</option>
+            <option value="">{initialStage ? `${initialStage} (first)` : "The first stage"}</option>
             {openStages.map((stage) => (
               <option key={stage.uid} value={stage.uid}>
                 {stage.name}
               </option>
             ))}
           </select>
-          <span className="field-help">A Stage column, where a row has one, comes first.</span>
+          <span className="field-help">Unless the row’s Stage column names one.</span>
         </label>
         <label className="field">
           <span className="field-label">Assign new leads to</span>
@@ -104,7 +104,7 @@ export function ImportSettings({
                 </option>
               ))}
           </select>
-          <span className="field-help">An Assignees column, where a row has one, comes first.</span>
+          <span className="field-help">Unless the row’s Assignees column names someone.</span>
         </label>
       </div>
     </div>

@@ -1,6 +1,6 @@
 // Steps 2 and 3: map the columns, choose how rows meet stored leads, preview, run. The Run
 // button only runs the plan that was previewed: a change after the preview asks for another.
-import { useReducer } from "react";
+import { useEffect, useReducer, useRef } from "react";
 import { ApiError, errorText } from "../api/client";
 import { useAuth } from "../app/auth";
 import { useConfig, useStages, useUsers } from "../app/queries";
@@ -20,6 +20,11 @@ export function MappingStep({ upload }: { upload: ImportUpload }) {
   const [plan, dispatch] = useReducer(planReducer, upload, initialPlan);
   const preview = usePreviewImport(upload.uid);
   const run = useRunImport(upload.uid);
+  const runButton = useRef<HTMLButtonElement>(null);
+  // A fresh preview lands below the settings: bring its counts and the Run button into view.
+  useEffect(() => {
+    if (preview.data) runButton.current?.scrollIntoView?.({ block: "nearest", behavior: "smooth" });
+  }, [preview.data]);
 
   // A failed refetch keeps the fields already loaded on screen.
   if (config.isError && !config.data) {
@@ -97,6 +102,7 @@ export function MappingStep({ upload }: { upload: ImportUpload }) {
           </div>
         ) : null}
         <button
+          ref={runButton}
           type="button"
           className="btn btn-primary btn-block"
           data-testid="import-run"

@@ -26,13 +26,14 @@ export function PreviewPanel({ preview }: { preview: ImportPreview }) {
   const failing = preview.would_fail;
   return (
     <div className="import-preview" data-testid="import-preview">
+      <h3>The import would</h3>
       <Counts
         testId="preview-count"
         items={[
-          { key: "create", label: "Will create", value: preview.would_create, tone: "success" },
-          { key: "update", label: "Will update", value: preview.would_update },
-          { key: "skip", label: "Will skip", value: preview.would_skip },
-          { key: "error", label: "Errors", value: failing, tone: failing ? "danger" : undefined },
+          { key: "create", label: "Create", value: preview.would_create, tone: "success" },
+          { key: "update", label: "Update", value: preview.would_update },
+          { key: "skip", label: "Skip", value: preview.would_skip },
+          { key: "error", label: "Fail", value: failing, tone: failing ? "danger" : undefined },
         ]}
       />
       {preview.complete ? null : (

@@ -20,7 +20,7 @@ export function ProgressBar({ state }: { state: ImportState }) {
         </span>
       </div>
       <div
-        className="progress-track"
+        className="import-progress-track"
         role="progressbar"
         aria-labelledby="import-progress-label"
         aria-valuemin={0}
@@ -29,7 +29,7 @@ export function ProgressBar({ state }: { state: ImportState }) {
         aria-valuetext={known ? `${state.processed} of ${state.total} rows` : "Starting"}
         data-testid="import-progress"
       >
-        <div className="progress-fill" style={{ width: `${percent}%` }} />
+        <div className="import-progress-fill" style={{ width: `${percent}%` }} />
       </div>
     </div>
   );
@@ -38,13 +38,24 @@ export function ProgressBar({ state }: { state: ImportState }) {
 export function ProgressStep({ state }: { state: ImportState }) {
   return (
     <section className="panel import-run" aria-labelledby="run-title">
-      <h2 id="run-title">Importing the leads</h2>
+      <RunHead id="run-title" title="Importing the leads" state={state} />
       <ProgressBar state={state} />
       <RunCounts state={state} />
       <p className="muted">
         The import runs on the server: you can leave this page and come back to it at this address.
       </p>
     </section>
+  );
+}
+
+function RunHead({ id, title, state }: { id: string; title: string; state: ImportState }) {
+  return (
+    <div className="import-run-head">
+      <h2 id={id}>{title}</h2>
+      <p className="muted" data-testid="import-file-line">
+        {state.file_name} · {state.total.toLocaleString("en-US")} {state.total === 1 ? "row" : "rows"}
+      </p>
+    </div>
   );
 }
 
@@ -66,11 +77,11 @@ export function SummaryStep({ state, onAnother }: { state: ImportState; onAnothe
   const failedRun = state.status === "failed";
   return (
     <section className="panel import-run" aria-labelledby="summary-title" data-testid="import-summary">
-      <h2 id="summary-title">{failedRun ? "The import stopped" : "Import finished"}</h2>
+      <RunHead id="summary-title" title={failedRun ? "The import stopped" : "Import finished"} state={state} />
       {failedRun ? (
         <div className="banner banner-error" role="alert">
           The import stopped after {state.processed.toLocaleString("en-US")} of{" "}
-          {state.total.toLocaleString("en-US")} rows.
+          {state.total.toLocaleString("en-US")} rows{state.error ? `: ${state.error}` : "."}
         </div>
       ) : null}
       <RunCounts state={state} />

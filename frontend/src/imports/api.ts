@@ -3,7 +3,7 @@
 // queued status there, and while the run is queued or running the status is asked again every
 // second. A finished import refreshes what shows leads.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { ApiError, csrfToken } from "../api/client";
+import { api, unwrap } from "../api/client";
 import { queryKeys } from "../app/queries";
 import type { ImportOptions, ImportPreview, ImportState, ImportUpload } from "./types";
 import { isRunning, POLL_MS, stepOf } from "./wizard";
@@ -36,44 +36,14 @@ export function keptUpload(uid: string): ImportUpload | null {
 
 export const errorsCsvUrl = (uid: string) => `/api/imports/${encodeURIComponent(uid)}/errors.csv`;
 
-/** One call: JSON (or the upload's form) in, JSON out; a refusal is an ApiError with the
- * server's error shape. The import paths are not in the generated schema yet, so this stands
- * in for `unwrap(api.POST(...))`. */
-async function call<T>(method: "GET" | "POST", path: string, body?: FormData | object): Promise<T> {
-  const headers: Record<string, string> = { Accept: "application/json" };
-  if (method !== "GET") headers["X-CSRFToken"] = csrfToken();
-  if (body !== undefined && !(body instanceof FormData)) headers["Content-Type"] = "application/json";
-  let response: Response;
-  try {
-    response = await fetch(path, {
-      method,
-      headers,
-      credentials: "same-origin",
-      body: body === undefined ? undefined : body instanceof FormData ? body : JSON.stringify(body),
-    });
-  } catch {
-    throw new ApiError(0, undefined);
-  }
-  const payload: unknown = await response.json().catch(() => undefined);
-  if (!response.ok) throw new ApiError(response.status, errorOf(payload));
-  return payload as T;
-}
-
-function errorOf(payload: unknown) {
-  if (typeof payload !== "object" || payload === null || !("error" in payload)) return undefined;
-  const { error } = payload as { error: unknown };
-  if (typeof error !== "object" || error === null || !("code" in error)) return undefined;
-  return error as { code: string; message: string; fields?: Record<string, string[]> };
-}
-
-const base = (uid: string) => `/api/imports/${encodeURIComponent(uid)}`;
+const path = (uid: string) => ({ params: { path: { uid } } });
 
 export function useImportState(uid: string) {
   const cache = useQueryClient();
   return useQuery<ImportState>({
     queryKey: importKeys.state(uid),
     queryFn: async () => {
-      const state = await call<ImportState>("GET", `${base(uid)}/`);
+      const state = await unwrap(api.GET("/api/imports/{uid}/", path(uid)));
       // The run ended: the board and the lists now hold its leads.
       if (stepOf(state) === "summary") {
         void cache.invalidateQueries({ queryKey: queryKeys.board });
@@ -93,7 +63,8 @@ export function useUploadImport() {
     mutationFn: (file) => {
       const form = new FormData();
       form.append("file", file);
-      return call<ImportUpload>("POST", "/api/imports/", form);
+      // openapi-fetch sends a FormData as it is, with the browser's multipart boundary.
+      return unwrap(api.POST("/api/imports/", { body: form as never }));
     },
     onSuccess: (upload) => {
       cache.setQueryData(importKeys.upload(upload.uid), upload);
@@ -104,14 +75,14 @@ export function useUploadImport() {
 
 export function usePreviewImport(uid: string) {
   return useMutation<ImportPreview, Error, ImportOptions>({
-    mutationFn: (options) => call<ImportPreview>("POST", `${base(uid)}/preview/`, options),
+    mutationFn: (body) => unwrap(api.POST("/api/imports/{uid}/preview/", { ...path(uid), body })),
   });
 }
 
 export function useRunImport(uid: string) {
   const cache = useQueryClient();
   return useMutation<ImportState, Error, ImportOptions>({
-    mutationFn: (options) => call<ImportState>("POST", `${base(uid)}/run/`, options),
+    mutationFn: (body) => unwrap(api.POST("/api/imports/{uid}/run/", { ...path(uid), body })),
     // The 202 carries the queued import: the page moves to the progress step and polls.
     onSuccess: (state) => cache.setQueryData(importKeys.state(uid), state),
   });
