@@ -140,3 +140,20 @@ def test_a_viewer_has_no_import_page(signed_in_page: SignedInPage) -> None:
     expect(nav.get_by_role("link", name="Import")).to_have_count(0)
     page.goto("/imports")
     expect(page).to_have_url(re.compile(r"/$"))
+
+
+def test_a_file_that_is_not_a_spreadsheet_is_refused_with_the_reason(
+    signed_in_page: SignedInPage, tmp_path: Path
+) -> None:
+    make_pipeline()
+    page = signed_in_page(user=make_user(UserRole.MEMBER), path="/imports")
+    picture = tmp_path / "leads.csv"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+
+    page.get_by_test_id("import-file").set_input_files(picture)
+
+    expect(page.get_by_test_id("import-upload-error")).to_have_text(
+        re.compile(r"^The file is not a CSV or XLSX file")
+    )
+    expect(page).to_have_url(re.compile(r"/imports$"))
+    assert connection.jobs().count_documents({}) == 0

@@ -183,6 +183,16 @@ describe("a refused upload", () => {
     expect(uploadErrorText(error)).toBe("The file is not a CSV or XLSX file.");
   });
 
+  it("makes a sentence of what the server found wrong with the file", () => {
+    const refusal = (message: string) =>
+      new ApiError(400, { code: "validation_failed", message: `file: ${message}`, fields: { file: [message] } });
+    expect(uploadErrorText(refusal("is empty"))).toBe("The file is empty.");
+    expect(uploadErrorText(refusal("has a header but no rows below it"))).toBe("The file has a header but no rows below it.");
+    expect(uploadErrorText(refusal("row 3, Email: holds the NUL character (is this a text file?)"))).toBe(
+      "Row 3, Email: holds the NUL character (is this a text file?).",
+    );
+  });
+
   it("names the size limit for a 413 that came without the error shape", () => {
     expect(uploadErrorText(new ApiError(413, undefined))).toMatch(/50 MB/);
   });

@@ -66,13 +66,23 @@ export function uploadOf(state: ImportState, kept: ImportUpload | null | undefin
 export const MAX_UPLOAD_MB = 50;
 export const ACCEPTED_FILES = ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-/** What to say when an upload is refused: the server's sentence, or for a 413 that a proxy
- * answered without one, the limit. */
+/** What to say when an upload is refused: what the server found wrong with the file (its
+ * `file` field: "is empty", "row 3 has 600 cells; ..."), made a sentence; else its message;
+ * for a 413 that a proxy answered without the error shape, the limit. */
 export function uploadErrorText(error: unknown): string {
   if (error instanceof ApiError && error.status === 413 && error.code === "error") {
     return `The file is too large: an import takes files up to ${MAX_UPLOAD_MB} MB.`;
   }
+  const problems = error instanceof ApiError ? (error.fields.file ?? []) : [];
+  if (problems.length) return problems.map(fileSentence).join(" ");
   return errorText(error, "The file could not be uploaded. Try again in a moment.");
+}
+
+function fileSentence(problem: string): string {
+  const text = /^(is|has)\b/.test(problem)
+    ? `The file ${problem}`
+    : `${problem.charAt(0).toUpperCase()}${problem.slice(1)}`;
+  return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 
 /** "2.4 MB", "812 KB": the size of the file being uploaded. */
