@@ -163,6 +163,39 @@ describe("the import wizard", () => {
     await waitFor(() => expect(bar.getAttribute("aria-valuenow")).toBe("400"), { timeout: 3000 });
   });
 
+  it("shows the server's refusal of a mapping on the row and the option it names, until the plan changes", async () => {
+    serve({
+      "GET /api/imports/imp-1/": () => [200, state({ columns: upload.columns })],
+      "POST /api/imports/imp-1/preview/": () => [
+        400,
+        {
+          error: {
+            code: "validation_failed",
+            message: "The import's options do not fit the file.",
+            fields: {
+              "mapping.Budget": ["name is filled by column Full name already"],
+              match_on: ["matching on email needs a column mapped to it"],
+            },
+            details: null,
+          },
+        },
+      ],
+    });
+    window.sessionStorage.setItem("leadcrm.import.imp-1", JSON.stringify(upload));
+    renderAt("/imports/imp-1");
+    const table = await screen.findByTestId("mapping-table");
+    fireEvent.click(screen.getByTestId("import-preview-button"));
+
+    const row = within(table).getByTestId("mapping-row-2");
+    expect(await within(row).findByText("name is filled by column Full name already")).toBeTruthy();
+    expect(screen.getByText("matching on email needs a column mapped to it")).toBeTruthy();
+    expect((screen.getByTestId("import-run") as HTMLButtonElement).disabled).toBe(true);
+
+    fireEvent.change(screen.getByLabelText("Import column Budget as"), { target: { value: "" } });
+    expect(within(row).queryByText("name is filled by column Full name already")).toBeNull();
+    expect(screen.queryByText("matching on email needs a column mapped to it")).toBeNull();
+  });
+
   it("shows the columns, not imported yet, when opened where the upload was not made", async () => {
     serve({ "GET /api/imports/imp-1/": () => [200, state({ columns: upload.columns })] });
     renderAt("/imports/imp-1");

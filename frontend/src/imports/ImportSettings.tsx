@@ -24,7 +24,10 @@ export function ImportSettings({
   users,
   me,
   initialStageUid,
+  fieldErrors,
 }: {
+  /** The server's refusals of the preview, by option (`match_on`, `stage`, `assigned_to`). */
+  fieldErrors: Record<string, string[]>;
   me: User;
   initialStageUid: string | null;
   plan: Plan;
@@ -52,6 +55,7 @@ export function ImportSettings({
             </label>
           ))}
         </div>
+        <Problems messages={fieldErrors.match_on} />
       </fieldset>
       <fieldset className="import-fieldset" disabled={plan.matchOn === "none"}>
         <legend className="field-label">When a row matches a lead</legend>
@@ -86,6 +90,7 @@ export function ImportSettings({
             ))}
           </select>
           <span className="field-help">Unless the row’s Stage column names one.</span>
+          <Problems messages={fieldErrors.stage} />
         </label>
         <label className="field">
           <span className="field-label">Assign new leads to</span>
@@ -105,8 +110,18 @@ export function ImportSettings({
               ))}
           </select>
           <span className="field-help">Unless the row’s Assignees column names someone.</span>
+          <Problems messages={fieldErrors.assigned_to} />
         </label>
       </div>
     </div>
+  );
+}
+
+function Problems({ messages }: { messages: string[] | undefined }) {
+  if (!messages?.length) return null;
+  return (
+    <span className="field-error" role="alert">
+      {messages.join(" ")}
+    </span>
   );
 }

@@ -39,7 +39,9 @@ export function MappingStep({ upload }: { upload: ImportUpload }) {
   const previewed = preview.isSuccess && sameOptions(preview.variables, options) ? preview.data : null;
   const stalePreview = preview.isSuccess && !previewed;
   const nothingMapped = importedColumns(plan) === 0;
-  const fieldErrors = preview.error instanceof ApiError ? preview.error.fields : {};
+  // What the server refused in the plan, shown where it was chosen while the plan is unchanged.
+  const refused = preview.error instanceof ApiError && sameOptions(preview.variables ?? null, options);
+  const fieldErrors = refused && preview.error instanceof ApiError ? preview.error.fields : {};
 
   return (
     <div className="import-mapping">
@@ -74,6 +76,7 @@ export function MappingStep({ upload }: { upload: ImportUpload }) {
           users={users.data ?? []}
           me={user}
           initialStageUid={config.data.initial_stage}
+          fieldErrors={fieldErrors}
         />
         <button
           type="button"

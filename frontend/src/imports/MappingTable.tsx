@@ -1,8 +1,8 @@
 // The mapping table: each column of the file, a few of its values, and where they go. The
-// selects start at the server's suggestions; a refusal of the preview that names a column
-// (`mapping.<column>`) is shown on its row.
+// selects start at the server's suggestions; what the server refuses in a mapping (a field
+// filled by two columns, ...) comes back from the preview on `mapping.<column>`, shown on its row.
 import type { ImportTarget, ImportUpload } from "./types";
-import { samplesOf, sharedTarget, targetLabel, type Plan, type TargetGroup } from "./wizard";
+import { samplesOf, type Plan, type TargetGroup } from "./wizard";
 
 const SKIP = "";
 
@@ -33,12 +33,7 @@ export function MappingTable({
       <tbody>
         {upload.columns.map((column, index) => {
           const target = plan.mapping[column] ?? null;
-          const problems = [
-            ...(fieldErrors[`mapping.${column}`] ?? []),
-            ...sharedTarget(plan.mapping, column).map(
-              (other) => `“${other}” goes to ${targetLabel(groups, target ?? "")} too.`,
-            ),
-          ];
+          const problems = fieldErrors[`mapping.${column}`] ?? [];
           const samples = samplesOf(upload, column);
           return (
             <tr key={column} data-testid={`mapping-row-${index}`} className={target ? "" : "mapping-skipped"}>

@@ -13,7 +13,6 @@ import {
   planReducer,
   samplesOf,
   sameOptions,
-  sharedTarget,
   stepOf,
   targetGroups,
   uploadErrorText,
@@ -99,13 +98,6 @@ describe("the mapping state", () => {
     let plan: Plan = planReducer(initialPlan(upload), { type: "target", column: "E-mail", target: null });
     plan = planReducer(plan, { type: "stage", value: "won" });
     expect(planReducer(plan, { type: "reset", upload })).toEqual(initialPlan(upload));
-  });
-
-  it("names the other columns sent to the same target, but not for tags", () => {
-    const mapping = { A: "email", B: "email", C: "tags", D: "tags", E: null };
-    expect(sharedTarget(mapping, "A")).toEqual(["B"]);
-    expect(sharedTarget(mapping, "C")).toEqual([]);
-    expect(sharedTarget(mapping, "E")).toEqual([]);
   });
 
   it("shows the first non-empty values of a column", () => {

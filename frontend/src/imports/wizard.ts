@@ -132,22 +132,6 @@ export function targetGroups(config: Pick<Config, "variables">): TargetGroup[] {
   return groups;
 }
 
-/** A target's label, or the target itself when no group knows it (the server suggested it). */
-export function targetLabel(groups: TargetGroup[], target: string): string {
-  for (const group of groups) {
-    const option = group.options.find((o) => o.value === target);
-    if (option) return option.label;
-  }
-  return target;
-}
-
-/** The columns other than `column` that go to the same target (tags may take several). */
-export function sharedTarget(mapping: ImportMapping, column: string): string[] {
-  const target = mapping[column];
-  if (!target || target === "tags") return [];
-  return Object.keys(mapping).filter((other) => other !== column && mapping[other] === target);
-}
-
 /* ---------------------------------------------------------------- the plan */
 
 /** The assignee choice that assigns created leads to nobody. */
