@@ -28,7 +28,7 @@ from leads.domain.enums import UserRole
 from leads.domain.models import User
 from tests.builders import PASSWORD, make_user
 
-from .helpers import SCREENSHOTS, Screenshot, SignedInPage
+from .helpers import SCREENSHOTS, JobWorker, Screenshot, SignedInPage
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -184,6 +184,38 @@ def screenshot(request: pytest.FixtureRequest) -> Screenshot:
         return path
 
     return save
+
+
+# --- the job worker ------------------------------------------------------------------------
+
+# Idle, the worker asks for a job this often: a short pause keeps the browser specs quick.
+WORKER_POLL_SECONDS = 0.2
+
+
+@pytest.fixture
+def job_worker() -> Iterator[JobWorker]:
+    """`job_worker()` starts a job worker (as `manage.py worker` runs) in a thread of this
+    process, on the test's database; it is stopped at the end of the test. Jobs queued before
+    the call wait in the queue, as they would with every worker down."""
+    from leads.services.jobs import worker_loop
+
+    stop = threading.Event()
+    threads: list[threading.Thread] = []
+
+    def start() -> None:
+        thread = threading.Thread(
+            target=worker_loop,
+            kwargs={"stop": stop, "owner": "e2e-worker", "poll_seconds": WORKER_POLL_SECONDS},
+            name="e2e-worker",
+            daemon=True,
+        )
+        thread.start()
+        threads.append(thread)
+
+    yield start
+    stop.set()
+    for thread in threads:
+        thread.join(timeout=10)
 
 
 # --- a run without the browser must say so ---------------------------------------------------

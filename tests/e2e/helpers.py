@@ -30,6 +30,12 @@ class SignedInPage(Protocol):
     ) -> Page: ...
 
 
+class JobWorker(Protocol):
+    """The `job_worker` fixture: `job_worker()` starts a worker that runs queued jobs."""
+
+    def __call__(self) -> None: ...
+
+
 class Screenshot(Protocol):
     """The `screenshot` fixture: `screenshot(page)` or `screenshot(page, "after-reload")`."""
 

@@ -1,5 +1,6 @@
 import { Navigate, NavLink, Route, Routes, useLocation, useSearchParams } from "react-router-dom";
 import { BoardPage } from "../board/BoardPage";
+import { ImportPage } from "../imports/ImportPage";
 import { LeadCreatePage } from "../leads/LeadCreatePage";
 import { LeadDetailPage } from "../leads/LeadDetailPage";
 import { LeadListPage } from "../leads/LeadListPage";
@@ -32,7 +33,7 @@ export function App() {
 }
 
 function Shell() {
-  const { user, isAdmin, signOut } = useAuth();
+  const { user, canWrite, isAdmin, signOut } = useAuth();
   return (
     <div className="shell">
       <header className="topbar">
@@ -45,6 +46,7 @@ function Shell() {
             Board
           </NavLink>
           <NavLink to="/leads">Leads</NavLink>
+          {canWrite ? <NavLink to="/imports">Import</NavLink> : null}
           {isAdmin ? <NavLink to="/settings">Settings</NavLink> : null}
         </nav>
         <QuickJump />
@@ -65,6 +67,7 @@ function Shell() {
           <Route path="/leads" element={<LeadListPage />} />
           <Route path="/leads/new" element={<LeadCreatePage />} />
           <Route path="/leads/:uid" element={<LeadDetailPage />} />
+          <Route path="/imports/:uid?" element={canWrite ? <ImportPage /> : <Navigate to="/" replace />} />
           <Route
             path="/settings/*"
             element={isAdmin ? <SettingsPage /> : <Navigate to="/" replace />}
