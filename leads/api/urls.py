@@ -7,6 +7,8 @@ from rest_framework.views import APIView
 from leads.domain.errors import NotFound
 
 from .views.accounts import LoginView, LogoutView, MeView, UserCollectionView, UserDetailView
+from .views.duplicates import LeadDuplicatesView, LeadMergeView
+from .views.exports import LeadExportView
 from .views.leads import LeadCollectionView, LeadDetailView
 from .views.pipeline import (
     ActivityCollectionView,
@@ -47,9 +49,12 @@ urlpatterns = [
     path("leads/", LeadCollectionView.as_view(), name="leads"),
     path("leads/kanban/", KanbanView.as_view(), name="kanban"),
     path("leads/kanban/move/", KanbanMoveView.as_view(), name="kanban-move"),
+    path("leads/export/", LeadExportView.as_view(), name="leads-export"),
     path("leads/<str:uid>/", LeadDetailView.as_view(), name="lead-detail"),
     path("leads/<str:uid>/transition/", TransitionView.as_view(), name="lead-transition"),
     path("leads/<str:uid>/assign/", AssignView.as_view(), name="lead-assign"),
+    path("leads/<str:uid>/duplicates/", LeadDuplicatesView.as_view(), name="lead-duplicates"),
+    path("leads/<str:uid>/merge/", LeadMergeView.as_view(), name="lead-merge"),
     path("leads/<str:uid>/undo/", UndoView.as_view(), name="lead-undo"),
     path("leads/<str:uid>/tasks/", TaskCollectionView.as_view(), name="lead-tasks"),
     path(

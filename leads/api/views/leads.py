@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -17,8 +17,8 @@ from leads.domain.transitions import LeadDetail
 from leads.selectors import leads as lead_selectors
 from leads.services import leads as lead_services
 
-from ..mappers import lead_list_item, lead_out
-from ..schemas import LeadOut, LeadPageOut
+from ..mappers import created_lead_out, lead_list_item, lead_out
+from ..schemas import CreatedLeadOut, LeadOut, LeadPageOut
 from .base import (
     ERRORS,
     actor,
@@ -31,7 +31,9 @@ from .base import (
 )
 
 
-class LeadListParams(BaseModel):
+class LeadFilterParams(BaseModel):
+    """The filters and sort of the lead list, which its export takes too."""
+
     model_config = ConfigDict(extra="forbid")
 
     stage: str | None = Field(None, description="stage uid")
@@ -54,11 +56,41 @@ class LeadListParams(BaseModel):
         None, description="exactly this phone number (spacing as stored)"
     )
     sort: LeadSort = Field("-created_at", description="created_at, updated_at or name; - for desc")
-    limit: int = Field(25, ge=1, le=200)
-    cursor: str | None = Field(None, description="from a previous page's next/previous link")
 
     _email = field_validator("email")(optional_email)
     _phone = field_validator("phone")(optional_phone)
+
+
+class LeadListParams(LeadFilterParams):
+    limit: int = Field(25, ge=1, le=200)
+    cursor: str | None = Field(None, description="from a previous page's next/previous link")
+
+
+P = TypeVar("P", bound=LeadFilterParams)
+
+
+def lead_filter_params(request: Request, model: type[P]) -> tuple[P, LeadFilter]:
+    """THE reading of the list's query string (the list and the export): the parameters, and
+    the filter they ask for, custom fields (`data.<key>=`) checked against the config."""
+    raw = request.query_params.dict()
+    data_raw = {key[5:]: raw.pop(key) for key in list(raw) if key.startswith("data.")}
+    params = model.model_validate(raw)
+    assigned_to = actor(request).uid if params.assigned_to == "me" else params.assigned_to
+    lead_filter = LeadFilter(
+        stage=params.stage,
+        status=params.status,
+        assigned_to=assigned_to,
+        tag=params.tag,
+        created_after=params.created_after,
+        created_before=params.created_before,
+        search=params.q or None,
+        email=params.email,
+        phone=params.phone,
+        overdue=params.overdue,
+        stale=params.stale,
+        data_equals=lead_selectors.data_filters(data_raw),
+    )
+    return params, lead_filter
 
 
 DATA_FILTER = OpenApiParameter(
@@ -88,25 +120,9 @@ class LeadCollectionView(APIView):
         responses={200: LeadPageOut, **ERRORS},
     )
     def get(self, request: Request) -> HttpResponse:
-        raw = request.query_params.dict()
-        data_raw = {key[5:]: raw.pop(key) for key in list(raw) if key.startswith("data.")}
-        params = LeadListParams.model_validate(raw)
-        assigned_to = actor(request).uid if params.assigned_to == "me" else params.assigned_to
+        params, lead_filter = lead_filter_params(request, LeadListParams)
         page = lead_selectors.lead_list(
-            lead_filter=LeadFilter(
-                stage=params.stage,
-                status=params.status,
-                assigned_to=assigned_to,
-                tag=params.tag,
-                created_after=params.created_after,
-                created_before=params.created_before,
-                search=params.q or None,
-                email=params.email,
-                phone=params.phone,
-                overdue=params.overdue,
-                stale=params.stale,
-                data_equals=lead_selectors.data_filters(data_raw),
-            ),
+            lead_filter=lead_filter,
             sort=params.sort,
             limit=params.limit,
             cursor=params.cursor,
@@ -122,12 +138,12 @@ class LeadCollectionView(APIView):
         )
 
     @extend_schema(
-        operation_id="leads_create", request=LeadCreate, responses={201: LeadOut, **ERRORS}
+        operation_id="leads_create", request=LeadCreate, responses={201: CreatedLeadOut, **ERRORS}
     )
     def post(self, request: Request) -> HttpResponse:
         data = LeadCreate.model_validate(body(request))
-        detail = lead_services.lead_create(data=data, actor=actor(request))
-        return lead_response(detail, 201)
+        created = lead_services.lead_create(data=data, actor=actor(request))
+        return render(created_lead_out(created), 201, etag(created.lead.version))
 
 
 class LeadDetailView(APIView):
