@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from leads.domain.enums import WorkItemStatus
+from leads.domain.errors import ValidationFailed
 from leads.domain.inputs import LeadCreate, LeadUpdate, optional_email, optional_phone
 from leads.domain.queries import LeadFilter, LeadSort
 from leads.domain.transitions import LeadDetail
@@ -72,10 +73,20 @@ P = TypeVar("P", bound=LeadFilterParams)
 def lead_filter_params(request: Request, model: type[P]) -> tuple[P, LeadFilter]:
     """THE reading of the list's query string (the list and the export): the parameters, and
     the filter they ask for, custom fields (`data.<key>=`) checked against the config."""
-    raw = request.query_params.dict()
+    return lead_filter_of(request.query_params.dict(), model, me=actor(request).uid)
+
+
+def lead_filter_of(raw: dict[str, str], model: type[P], *, me: str | None) -> tuple[P, LeadFilter]:
+    """`raw` parameters as the list's query string has them (`export_leads` passes its options
+    so); `assigned_to=me` means the user `me`. Raises ValidationFailed or a pydantic error."""
+    raw = dict(raw)
     data_raw = {key[5:]: raw.pop(key) for key in list(raw) if key.startswith("data.")}
     params = model.model_validate(raw)
-    assigned_to = actor(request).uid if params.assigned_to == "me" else params.assigned_to
+    assigned_to = params.assigned_to
+    if assigned_to == "me":
+        if me is None:
+            raise ValidationFailed.on("assigned_to", "`me` needs a signed-in user: give a uid")
+        assigned_to = me
     lead_filter = LeadFilter(
         stage=params.stage,
         status=params.status,
