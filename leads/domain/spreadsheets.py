@@ -9,9 +9,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from typing import Literal
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+from xlsxwriter import Workbook
 
 from .export import Cell
 
@@ -63,23 +61,25 @@ def _xlsx_value(cell: Cell) -> Cell:
 
 def xlsx_chunks(header: list[str], rows: Iterable[list[Cell]], title: str) -> Iterator[bytes]:
     """An XLSX is a zip whose directory comes last, so it cannot be sent before it is whole: the
-    rows go to a temporary file through openpyxl's write-only mode (each row written out as it
-    comes, strings inline: no shared-string table growing with the rows), which is then sent in
-    chunks and removed."""
+    rows go to a temporary file through XlsxWriter's constant-memory mode (each row written out
+    as it comes, strings inline: no shared-string table growing with the rows), which is then
+    sent in chunks and removed."""
     with tempfile.TemporaryFile(suffix=".xlsx") as spooled:
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(title)
-        bold = Font(bold=True)
-        titles = []
-        for name in header:
-            cell = WriteOnlyCell(sheet, value=name)
-            cell.font = bold
-            titles.append(cell)
-        sheet.append(titles)
-        for row in rows:
-            # openpyxl makes a formula of a string that starts with `=`; escaped cells never do.
-            sheet.append([_xlsx_value(value) for value in row])
-        workbook.save(spooled)
+        workbook = Workbook(
+            spooled,
+            {
+                "constant_memory": True,
+                # Text stays text: never a formula, a link or a number, whatever it looks like.
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+            },
+        )
+        sheet = workbook.add_worksheet(title)
+        sheet.write_row(0, 0, header, workbook.add_format({"bold": True}))
+        for index, row in enumerate(rows, start=1):
+            sheet.write_row(index, 0, [_xlsx_value(cell) for cell in row])
+        workbook.close()
         spooled.seek(0)
         while chunk := spooled.read(_FILE_CHUNK_BYTES):
             yield chunk
