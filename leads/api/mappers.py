@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from leads.domain.attention import is_overdue
 from leads.domain.audit import AuditEntry
 from leads.domain.jobs import Job, JobStatus
+from leads.domain.merge import LeadMatch
 from leads.domain.models import (
     Activity,
     BoardCard,
@@ -30,18 +31,21 @@ from leads.domain.models import (
 from leads.domain.transitions import LeadDetail, Move, reason_details
 from leads.selectors.kanban import Column
 from leads.services.imports import COUNTS, Preview, Upload, payload_of
+from leads.services.leads import CreatedLead
 
 from .schemas import (
     ActivityOut,
     AuditEntryOut,
     CardOut,
     ConfigOut,
+    CreatedLeadOut,
     ImportOut,
     ImportPreviewOut,
     ImportUploadOut,
     KanbanColumn,
     LeadHitOut,
     LeadListItem,
+    LeadMatchOut,
     LeadOut,
     MoveOut,
     RowErrorOut,
@@ -105,6 +109,25 @@ def lead_out(detail: LeadDetail) -> LeadOut:
         overdue=is_overdue(lead.status, lead.next_due_at, utcnow()),
         stale_days=detail.stale_days,
         can_undo=detail.can_undo,
+    )
+
+
+def match_out(match: LeadMatch, *, email_key: str | None, phone_key: str | None) -> LeadMatchOut:
+    return _out(
+        LeadMatchOut, match, matched_on=match.matched_on(email_key=email_key, phone_key=phone_key)
+    )
+
+
+def created_lead_out(created: CreatedLead) -> CreatedLeadOut:
+    lead = created.lead
+    return CreatedLeadOut.model_validate(
+        {
+            **lead_out(created).model_dump(),
+            "possible_duplicates": [
+                match_out(match, email_key=lead.email_key, phone_key=lead.phone_key)
+                for match in created.possible_duplicates
+            ],
+        }
     )
 
 

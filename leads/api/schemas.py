@@ -171,6 +171,32 @@ class LeadOut(LeadListItem):
     )
 
 
+class LeadMatchOut(BaseModel):
+    """A lead that may be the same person: what a duplicate warning shows of it."""
+
+    uid: str
+    name: str
+    email: str | None
+    phone: str | None
+    company: str | None
+    current_stage: str
+    status: WorkItemStatus
+    created_at: datetime
+    matched_on: list[Literal["email", "phone"]] = Field(
+        description="which of the lead's keys it shares (emails in any case, phones by digits)"
+    )
+
+
+class CreatedLeadOut(LeadOut):
+    possible_duplicates: list[LeadMatchOut] = Field(
+        description="leads with the same email or phone, oldest first (at most 5)"
+    )
+
+
+class DuplicatesOut(BaseModel):
+    results: list[LeadMatchOut] = Field(description="oldest first, at most `limit`")
+
+
 class LeadPageOut(BaseModel):
     results: list[LeadListItem]
     next: str | None = Field(description="URL of the next page, or null on the last one")

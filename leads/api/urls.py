@@ -8,6 +8,8 @@ from leads.domain.errors import NotFound
 
 from .views.accounts import LoginView, LogoutView, MeView, UserCollectionView, UserDetailView
 from .views.audit import AuditCollectionView
+from .views.duplicates import LeadDuplicatesView, LeadMergeView
+from .views.exports import LeadExportView
 from .views.imports import (
     ImportCollectionView,
     ImportDetailView,
@@ -58,9 +60,12 @@ urlpatterns = [
     path("leads/search/", LeadSearchView.as_view(), name="lead-search"),
     path("leads/kanban/", KanbanView.as_view(), name="kanban"),
     path("leads/kanban/move/", KanbanMoveView.as_view(), name="kanban-move"),
+    path("leads/export/", LeadExportView.as_view(), name="leads-export"),
     path("leads/<str:uid>/", LeadDetailView.as_view(), name="lead-detail"),
     path("leads/<str:uid>/transition/", TransitionView.as_view(), name="lead-transition"),
     path("leads/<str:uid>/assign/", AssignView.as_view(), name="lead-assign"),
+    path("leads/<str:uid>/duplicates/", LeadDuplicatesView.as_view(), name="lead-duplicates"),
+    path("leads/<str:uid>/merge/", LeadMergeView.as_view(), name="lead-merge"),
     path("leads/<str:uid>/undo/", UndoView.as_view(), name="lead-undo"),
     path("leads/<str:uid>/tasks/", TaskCollectionView.as_view(), name="lead-tasks"),
     path(

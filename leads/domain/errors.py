@@ -79,6 +79,10 @@ class DuplicateKey(Conflict):
     code = "duplicate"
 
 
+class MergeTooLarge(Conflict):
+    code = "merge_too_large"
+
+
 class StaleBoard(Conflict):
     code = "stale_board"
     default_message = "The board changed meanwhile; reload it."

@@ -248,6 +248,38 @@ class UndoInput(Input):
     version: Version | None = Field(None, description="the version the move answered with")
 
 
+LeadUid = Annotated[str, StringConstraints(min_length=1, max_length=80)]
+MergeSide = Literal["this", "other"]
+
+
+class MergeChoices(Input):
+    """Which lead each field is taken from; a field not named keeps this lead's value, or the
+    other's where this one is empty."""
+
+    name: MergeSide | None = None
+    email: MergeSide | None = None
+    phone: MergeSide | None = None
+    company: MergeSide | None = None
+    source: MergeSide | None = None
+    data: Annotated[dict[str, MergeSide], Field(max_length=200)] = Field(
+        default_factory=dict, description="custom field key -> this | other"
+    )
+
+    def by_field(self) -> dict[str, MergeSide]:
+        """`{"name": "other", "data.budget": "this"}`: the choices by field path."""
+        core = self.model_dump(exclude={"data"}, exclude_none=True)
+        return {**core, **{f"data.{key}": side for key, side in self.data.items()}}
+
+
+class LeadMerge(Input):
+    """Fold lead `other` into this one (and delete it)."""
+
+    other: LeadUid = Field(description="uid of the lead folded in and then deleted")
+    fields: MergeChoices = Field(default_factory=MergeChoices)
+    version: Version | None = Field(None, description="the version of this lead you read")
+    other_version: Version | None = Field(None, description="the version of the other you read")
+
+
 class KanbanMove(Input):
     """Drop `lead_uid` into `to_stage` below the card `above` and above the card `below` (none:
     the top or the bottom of the column). `after` and `before`, the names of the first release

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from leads.domain.changes import (
@@ -27,6 +28,7 @@ from leads.domain.errors import (
 )
 from leads.domain.fields import validate_lead_data
 from leads.domain.inputs import ActivityCreate, LeadCreate, LeadUpdate, TaskCreate, sent
+from leads.domain.merge import DUPLICATES_SHOWN, LeadMatch
 from leads.domain.models import (
     Activity,
     LeadRecord,
@@ -38,6 +40,7 @@ from leads.domain.models import (
 )
 from leads.domain.ranks import rank_for_arrival
 from leads.domain.transitions import LeadDetail, Pipeline
+from leads.store import duplicates as duplicate_store
 from leads.store import leads as lead_store
 from leads.store import users as user_store
 from leads.store import workflow as workflow_store
@@ -72,9 +75,16 @@ def check_assignees(user_ids: list[str], *, actor: User, field: str = "assigned_
     return unique_ids
 
 
-def lead_create(*, data: LeadCreate, actor: User) -> LeadDetail:
-    """Create a lead in the initial stage. Raises ConfigNotFound, NoInitialStage,
-    LeadNumbersExhausted, ValidationFailed."""
+@dataclass(frozen=True)
+class CreatedLead(LeadDetail):
+    """A new lead, and the leads it may duplicate (the same email or phone), oldest first."""
+
+    possible_duplicates: list[LeadMatch] = field(default_factory=list)
+
+
+def lead_create(*, data: LeadCreate, actor: User) -> CreatedLead:
+    """Create a lead in the initial stage; say which leads it may duplicate. Raises
+    ConfigNotFound, NoInitialStage, LeadNumbersExhausted, ValidationFailed."""
     config, stages = workflow_store.get_config_and_stages()
     if config is None:
         raise ConfigNotFound()
@@ -141,7 +151,19 @@ def lead_create(*, data: LeadCreate, actor: User) -> LeadDetail:
         else:
             raise LeadNumbersExhausted()
     record = LeadRecord(lead=lead, activity_count=len(lead.activities))
-    return LeadDetail.of(record, Pipeline.of(stages, config), reader=actor)
+    detail = LeadDetail.of(record, Pipeline.of(stages, config), reader=actor)
+    # Told after the create, not refused before it: two people may share a phone number, and
+    # the seller decides (merge, or keep both).
+    matches = duplicate_store.find_matches(
+        email_key=lead.email_key,
+        phone_key=lead.phone_key,
+        exclude_uid=lead.uid,
+        limit=DUPLICATES_SHOWN,
+    )
+    return CreatedLead(
+        **{item.name: getattr(detail, item.name) for item in fields(LeadDetail)},
+        possible_duplicates=matches,
+    )
 
 
 def _same_creation(stored: WorkItem, lead: WorkItem) -> bool:

@@ -30,6 +30,8 @@ from leads.domain.ranks import rank_for_arrival
 from leads.services import users as user_services
 from leads.store import activities as activity_store
 from leads.store import connection
+from leads.store import duplicates as duplicate_store
+from leads.store import exports as export_store
 from leads.store import leads as lead_store
 from leads.store import users as user_store
 from leads.store import workflow as workflow_store
@@ -743,3 +745,35 @@ def test_the_stale_filter_walks_each_rotting_stage_s_activity_index(
     assert "type_stage_activity" in plan_indexes(explain), describe(explain)
     # Only leads of the two stages idle since before the cutoff are looked at.
     assert explain["executionStats"]["totalKeysExamined"] <= 60 + 4
+
+
+# ---------------------------------------------------------------------------------------------
+# duplicates and exports
+
+
+def test_duplicate_lookups_are_served_by_the_contact_key_indexes(
+    world: World, explainer: Explainer
+) -> None:
+    lead = world.leads[5]
+    explain = explainer.only(
+        lambda: duplicate_store.find_matches(
+            email_key=lead.email_key, phone_key=lead.phone_key, exclude_uid=lead.uid, limit=5
+        )
+    )
+    _assert_no_collscan(explain)
+    assert set(plan_indexes(explain)) == {"type_email_key", "type_phone_key"}, describe(explain)
+    assert explain["executionStats"]["totalDocsExamined"] <= 2
+
+
+@pytest.mark.parametrize(("sort_key", "descending"), SORTS)
+def test_an_export_streams_in_index_order(
+    world: World, explainer: Explainer, sort_key: LeadSortKey, descending: bool
+) -> None:
+    rows: list[Any] = []
+    explain = explainer.only(
+        lambda: rows.extend(
+            export_store.stream_leads(LeadFilter(), sort_key=sort_key, descending=descending)
+        )
+    )
+    _assert_streams_in_index_order(explain)
+    assert len(rows) == LEAD_COUNT

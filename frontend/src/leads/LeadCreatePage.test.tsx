@@ -87,7 +87,9 @@ describe("LeadCreatePage", () => {
 
   it("sends every field in the server's form and opens the new lead", async () => {
     const post = renderPage();
-    post.mockResolvedValue(build.reply(201, build.lead({ uid: "LEAD-202611-00009", name: "Grace Hopper" })));
+    post.mockResolvedValue(
+      build.reply(201, { ...build.lead({ uid: "LEAD-202611-00009", name: "Grace Hopper" }), possible_duplicates: [] }),
+    );
     fireEvent.change(screen.getByLabelText("Budget"), { target: { value: "5000" } });
     fireEvent.click(screen.getByTestId("create-lead"));
     await screen.findByText("lead page");

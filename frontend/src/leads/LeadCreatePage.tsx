@@ -15,6 +15,7 @@ import {
 import { Loaded } from "../ui/components";
 import { useToast } from "../ui/toast";
 import { useCreateLead } from "./api";
+import { DuplicateWarning } from "../duplicates/DuplicateWarning";
 import { CORE_KEYS, coreToServer, coreValuesOf, describeSaveError, validateCore, type CoreValues } from "./logic";
 import { CoreField, PersonAvatar, useUserLookup } from "./ui";
 import { useFormProblems } from "./useFormProblems";
@@ -88,7 +89,13 @@ function CreateForm({ definitions }: { definitions: FieldDefinition[] }) {
           ]),
         ),
       });
-      toast(`${lead.name} created.`, "success");
+      const duplicates = lead.possible_duplicates.length;
+      toast(
+        duplicates
+          ? `${lead.name} created. ${duplicates} lead${duplicates > 1 ? "s have" : " has"} the same email or phone: see Possible duplicates.`
+          : `${lead.name} created.`,
+        "success",
+      );
       navigate(`/leads/${lead.uid}`);
     } catch (error) {
       const refused = describeSaveError(error, definitions, "The lead could not be created.");
@@ -117,6 +124,7 @@ function CreateForm({ definitions }: { definitions: FieldDefinition[] }) {
             />
           ))}
         </div>
+        <DuplicateWarning email={String(core.email ?? "")} phone={String(core.phone ?? "")} />
       </section>
       {definitions.length > 0 ? (
         <section className="form-section">

@@ -4,6 +4,7 @@ import { Link, useLocation, useParams } from "react-router-dom";
 import { ApiError } from "../api/client";
 import { useAuth } from "../app/auth";
 import { useConfig, useStages } from "../app/queries";
+import { DuplicatesPanel } from "../duplicates/DuplicatesPanel";
 import { sortedDefinitions } from "../fields";
 import { lostReasonLabel } from "../moves/LostReasonInputs";
 import { ErrorBanner, Spinner } from "../ui/components";
@@ -73,6 +74,7 @@ export function LeadDetailPage() {
           <Timeline lead={data} stages={stages.data} definitions={definitions} canWrite={canWrite} />
         </div>
         <aside className="lead-side">
+          <DuplicatesPanel lead={data} definitions={definitions} canWrite={canWrite} />
           {/* Keyed by uid: another lead's page starts a fresh form, never a half-edited one. */}
           <LeadDetailsForm key={data.uid} lead={data} definitions={definitions} canWrite={canWrite} />
           <HistoryPanel lead={data} stages={stages.data} definitions={definitions} />

@@ -46,6 +46,17 @@ export function listQuery(params: URLSearchParams): LeadListQuery {
   return query;
 }
 
+/** The export of what the list shows: its filters and sort, every page, as a file. */
+export function exportUrl(query: LeadListQuery, format: "csv" | "xlsx"): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) {
+    if (name === "limit" || name === "cursor" || value === undefined || value === null) continue;
+    params.set(name, String(value));
+  }
+  params.set("format", format);
+  return `/api/leads/export/?${params.toString()}`;
+}
+
 /** A text filter typed freely and written to the URL once typing pauses. */
 function useDebouncedParam(name: string, params: URLSearchParams, write: (value: string) => void) {
   const fromUrl = params.get(name) ?? "";
@@ -123,6 +134,19 @@ export function LeadListPage() {
     <div className="page leads-page" data-testid="lead-list">
       <div className="page-header">
         <h1>Leads</h1>
+        <details className="export-menu">
+          <summary className="btn" data-testid="export">
+            Export
+          </summary>
+          <div className="export-options">
+            <a href={exportUrl(query, "csv")} download data-testid="export-csv">
+              CSV
+            </a>
+            <a href={exportUrl(query, "xlsx")} download data-testid="export-xlsx">
+              Excel (XLSX)
+            </a>
+          </div>
+        </details>
         {canWrite ? (
           <Link to="/leads/new" className="btn btn-primary" data-testid="new-lead">
             + New lead

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -11,15 +11,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from leads.domain.enums import WorkItemStatus
+from leads.domain.errors import ValidationFailed
 from leads.domain.inputs import LeadCreate, LeadUpdate, optional_email, optional_phone
-from leads.domain.models import User
 from leads.domain.queries import LeadFilter, LeadSort
 from leads.domain.transitions import LeadDetail
 from leads.selectors import leads as lead_selectors
 from leads.services import leads as lead_services
 
-from ..mappers import lead_hit_out, lead_list_item, lead_out
-from ..schemas import LeadOut, LeadPageOut, LeadSearchOut
+from ..mappers import created_lead_out, lead_hit_out, lead_list_item, lead_out
+from ..schemas import CreatedLeadOut, LeadOut, LeadPageOut, LeadSearchOut
 from .base import (
     ERRORS,
     actor,
@@ -33,7 +33,8 @@ from .base import (
 
 
 class LeadFilterParams(BaseModel):
-    """The lead list's filters: what a list URL and a saved view carry (besides `data.<key>`)."""
+    """The lead list's filters: what a list URL, its export and a saved view carry (besides
+    `data.<key>`)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -61,25 +62,41 @@ class LeadFilterParams(BaseModel):
     _phone = field_validator("phone")(optional_phone)
 
 
-class LeadListParams(LeadFilterParams):
+class LeadSortParams(LeadFilterParams):
+    """The list's filters and its order: what the list and its export take."""
+
     sort: LeadSort = Field("-created_at", description="created_at, updated_at or name; - for desc")
-    limit: int = Field(25, ge=1, le=200)
-    cursor: str | None = Field(None, description="from a previous page's next/previous link")
 
 
 PAGING = frozenset({"sort", "limit", "cursor"})
 
 
-def split_data_filters(raw: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
-    """(the other parameters, the `data.<key>` filters by key)."""
-    data = {key[5:]: value for key, value in raw.items() if key.startswith("data.")}
-    return {key: value for key, value in raw.items() if not key.startswith("data.")}, data
+class LeadListParams(LeadSortParams):
+    limit: int = Field(25, ge=1, le=200)
+    cursor: str | None = Field(None, description="from a previous page's next/previous link")
 
 
-def lead_filter_of(params: LeadFilterParams, data_raw: dict[str, str], reader: User) -> LeadFilter:
-    """THE reading of the list's filters (the list's URL; a saved view when it is saved)."""
-    assigned_to = reader.uid if params.assigned_to == "me" else params.assigned_to
-    return LeadFilter(
+P = TypeVar("P", bound=LeadFilterParams)
+
+
+def lead_filter_params(request: Request, model: type[P]) -> tuple[P, LeadFilter]:
+    """THE reading of the list's query string (the list and the export): the parameters, and
+    the filter they ask for, custom fields (`data.<key>=`) checked against the config."""
+    return lead_filter_of(request.query_params.dict(), model, me=actor(request).uid)
+
+
+def lead_filter_of(raw: dict[str, str], model: type[P], *, me: str | None) -> tuple[P, LeadFilter]:
+    """`raw` parameters as the list's query string has them (`export_leads` passes its options
+    so); `assigned_to=me` means the user `me`. Raises ValidationFailed or a pydantic error."""
+    raw = dict(raw)
+    data_raw = {key[5:]: raw.pop(key) for key in list(raw) if key.startswith("data.")}
+    params = model.model_validate(raw)
+    assigned_to = params.assigned_to
+    if assigned_to == "me":
+        if me is None:
+            raise ValidationFailed.on("assigned_to", "`me` needs a signed-in user: give a uid")
+        assigned_to = me
+    lead_filter = LeadFilter(
         stage=params.stage,
         status=params.status,
         assigned_to=assigned_to,
@@ -93,6 +110,7 @@ def lead_filter_of(params: LeadFilterParams, data_raw: dict[str, str], reader: U
         stale=params.stale,
         data_equals=lead_selectors.data_filters(data_raw),
     )
+    return params, lead_filter
 
 
 DATA_FILTER = OpenApiParameter(
@@ -122,10 +140,9 @@ class LeadCollectionView(APIView):
         responses={200: LeadPageOut, **ERRORS},
     )
     def get(self, request: Request) -> HttpResponse:
-        raw, data_raw = split_data_filters(request.query_params.dict())
-        params = LeadListParams.model_validate(raw)
+        params, lead_filter = lead_filter_params(request, LeadListParams)
         page = lead_selectors.lead_list(
-            lead_filter=lead_filter_of(params, data_raw, actor(request)),
+            lead_filter=lead_filter,
             sort=params.sort,
             limit=params.limit,
             cursor=params.cursor,
@@ -141,12 +158,12 @@ class LeadCollectionView(APIView):
         )
 
     @extend_schema(
-        operation_id="leads_create", request=LeadCreate, responses={201: LeadOut, **ERRORS}
+        operation_id="leads_create", request=LeadCreate, responses={201: CreatedLeadOut, **ERRORS}
     )
     def post(self, request: Request) -> HttpResponse:
         data = LeadCreate.model_validate(body(request))
-        detail = lead_services.lead_create(data=data, actor=actor(request))
-        return lead_response(detail, 201)
+        created = lead_services.lead_create(data=data, actor=actor(request))
+        return render(created_lead_out(created), 201, etag(created.lead.version))
 
 
 class LeadSearchParams(BaseModel):

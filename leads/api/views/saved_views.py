@@ -33,7 +33,7 @@ from .base import (
     render,
     sent_version,
 )
-from .leads import PAGING, LeadFilterParams, lead_filter_of, split_data_filters
+from .leads import PAGING, LeadFilterParams, lead_filter_of
 from .pipeline import KanbanParams
 
 # What the board filters by: the list's filters that the board takes too (its `stage` picks
@@ -63,9 +63,10 @@ def check_view_filters(query: str, target: ViewTarget, reader: User) -> str:
     if target == "board":
         for name in sorted(set(filters) - BOARD_FILTERS - PAGING):
             problems[f"filters.{name}"] = ["is not a filter the board takes"]
-    raw, data_raw = split_data_filters({k: v for k, v in filters.items() if k not in PAGING})
     try:
-        lead_filter_of(LeadFilterParams.model_validate(raw), data_raw, reader)
+        lead_filter_of(
+            {k: v for k, v in filters.items() if k not in PAGING}, LeadFilterParams, me=reader.uid
+        )
     except PydanticValidationError as exc:
         for path, messages in pydantic_fields(exc).items():
             problems.setdefault(f"filters.{path}", messages)
