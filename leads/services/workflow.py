@@ -6,6 +6,7 @@ from leads.domain.changes import (
     STATUS_OF_KIND,
     StageEntry,
     closed_at_for,
+    entered_visit,
     stage_deleted_activity,
     stage_tasks,
 )
@@ -29,7 +30,6 @@ from leads.domain.inputs import (
     sent,
 )
 from leads.domain.models import (
-    StageVisit,
     TaskTemplate,
     User,
     WorkItemConfig,
@@ -44,6 +44,7 @@ from leads.store import workflow as workflow_store
 from leads.store.connection import Session
 
 VALUE_FIELD_TYPES = frozenset({FieldType.CURRENCY, FieldType.DECIMAL, FieldType.INTEGER})
+DATE_FIELD_TYPES = frozenset({FieldType.DATE, FieldType.DATETIME})
 DEFAULT_PROBABILITY = {StageKind.WON: 100, StageKind.LOST: 0, StageKind.OPEN: 0}
 
 
@@ -116,6 +117,12 @@ def config_update(*, changes: ConfigUpdate, expected_version: int | None) -> Wor
             raise ValidationFailed.on(
                 "value_field", "must name a currency, decimal or integer field"
             )
+    if "forecast_date_field" in fields_set:
+        updated.forecast_date_field = changes.forecast_date_field
+    if updated.forecast_date_field is not None:
+        date_field = updated.field(updated.forecast_date_field)
+        if date_field is None or date_field.field_type not in DATE_FIELD_TYPES:
+            raise ValidationFailed.on("forecast_date_field", "must name a date or datetime field")
     keys = {definition.field_key for definition in updated.variables}
     # Stages that require a removed field stop requiring it, in the same transaction.
     stale = [stage for stage in stages if set(stage.required_fields) - keys]
@@ -315,7 +322,7 @@ def stage_delete(*, uid: str, move_to: str | None, actor: User) -> int:
                 from_stage=uid,
                 entry=StageEntry(
                     stage=target,
-                    visit=StageVisit(stage=target.uid, entered_at=now, entered_by=actor.uid),
+                    visit=entered_visit(target, actor=actor, now=now),
                     tasks=stage_tasks(target, actor=actor, now=now),
                     rank=rank_for_arrival(now),
                 ),
