@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 from typing import Annotated, Any, ClassVar, Literal, TypeVar
 
 from django.http import HttpResponse
@@ -34,7 +34,7 @@ from ..schemas import (
     WinRateOut,
     WinRateRowOut,
 )
-from .base import ERRORS, actor, render
+from .base import ERRORS, actor, day_start, render
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -60,12 +60,9 @@ class ReportParams(BaseModel):
         return self
 
     def report_filter(self, me: str) -> ReportFilter:
-        def midnight(day: date) -> datetime:
-            return datetime.combine(day, time.min, tzinfo=UTC)
-
         return ReportFilter(
-            start=midnight(self.start) if self.start else None,
-            end=midnight(self.end + timedelta(days=1)) if self.end else None,
+            start=day_start(self.start),
+            end=day_start(self.end, days_after=1),
             assigned_to=me if self.assigned_to == "me" else self.assigned_to,
             source=self.source,
             tag=self.tag,
