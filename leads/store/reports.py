@@ -229,6 +229,20 @@ def _report(lead_pipeline: list[Doc], row_model: type[Row]) -> tuple[Workflow, l
                     "value_field": {"$ifNull": ["$config.value_field", None]},
                     "date_field": {"$ifNull": ["$config.forecast_date_field", None]},
                     "stage_uids": "$stages.uid",
+                    # the funnel's steps: the open and won stages, in pipeline order
+                    "funnel_uids": {
+                        "$map": {
+                            "input": {
+                                "$filter": {
+                                    "input": "$stages",
+                                    "as": "stage",
+                                    "cond": {"$ne": ["$$stage.kind", "lost"]},
+                                }
+                            },
+                            "as": "stage",
+                            "in": "$$stage.uid",
+                        }
+                    },
                     "stage_kinds": "$stages.kind",
                     "probabilities": "$stages.probability",
                 },
@@ -260,89 +274,51 @@ def funnel_pipeline(report_filter: ReportFilter) -> list[Doc]:
     if period is not None:
         # index: type_visit_entered
         match["history"] = {"$elemMatch": {"entered_at": period}}
-    # A visit's place in the funnel: its stage's position among the open and won stages in
-    # pipeline order; -1 for lost and deleted stages, which are no steps.
-    steps = {
-        "$map": {
-            "input": {
-                "$filter": {
-                    "input": {"$range": [0, {"$size": "$$stage_uids"}]},
-                    "as": "i",
-                    "cond": {"$ne": [{"$arrayElemAt": ["$$stage_kinds", "$$i"]}, "lost"]},
-                }
-            },
-            "as": "i",
-            "in": {"$arrayElemAt": ["$$stage_uids", "$$i"]},
+    # A visit's place in the funnel: its stage's position among the funnel's steps; -1 for
+    # lost and deleted stages, which are no steps. History is in time order (append-only), so
+    # a visit moved on when a visit after it in the array has a greater position.
+    visit_at = {"$range": [0, {"$size": "$steps"}]}
+    hit = {
+        "stage": {"$arrayElemAt": ["$stages", "$$i"]},
+        "step": {"$arrayElemAt": ["$steps", "$$i"]},
+        "at": {"$arrayElemAt": ["$entered", "$$i"]},
+        "later": {"$max": {"$slice": ["$steps", {"$add": ["$$i", 1]}, {"$size": "$steps"}]}},
+    }
+    counted = {"$and": [{"$gte": ["$$hit.step", 0]}, _in_period("$$hit.at", report_filter)]}
+    hits = {
+        "$filter": {
+            "input": {"$map": {"input": visit_at, "as": "i", "in": hit}},
+            "as": "hit",
+            "cond": counted,
         }
     }
-    later = {
-        "$anyElementTrue": [
-            {
-                "$map": {
-                    "input": "$visits",
-                    "as": "other",
-                    "in": {
-                        "$and": [
-                            {"$gt": ["$$other.at", "$$visit.at"]},
-                            {"$gt": ["$$other.step", "$$visit.step"]},
-                        ]
-                    },
-                }
-            }
-        ]
+    moved = {
+        "$filter": {"input": "$hits", "as": "hit", "cond": {"$gt": ["$$hit.later", "$$hit.step"]}}
     }
     return [
         {"$match": match},
+        {"$project": {"_id": 0, "won": {"$eq": ["$status", "won"]}, "visits": _stage_visits()}},
         {
             "$project": {
-                "_id": 0,
-                "won": {"$eq": ["$status", "won"]},
-                "visits": {
+                "won": 1,
+                "stages": "$visits.stage",
+                "entered": "$visits.entered_at",
+                "steps": {
                     "$map": {
-                        "input": _stage_visits(),
-                        "as": "entry",
-                        "in": {
-                            "stage": "$$entry.stage",
-                            "at": "$$entry.entered_at",
-                            "step": {"$indexOfArray": [steps, "$$entry.stage"]},
-                        },
+                        "input": "$visits.stage",
+                        "as": "stage",
+                        "in": {"$indexOfArray": ["$$funnel_uids", "$$stage"]},
                     }
                 },
             }
         },
-        {
-            "$set": {
-                "hits": {
-                    "$filter": {
-                        "input": "$visits",
-                        "as": "visit",
-                        "cond": {
-                            "$and": [
-                                {"$gte": ["$$visit.step", 0]},
-                                _in_period("$$visit.at", report_filter),
-                            ]
-                        },
-                    }
-                }
-            }
-        },
+        {"$set": {"hits": hits}},
         {
             "$project": {
                 "won": 1,
                 # each stage once per lead, however often it was entered
-                "entered": {"$setUnion": [{"$map": {"input": "$hits", "in": "$$this.stage"}}]},
-                "moved": {
-                    "$setUnion": [
-                        {
-                            "$map": {
-                                "input": {
-                                    "$filter": {"input": "$hits", "as": "visit", "cond": later}
-                                },
-                                "in": "$$this.stage",
-                            }
-                        }
-                    ]
-                },
+                "entered": {"$setUnion": ["$hits.stage"]},
+                "moved": {"$setUnion": [{"$map": {"input": moved, "in": "$$this.stage"}}]},
             }
         },
         {"$unwind": "$entered"},
@@ -372,39 +348,39 @@ def stage_times_pipeline(report_filter: ReportFilter, now: datetime) -> list[Doc
             {"status": "open"},
             {"history": {"$elemMatch": {"exited_at": period}}},
         ]
-    ended = _in_period("$visit.exited_at", report_filter)
+    # The visits counted, picked before unwinding: those that ended in the period, and the
+    # open one of an open lead (where it waits now); a closed lead's open visit is no wait.
+    exited = {"$eq": [{"$type": "$$visit.exited_at"}, "date"]}
+    counted = {
+        "$or": [
+            {"$and": [{"$not": [exited]}, {"$eq": ["$status", "open"]}]},
+            _in_period("$$visit.exited_at", report_filter),
+        ]
+    }
+    visits = {
+        "$filter": {
+            "input": _array("$history"),
+            "as": "visit",
+            "cond": {"$and": [{"$eq": ["$$visit.kind", "stage_visit"]}, counted]},
+        }
+    }
+    done = {"$eq": [{"$type": "$visit.exited_at"}, "date"]}
     return [
         {"$match": match},
-        {"$project": {"_id": 0, "open": {"$eq": ["$status", "open"]}, "visit": _stage_visits()}},
+        {"$project": {"_id": 0, "visit": visits}},
         {"$unwind": "$visit"},
-        {
-            "$match": {
-                "$expr": {
-                    "$or": [
-                        {"$and": [{"$ne": [{"$type": "$visit.exited_at"}, "date"]}, "$open"]},
-                        ended,
-                    ]
-                }
-            }
-        },
         {
             "$project": {
                 "stage": "$visit.stage",
                 "name": "$visit.name",
                 "named": {"$eq": [{"$type": "$visit.name"}, "string"]},
                 "entered_at": "$visit.entered_at",
-                "done": {"$eq": [{"$type": "$visit.exited_at"}, "date"]},
+                "done": done,
                 "days": {
                     "$divide": [
                         {
                             "$subtract": [
-                                {
-                                    "$cond": [
-                                        {"$eq": [{"$type": "$visit.exited_at"}, "date"]},
-                                        "$visit.exited_at",
-                                        {"$literal": now},
-                                    ]
-                                },
+                                {"$cond": [done, "$visit.exited_at", {"$literal": now}]},
                                 "$visit.entered_at",
                             ]
                         },
@@ -661,7 +637,7 @@ def lost_reasons(report_filter: ReportFilter) -> tuple[Workflow, list[LostCount]
 
 def _activity_stream(report_filter: ReportFilter) -> list[Doc]:
     """THE one place that reads activities for reports: one document per activity a seller
-    logged or task completion in the period, as {at, actor, type, completed}.
+    logged or task completion in the period, as {activity: the stored activity}.
 
     Reads each lead's embedded `activities` only. When old activities move to overflow
     documents (`type: "activity_page"`), those join here, e.g. a `$unionWith` of the pages of
@@ -698,31 +674,28 @@ def _activity_stream(report_filter: ReportFilter) -> list[Doc]:
             }
         },
         {"$unwind": "$activity"},
-        {
-            "$project": {
-                "at": "$activity.created_at",
-                "actor": {"$ifNull": ["$activity.actor", None]},
-                "type": "$activity.type",
-                "completed": {"$eq": ["$activity.type", "task"]},
-            }
-        },
     ]
 
 
 def activity_pipeline(report_filter: ReportFilter, group_by: ActivityGroup) -> list[Doc]:
-    key = "$actor" if group_by == "user" else "$type"
+    key = {"$ifNull": ["$activity.actor", None]} if group_by == "user" else "$activity.type"
+    completed = {"$eq": ["$activity.type", "task"]}
     pipeline: list[Doc] = [
         *_activity_stream(report_filter),
         {
             "$group": {
                 "_id": {
                     "week": {
-                        "$dateTrunc": {"date": "$at", "unit": "week", "startOfWeek": "monday"}
+                        "$dateTrunc": {
+                            "date": "$activity.created_at",
+                            "unit": "week",
+                            "startOfWeek": "monday",
+                        }
                     },
                     "key": key,
                 },
-                "activities": {"$sum": {"$cond": ["$completed", 0, 1]}},
-                "tasks_completed": {"$sum": {"$cond": ["$completed", 1, 0]}},
+                "activities": {"$sum": {"$cond": [completed, 0, 1]}},
+                "tasks_completed": {"$sum": {"$cond": [completed, 1, 0]}},
             }
         },
         {"$set": {"week": "$_id.week", "key": "$_id.key"}},

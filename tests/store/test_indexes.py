@@ -29,6 +29,11 @@ EXPECTED_LEAD_INDEXES: dict[str, Key] = {
     "type_tags": [("type", 1), ("tags", 1)],
     "type_next_due": [("type", 1), ("next_due_at", 1)],
     "type_stage_activity": [("type", 1), ("current_stage", 1), ("last_activity_at", 1)],
+    "type_visit_entered": [("type", 1), ("history.entered_at", 1)],
+    "type_visit_exited": [("type", 1), ("history.exited_at", 1)],
+    "type_status_closed": [("type", 1), ("status", 1), ("closed_at", 1)],
+    "type_last_activity": [("type", 1), ("last_activity_at", 1)],
+    "type_visit_stage_entered": [("type", 1), ("history.stage", 1), ("history.entered_at", 1)],
     "type_order": [("type", 1), ("order", 1), ("uid", 1)],
     "stage_slug_unique": [("type", 1), ("slug", 1)],
 }
