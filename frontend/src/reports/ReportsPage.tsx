@@ -51,7 +51,21 @@ export default function ReportsPage() {
           empty={funnelRows.every((row) => row.entered === 0)}
           testId="report-funnel"
           wide
-          chart={<FunnelChart bars={funnelBars(funnelRows)} onOpen={(stage) => navigate(funnelStepLink(stage, filters))} />}
+          chart={
+            <>
+              <FunnelChart bars={funnelBars(funnelRows)} onOpen={(stage) => navigate(funnelStepLink(stage, filters))} />
+              <ol className="funnel-steps" aria-label="Conversion between stages">
+                {funnelRows
+                  .filter((row) => row.kind === "open")
+                  .map((row) => (
+                    <li key={row.stage}>
+                      <strong>{row.name}</strong> {percentText(row.conversion_pct)} moved on ·{" "}
+                      <span className="drop">{percentText(row.drop_off_pct)} dropped off</span>
+                    </li>
+                  ))}
+              </ol>
+            </>
+          }
           table={
             <table className="report-numbers">
               <caption>Funnel: leads per stage</caption>
@@ -88,18 +102,6 @@ export default function ReportsPage() {
             </table>
           }
         />
-        {funnelRows.some((row) => row.entered > 0) ? (
-          <ol className="funnel-steps" aria-label="Conversion between stages">
-            {funnelRows
-              .filter((row) => row.kind === "open")
-              .map((row) => (
-                <li key={row.stage}>
-                  <strong>{row.name}</strong> {percentText(row.conversion_pct)} moved on ·{" "}
-                  <span className="drop">{percentText(row.drop_off_pct)} dropped off</span>
-                </li>
-              ))}
-          </ol>
-        ) : null}
         <ReportCard
           title="Time in stage"
           description="Days a visit took (visits that ended in the period), and how long open leads have been waiting now."

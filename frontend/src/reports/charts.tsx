@@ -79,7 +79,7 @@ export function WinRateChart({ rows }: { rows: Parameters<typeof winRateSeries>[
           <YAxis unit="%" domain={[0, 100]} width={48} />
           <Tooltip formatter={(value) => (value === null ? "no closed leads" : `${value}%`)} />
           <Line
-            type="monotone"
+            type="linear"
             dataKey="winRate"
             name="Win rate"
             stroke={GREEN}
