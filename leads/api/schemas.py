@@ -6,7 +6,7 @@ here. `leads.api.mappers` builds them.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, RootModel
@@ -107,6 +107,9 @@ class FieldChangeOut(BaseModel):
 class StageVisitOut(BaseModel):
     kind: Literal["stage_visit"]
     stage: str
+    name: str | None = Field(
+        description="the stage's name when the lead entered it (null in older history)"
+    )
     entered_at: datetime
     entered_by: str | None
     exited_at: datetime | None
@@ -302,6 +305,9 @@ class ConfigOut(BaseModel):
     )
     initial_stage: str | None
     value_field: str | None
+    forecast_date_field: str | None = Field(
+        description="the date field the forecast report groups open leads by (expected close)"
+    )
     locked: bool
     version: int
     created_at: datetime
@@ -503,3 +509,103 @@ class ImportOut(BaseModel):
     finished_at: datetime | None
     error: str | None = Field(description="why the import failed, when it did")
     errors_url: str = Field(description="the failed rows as CSV, with an `error` column")
+
+
+# --- reports ---------------------------------------------------------------------------------
+
+
+class FunnelStepOut(BaseModel):
+    """One open or won stage: the leads that entered it in the period (each once)."""
+
+    stage: str
+    name: str
+    kind: StageKind
+    entered: int
+    moved_on: int | None = Field(
+        description="of those, leads that later entered a later open or won stage (an open "
+        "stage only)"
+    )
+    conversion_pct: float | None = Field(description="moved_on / entered, in percent")
+    from_first_pct: float | None = Field(description="entered / entered of the first step")
+    drop_off: int | None = Field(description="entered - moved_on")
+    drop_off_pct: float | None
+    won: int = Field(description="of those, leads won now")
+    won_pct: float | None
+
+
+class FunnelOut(BaseModel):
+    rows: list[FunnelStepOut]
+
+
+class StageTimeOut(BaseModel):
+    stage: str
+    name: str = Field(description="the stage's name; a deleted one's as history recorded it")
+    deleted: bool
+    visits: int = Field(description="visits that ended in the period")
+    median_days: float | None
+    mean_days: float | None
+    p90_days: float | None
+    open_visits: int = Field(description="open leads in the stage now")
+    open_median_days: float | None = Field(description="their median days in the stage so far")
+    open_max_days: float | None
+
+
+class StageTimesOut(BaseModel):
+    rows: list[StageTimeOut]
+
+
+class WinRateRowOut(BaseModel):
+    key: str | None = Field(description="the month (YYYY-MM), user uid or source; null: none")
+    label: str
+    won: int
+    lost: int
+    closed: int
+    win_rate_pct: float | None = Field(description="won / (won + lost), in percent")
+    won_value: float
+    lost_value: float
+    value_win_rate_pct: float | None
+
+
+class WinRateOut(BaseModel):
+    group_by: Literal["month", "assignee", "source"]
+    rows: list[WinRateRowOut]
+
+
+class ForecastRowOut(BaseModel):
+    month: str | None = Field(description="expected close month (YYYY-MM); null: no date")
+    open_count: int
+    open_value: float
+    weighted_value: float = Field(description="value x the stage's probability")
+    won_count: int = Field(description="leads won in the month")
+    won_value: float
+
+
+class ForecastOut(BaseModel):
+    date_field: str | None = Field(description="the config's forecast_date_field")
+    rows: list[ForecastRowOut]
+
+
+class LostReasonRowOut(BaseModel):
+    reason: str | None
+    label: str
+    stage: str | None = Field(description="the stage the leads were lost from")
+    stage_name: str
+    count: int
+    value: float
+
+
+class LostReasonsOut(BaseModel):
+    rows: list[LostReasonRowOut]
+
+
+class ActivityRowOut(BaseModel):
+    week: date = Field(description="the Monday the week starts on (UTC)")
+    key: str | None = Field(description="the user uid or activity type")
+    label: str
+    activities: int = Field(description="notes, calls, emails and meetings logged")
+    tasks_completed: int
+
+
+class ActivityReportOut(BaseModel):
+    group_by: Literal["user", "type"]
+    rows: list[ActivityRowOut]

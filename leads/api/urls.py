@@ -28,6 +28,14 @@ from .views.pipeline import (
     TransitionView,
     UndoView,
 )
+from .views.reports import (
+    ActivityReportView,
+    ForecastView,
+    FunnelView,
+    LostReasonsView,
+    StageTimesView,
+    WinRateView,
+)
 from .views.saved_views import ViewCollectionView, ViewDetailView
 from .views.workflow import ConfigView, StageCollectionView, StageDetailView, StageReorderView
 
@@ -91,6 +99,12 @@ urlpatterns = [
     path("imports/<str:uid>/preview/", ImportPreviewView.as_view(), name="import-preview"),
     path("imports/<str:uid>/run/", ImportRunView.as_view(), name="import-run"),
     path("imports/<str:uid>/errors.csv", ImportErrorsView.as_view(), name="import-errors"),
+    path("reports/funnel/", FunnelView.as_view(), name="report-funnel"),
+    path("reports/stage-times/", StageTimesView.as_view(), name="report-stage-times"),
+    path("reports/win-rate/", WinRateView.as_view(), name="report-win-rate"),
+    path("reports/forecast/", ForecastView.as_view(), name="report-forecast"),
+    path("reports/lost-reasons/", LostReasonsView.as_view(), name="report-lost-reasons"),
+    path("reports/activity/", ActivityReportView.as_view(), name="report-activity"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves the page's init script as a file: the CSP allows no inline script.
     path(

@@ -122,6 +122,11 @@ def stage_tasks(stage: WorkStage, *, actor: User | None, now: datetime) -> list[
     ]
 
 
+def entered_visit(stage: WorkStage, *, actor: User, now: datetime) -> StageVisit:
+    """THE visit a lead opens when it enters `stage`: the stage's uid and the name it has now."""
+    return StageVisit(stage=stage.uid, name=stage.name, entered_at=now, entered_by=actor.uid)
+
+
 def logged(kind: ActivityType, body: str, actor: User, now: datetime, **details: Any) -> Activity:
     """An activity the service records (not one a seller logs): who, when, what, and the ids."""
     return Activity(type=kind, actor=actor.uid, created_at=now, body=body, details=details)
@@ -230,7 +235,7 @@ def stage_change(
     )
     entry = StageEntry(
         stage=target,
-        visit=StageVisit(stage=target.uid, entered_at=now, entered_by=actor.uid),
+        visit=entered_visit(target, actor=actor, now=now),
         tasks=stage_tasks(target, actor=actor, now=now),
         rank=rank,
     )

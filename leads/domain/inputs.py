@@ -189,13 +189,15 @@ class StageReorder(Input):
 
 
 class ConfigUpdate(Input):
-    """`value_field` may be null (the board then sums nothing); the others may not."""
+    """`value_field` and `forecast_date_field` may be null (the board then sums nothing, the
+    forecast has no dates); the others may not."""
 
     workflow_name: Annotated[str, StringConstraints(min_length=1, max_length=120)] = absent()
     variables: Annotated[list[FieldDefinition], Field(max_length=200)] = absent()
     lost_reasons: Annotated[list[FieldOption], Field(max_length=50)] = absent()
     initial_stage: Annotated[str, Field(min_length=1, max_length=80)] = absent()
     value_field: str | None = absent()
+    forecast_date_field: str | None = absent()
     locked: StrictBool = absent()
     version: Version = absent()
 

@@ -168,6 +168,9 @@ class FieldChange(Document):
 class StageVisit(Document):
     kind: Literal["stage_visit"] = "stage_visit"
     stage: str
+    # The stage's name when the lead entered it: history and reports stay readable after the
+    # stage is renamed or deleted. None in history written before names were kept.
+    name: str | None = None
     entered_at: datetime
     entered_by: str | None = None
     exited_at: datetime | None = None
@@ -323,6 +326,9 @@ class WorkItemConfig(Document):
     variables: list[FieldDefinition] = Field(default_factory=list)
     initial_stage: str | None = None
     value_field: str | None = None
+    # The date (or datetime) field that says when an open lead is expected to close: what the
+    # forecast report groups by. None: the forecast has no dates.
+    forecast_date_field: str | None = None
     lost_reasons: list[FieldOption] = Field(default_factory=list)
     locked: bool = False
     version: int = 1

@@ -24,6 +24,11 @@ class LeadFilter:
     status: WorkItemStatus | None = None
     assigned_to: str | None = None
     tag: str | None = None
+    source: str | None = None
+    # Leads that entered this stage in [entered_after, entered_before): a funnel step's leads.
+    entered_stage: str | None = None
+    entered_after: datetime | None = None
+    entered_before: datetime | None = None
     created_after: datetime | None = None
     created_before: datetime | None = None
     search: str | None = None

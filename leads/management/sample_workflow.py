@@ -13,6 +13,8 @@ from leads.domain.inputs import StageCreate, TaskTemplateInput
 
 WORKFLOW_NAME = "Sales pipeline"
 VALUE_FIELD = "budget"
+# What the forecast report groups open leads by.
+FORECAST_DATE_FIELD = "expected_close_date"
 INITIAL_STAGE = "stage-new"
 
 

@@ -30,6 +30,7 @@ from pydantic import BaseModel
 from leads.domain.changes import (
     LeadChange,
     created_activity,
+    entered_visit,
     next_due_at,
     stage_tasks,
     with_derived_fields,
@@ -53,7 +54,6 @@ from leads.domain.imports import (
 )
 from leads.domain.jobs import Job, JobStatus
 from leads.domain.models import (
-    StageVisit,
     User,
     WorkItem,
     new_uid,
@@ -422,7 +422,7 @@ class _Creates:
                 next_due_at=next_due_at(tasks),
                 last_activity_at=now,
                 activities=[activity],
-                history=[StageVisit(stage=stage.uid, entered_at=now, entered_by=actor.uid)],
+                history=[entered_visit(stage, actor=actor, now=now)],
                 created_at=now,
                 updated_at=now,
                 created_by=actor.uid,

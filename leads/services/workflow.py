@@ -14,6 +14,7 @@ from leads.domain.changes import (
     STATUS_OF_KIND,
     StageEntry,
     closed_at_for,
+    entered_visit,
     stage_deleted_activity,
     stage_tasks,
 )
@@ -37,7 +38,6 @@ from leads.domain.inputs import (
     sent,
 )
 from leads.domain.models import (
-    StageVisit,
     TaskTemplate,
     User,
     WorkItemConfig,
@@ -54,6 +54,7 @@ from leads.store.connection import Session
 from .audit import audit_record
 
 VALUE_FIELD_TYPES = frozenset({FieldType.CURRENCY, FieldType.DECIMAL, FieldType.INTEGER})
+DATE_FIELD_TYPES = frozenset({FieldType.DATE, FieldType.DATETIME})
 DEFAULT_PROBABILITY = {StageKind.WON: 100, StageKind.LOST: 0, StageKind.OPEN: 0}
 
 
@@ -132,6 +133,12 @@ def config_update(
             raise ValidationFailed.on(
                 "value_field", "must name a currency, decimal or integer field"
             )
+    if "forecast_date_field" in fields_set:
+        updated.forecast_date_field = changes.forecast_date_field
+    if updated.forecast_date_field is not None:
+        date_field = updated.field(updated.forecast_date_field)
+        if date_field is None or date_field.field_type not in DATE_FIELD_TYPES:
+            raise ValidationFailed.on("forecast_date_field", "must name a date or datetime field")
     keys = {definition.field_key for definition in updated.variables}
     # Stages that require a removed field stop requiring it, in the same transaction.
     stale = [stage for stage in stages if set(stage.required_fields) - keys]
@@ -366,7 +373,7 @@ def stage_delete(
                 from_stage=uid,
                 entry=StageEntry(
                     stage=target,
-                    visit=StageVisit(stage=target.uid, entered_at=now, entered_by=actor.uid),
+                    visit=entered_visit(target, actor=actor, now=now),
                     tasks=stage_tasks(target, actor=actor, now=now),
                     rank=rank_for_arrival(now),
                 ),

@@ -84,6 +84,20 @@ LEAD_INDEXES = [
         [("type", ASCENDING), ("current_stage", ASCENDING), ("last_activity_at", ASCENDING)],
         name="type_stage_activity",
     ),
+    # reports (store/reports.py): stage visits entered / ended in a period, leads closed in a
+    # period, leads with an activity since a moment
+    IndexModel([("type", ASCENDING), ("history.entered_at", ASCENDING)], name="type_visit_entered"),
+    IndexModel([("type", ASCENDING), ("history.exited_at", ASCENDING)], name="type_visit_exited"),
+    IndexModel(
+        [("type", ASCENDING), ("status", ASCENDING), ("closed_at", ASCENDING)],
+        name="type_status_closed",
+    ),
+    IndexModel([("type", ASCENDING), ("last_activity_at", ASCENDING)], name="type_last_activity"),
+    # the lead list's "entered this stage in the period" (a click on a funnel step)
+    IndexModel(
+        [("type", ASCENDING), ("history.stage", ASCENDING), ("history.entered_at", ASCENDING)],
+        name="type_visit_stage_entered",
+    ),
     # stages in pipeline order; slugs unique among stages only
     IndexModel([("type", ASCENDING), ("order", ASCENDING), ("uid", ASCENDING)], name="type_order"),
     IndexModel(

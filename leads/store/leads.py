@@ -228,6 +228,19 @@ def _filter_query(lead_filter: LeadFilter) -> Doc:
         query["assigned_to"] = lead_filter.assigned_to
     if lead_filter.tag is not None:
         query["tags"] = lead_filter.tag
+    if lead_filter.source is not None:
+        query["source"] = lead_filter.source
+    if lead_filter.entered_stage is not None:
+        visit: Doc = {"stage": lead_filter.entered_stage}
+        entered: Doc = {}
+        if lead_filter.entered_after is not None:
+            entered["$gte"] = lead_filter.entered_after
+        if lead_filter.entered_before is not None:
+            entered["$lt"] = lead_filter.entered_before
+        if entered:
+            visit["entered_at"] = entered
+        # index: type_visit_stage_entered (both bounds on the same visit)
+        query["history"] = {"$elemMatch": visit}
     # Compared as duplicates are (domain/contacts.py): any case of an address, any way of
     # writing a number.
     if lead_filter.email is not None:
@@ -276,9 +289,9 @@ def find_leads(lead_filter: LeadFilter, page: PageRequest) -> list[LeadSummary]:
 
     Served by type_created_uid / type_updated_uid / type_name_uid (the sort, walked from the
     cursor, so a late page costs what the first does), or by the filter's own index
-    (type_stage_rank, type_status, type_assigned, type_tags, type_search_created) when that is
-    more selective. With `q` and the default sort, type_search_created gives both: one term's
-    leads, newest first.
+    (type_stage_rank, type_status, type_assigned, type_tags, type_search_created,
+    type_visit_stage_entered) when that is more selective. With `q` and the default sort,
+    type_search_created gives both: one term's leads, newest first.
     """
     query = _filter_query(lead_filter)
     walk = -1 if page.descending else 1

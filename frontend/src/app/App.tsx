@@ -1,3 +1,4 @@
+import { lazy, Suspense } from "react";
 import { Navigate, NavLink, Route, Routes, useLocation, useSearchParams } from "react-router-dom";
 import { BoardPage } from "../board/BoardPage";
 import { ImportPage } from "../imports/ImportPage";
@@ -6,10 +7,13 @@ import { LeadDetailPage } from "../leads/LeadDetailPage";
 import { LeadListPage } from "../leads/LeadListPage";
 import { QuickJump } from "../search/QuickJump";
 import { SettingsPage } from "../settings/SettingsPage";
-import { Avatar, Loaded } from "../ui/components";
+import { Avatar, Loaded, Spinner } from "../ui/components";
 import { AuthProvider, useAuth, useMe } from "./auth";
 import { LoginPage } from "./LoginPage";
 import { initials } from "./queries";
+
+// The reports page brings a chart library: its own chunk, fetched when the page is opened.
+const ReportsPage = lazy(() => import("../reports/ReportsPage"));
 
 export function App() {
   const me = useMe();
@@ -46,6 +50,7 @@ function Shell() {
             Board
           </NavLink>
           <NavLink to="/leads">Leads</NavLink>
+          <NavLink to="/reports">Reports</NavLink>
           {canWrite ? <NavLink to="/imports">Import</NavLink> : null}
           {isAdmin ? <NavLink to="/settings">Settings</NavLink> : null}
         </nav>
@@ -68,6 +73,14 @@ function Shell() {
           <Route path="/leads/new" element={<LeadCreatePage />} />
           <Route path="/leads/:uid" element={<LeadDetailPage />} />
           <Route path="/imports/:uid?" element={canWrite ? <ImportPage /> : <Navigate to="/" replace />} />
+          <Route
+            path="/reports"
+            element={
+              <Suspense fallback={<Spinner label="Loading reports" />}>
+                <ReportsPage />
+              </Suspense>
+            }
+          />
           <Route
             path="/settings/*"
             element={isAdmin ? <SettingsPage /> : <Navigate to="/" replace />}

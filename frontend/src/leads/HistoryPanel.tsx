@@ -49,7 +49,10 @@ export function HistoryPanel({ lead, stages, definitions }: LeadPageData) {
             <li key={`visit-${entry.entered_at}-${index}`} className="history-item">
               <div className="history-head">
                 <span>
-                  Entered <StageBadge stage={stages.find((stage) => stage.uid === entry.stage)} fallback={entry.stage} />
+                  Entered <StageBadge
+                    stage={stages.find((stage) => stage.uid === entry.stage)}
+                    fallback={entry.name ?? entry.stage}
+                  />
                 </span>
                 <TimeAgo at={entry.entered_at} />
               </div>

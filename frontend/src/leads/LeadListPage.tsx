@@ -17,7 +17,19 @@ import "./leads.css";
 export const PAGE_SIZE = 25;
 const DEFAULT_SORT = "-created_at";
 // URL parameters that narrow the list (the same names the API takes).
-const FILTERS = ["q", "assigned_to", "stage", "status", "tag", "overdue", "stale"] as const;
+const FILTERS = [
+  "q",
+  "assigned_to",
+  "stage",
+  "status",
+  "tag",
+  "overdue",
+  "stale",
+  "source",
+  "entered_stage",
+  "entered_from",
+  "entered_to",
+] as const;
 
 type LeadSort = NonNullable<LeadListQuery["sort"]>;
 const SORTS: readonly LeadSort[] = ["name", "-name", "created_at", "-created_at", "updated_at", "-updated_at"];
@@ -227,6 +239,22 @@ export function LeadListPage() {
         ) : null}
       </div>
 
+      {params.get("entered_stage") ? (
+        <p className="entered-notice" data-testid="entered-notice">
+          Leads that entered{" "}
+          <strong>{stageByUid.get(params.get("entered_stage") ?? "")?.name ?? params.get("entered_stage")}</strong>
+          {params.get("entered_from") ? ` from ${params.get("entered_from")}` : ""}
+          {params.get("entered_to") ? ` to ${params.get("entered_to")}` : ""}
+          {params.get("source") ? `, source ${params.get("source")}` : ""} (from the reports&apos; funnel).{" "}
+          <button
+            type="button"
+            className="btn-link"
+            onClick={() => update({ entered_stage: null, entered_from: null, entered_to: null, source: null })}
+          >
+            Show all leads
+          </button>
+        </p>
+      ) : null}
       {page.isError ? <ErrorBanner error={page.error} onRetry={() => void page.refetch()} /> : null}
       {page.isPending ? <Spinner label="Loading leads" /> : null}
 

@@ -15,6 +15,7 @@ import { VALUE_FIELD_TYPES } from "./fieldTypes";
 import { errorMessage, Field, FormError, SettingsSection } from "./shared";
 
 const NO_VALUE_FIELD = "None: no totals on the board";
+const NO_DATE_FIELD = "None: the forecast has no dates";
 
 export function WorkflowPanel({
   config,
@@ -36,6 +37,9 @@ export function WorkflowPanel({
   const openStages = stages.filter((stage) => stage.kind === "open");
   const valueFields = sortedFields(config.variables).filter((field) =>
     VALUE_FIELD_TYPES.includes(field.field_type),
+  );
+  const dateFields = sortedFields(config.variables).filter(
+    (field) => field.field_type === "date" || field.field_type === "datetime",
   );
   const update = (changes: Partial<WorkflowDraft>) => setDraft((d) => ({ ...d, ...changes }));
   const form = { draft, update, errors: fieldErrors };
@@ -109,6 +113,20 @@ export function WorkflowPanel({
               value={draft.value_field}
               onChange={(value_field) => update({ value_field })}
               data-testid="value-field-select"
+            />
+          </Field>
+          <Field
+            label="Expected close date"
+            error={fieldErrors.forecast_date_field}
+            help="The forecast report groups open leads by it. Date or datetime fields."
+          >
+            <ChoiceSelect
+              name="forecast_date_field"
+              choices={["", ...dateFields.map((field) => field.field_key)]}
+              label={(key) => dateFields.find((field) => field.field_key === key)?.label ?? NO_DATE_FIELD}
+              value={draft.forecast_date_field}
+              onChange={(forecast_date_field) => update({ forecast_date_field })}
+              data-testid="forecast-date-field-select"
             />
           </Field>
         </div>

@@ -51,11 +51,24 @@ describe("config PATCH bodies", () => {
   it("sends only the workflow settings that changed", () => {
     const current = config({ value_field: "budget" });
     expect(buildWorkflowPatch(current, workflowDraftFrom(current))).toBeNull();
-    expect(buildWorkflowPatch(current, { workflow_name: " Deals ", initial_stage: "new", value_field: "", lost_reasons: [] })).toEqual({
+    expect(buildWorkflowPatch(current, { workflow_name: " Deals ", initial_stage: "new", value_field: "", forecast_date_field: "", lost_reasons: [] })).toEqual({
       workflow_name: "Deals",
       value_field: null,
       version: 7,
     });
+  });
+
+  it("chooses and clears the forecast's close date field, and clears it when its field is removed", () => {
+    const closeDate = { ...budget, field_key: "close_date", field_type: "date" as const, input_type: "date" as const };
+    const current = config({ variables: [budget, closeDate] });
+    const chosen = { ...workflowDraftFrom(current), forecast_date_field: "close_date" };
+    expect(buildWorkflowPatch(current, chosen)).toEqual({ forecast_date_field: "close_date", version: 7 });
+    const withDate = config({ variables: [budget, closeDate], forecast_date_field: "close_date" });
+    expect(buildWorkflowPatch(withDate, { ...workflowDraftFrom(withDate), forecast_date_field: "" })).toEqual({
+      forecast_date_field: null,
+      version: 7,
+    });
+    expect(buildVariablesPatch(withDate, removeField([budget, closeDate], "close_date")).forecast_date_field).toBeNull();
   });
 
   it("never clears the initial stage: a blank choice sends nothing for it", () => {

@@ -42,6 +42,10 @@ export function buildVariablesPatch(config: Config, variables: readonly FieldDef
   if (config.value_field !== null && !variables.some((item) => item.field_key === config.value_field)) {
     patch.value_field = null;
   }
+  const dateField = config.forecast_date_field ?? null;
+  if (dateField !== null && !variables.some((item) => item.field_key === dateField)) {
+    patch.forecast_date_field = null;
+  }
   return patch;
 }
 
@@ -55,6 +59,8 @@ export interface WorkflowDraft {
   initial_stage: string;
   /** "" = no value field. */
   value_field: string;
+  /** "" = the forecast report has no close dates. */
+  forecast_date_field: string;
   lost_reasons: LostReasonDraft[];
 }
 
@@ -63,6 +69,7 @@ export function workflowDraftFrom(config: Config): WorkflowDraft {
     workflow_name: config.workflow_name,
     initial_stage: config.initial_stage ?? "",
     value_field: config.value_field ?? "",
+    forecast_date_field: config.forecast_date_field ?? "",
     lost_reasons: lostReasonDrafts(config.lost_reasons),
   };
 }
@@ -78,6 +85,9 @@ export function buildWorkflowPatch(config: Config, draft: WorkflowDraft): Config
   }
   if (draft.value_field !== (config.value_field ?? "")) {
     patch.value_field = draft.value_field || null;
+  }
+  if (draft.forecast_date_field !== (config.forecast_date_field ?? "")) {
+    patch.forecast_date_field = draft.forecast_date_field || null;
   }
   const reasons = lostReasonOptions(draft.lost_reasons);
   if (!reasons.error && !sameOptions(reasons.options, config.lost_reasons)) patch.lost_reasons = reasons.options;

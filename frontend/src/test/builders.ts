@@ -52,6 +52,7 @@ export function config(overrides: Partial<Config> = {}): Config {
     variables: [],
     initial_stage: "new",
     value_field: null,
+    forecast_date_field: null,
     lost_reasons: [],
     locked: false,
     version: 1,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.http import HttpResponse
@@ -110,3 +111,10 @@ def query_parameters(model: type[BaseModel]) -> list[OpenApiParameter]:
             )
         )
     return parameters
+
+
+def day_start(day: date | None, *, days_after: int = 0) -> datetime | None:
+    """Midnight UTC at the start of `day` (plus `days_after` days): a period's bound."""
+    if day is None:
+        return None
+    return datetime.combine(day + timedelta(days=days_after), time.min, tzinfo=UTC)

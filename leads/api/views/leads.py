@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, TypeVar
 
 from django.http import HttpResponse
@@ -24,6 +24,7 @@ from .base import (
     ERRORS,
     actor,
     body,
+    day_start,
     etag,
     expected_version,
     query_parameters,
@@ -42,6 +43,12 @@ class LeadFilterParams(BaseModel):
     status: WorkItemStatus | None = None
     assigned_to: str | None = Field(None, description="user uid, or `me`")
     tag: str | None = None
+    source: Annotated[str, Field(max_length=100)] | None = None
+    entered_stage: str | None = Field(
+        None, description="stage uid: leads that entered it (in the entered_from/to period)"
+    )
+    entered_from: date | None = Field(None, description="with entered_stage: first day, UTC")
+    entered_to: date | None = Field(None, description="with entered_stage: last day, included")
     created_after: datetime | None = Field(None, description="ISO 8601, inclusive")
     created_before: datetime | None = Field(None, description="ISO 8601, exclusive")
     q: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = Field(
@@ -101,6 +108,10 @@ def lead_filter_of(raw: dict[str, str], model: type[P], *, me: str | None) -> tu
         status=params.status,
         assigned_to=assigned_to,
         tag=params.tag,
+        source=params.source,
+        entered_stage=params.entered_stage,
+        entered_after=day_start(params.entered_from),
+        entered_before=day_start(params.entered_to, days_after=1),
         created_after=params.created_after,
         created_before=params.created_before,
         search=params.q or None,

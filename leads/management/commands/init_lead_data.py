@@ -34,7 +34,13 @@ from leads.selectors.workflow import config_get, stage_list
 from leads.services.leads import activity_log, lead_create
 from leads.services.tasks import task_complete, task_skip
 from leads.services.transitions import lead_transition
-from leads.services.workflow import config_ensure, config_update, stage_create, stage_update
+from leads.services.workflow import (
+    DATE_FIELD_TYPES,
+    config_ensure,
+    config_update,
+    stage_create,
+    stage_update,
+)
 from leads.store.indexes import ensure_indexes
 from leads.store.mongod import MongodError
 from leads.store.server import database_server
@@ -207,13 +213,26 @@ class Command(BaseCommand):
         # Fields and lost reasons an admin defined before any stage existed stay; the sample
         # adds the other fields, and its lost reasons when there are none.
         known = {definition.field_key for definition in config.variables}
+        variables = config.variables + [
+            field for field in sample.FIELDS if field.field_key not in known
+        ]
+        # An admin's own field of that name keeps its type: the forecast uses it if it is a date.
+        forecast_field = next(
+            (
+                field
+                for field in variables
+                if field.field_key == sample.FORECAST_DATE_FIELD
+                and field.field_type in DATE_FIELD_TYPES
+            ),
+            None,
+        )
         config_update(
             changes=ConfigUpdate(
                 workflow_name=sample.WORKFLOW_NAME,
-                variables=config.variables
-                + [field for field in sample.FIELDS if field.field_key not in known],
+                variables=variables,
                 lost_reasons=config.lost_reasons or sample.LOST_REASONS,
                 value_field=sample.VALUE_FIELD,
+                forecast_date_field=forecast_field.field_key if forecast_field else None,
             ),
             expected_version=config.version,
         )

@@ -1,0 +1,712 @@
+"""Pipeline reports: each ONE aggregation, one round trip.
+
+The aggregation starts from the workflow (the config and the stages, by type_uid), then runs the
+report over the matching leads inside a `$lookup` whose `let` hands it the value field, the
+forecast date field and the stages in pipeline order: what a report needs of the workflow is
+read in the same round trip as the leads. Each lead pipeline begins with a `$match` that an
+index serves where a filter allows (named at each one); what no index can narrow (a value
+field, an expected-close date) is read from the documents the index found.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from leads.domain.fields import MAX_AMOUNT
+from leads.domain.models import WorkItemConfig, WorkStage
+from leads.domain.reports import (
+    LOGGED_ACTIVITY_TYPES,
+    ActivityCount,
+    ActivityGroup,
+    ForecastCount,
+    FunnelCount,
+    LostCount,
+    OutcomeCount,
+    ReportFilter,
+    VisitTimes,
+    WinRateGroup,
+    Workflow,
+)
+
+from .connection import Doc, leads, users
+from .documents import CONFIG, LEAD, STAGE, from_documents
+
+Row = TypeVar("Row", bound=BaseModel)
+
+DAY_MS = 86_400_000
+
+
+# --- building blocks ---------------------------------------------------------------------------
+
+
+def _lead_match(report_filter: ReportFilter) -> Doc:
+    query: Doc = {"type": LEAD}
+    if report_filter.assigned_to is not None:
+        query["assigned_to"] = report_filter.assigned_to
+    if report_filter.source is not None:
+        query["source"] = report_filter.source
+    if report_filter.tag is not None:
+        query["tags"] = report_filter.tag
+    return query
+
+
+def _period(report_filter: ReportFilter) -> Doc | None:
+    """The period as a query condition on a date field; None when it is unbounded."""
+    bounds: Doc = {}
+    if report_filter.start is not None:
+        bounds["$gte"] = report_filter.start
+    if report_filter.end is not None:
+        bounds["$lt"] = report_filter.end
+    return bounds or None
+
+
+def _in_period(value: Any, report_filter: ReportFilter) -> Doc:
+    """The period as an expression on `value`: a date in the period (any date when it is
+    unbounded; a missing or null value never is)."""
+    conditions: list[Doc] = [{"$eq": [{"$type": value}, "date"]}]
+    if report_filter.start is not None:
+        conditions.append({"$gte": [value, report_filter.start]})
+    if report_filter.end is not None:
+        conditions.append({"$lt": [value, report_filter.end]})
+    return {"$and": conditions}
+
+
+def _array(path: str) -> Doc:
+    # Not $ifNull: a stored value that is not a list (bad data) must not fail the report.
+    return {"$cond": [{"$isArray": path}, path, []]}
+
+
+def _stage_visits() -> Doc:
+    return {
+        "$filter": {
+            "input": _array("$history"),
+            "as": "entry",
+            "cond": {"$eq": ["$$entry.kind", "stage_visit"]},
+        }
+    }
+
+
+def _data_value(field_var: str) -> Doc:
+    """The lead's custom field named by the variable `field_var` (a field key chosen in the
+    config, so not known when the pipeline is built)."""
+    data = {"$cond": [{"$eq": [{"$type": "$data"}, "object"]}, "$data", {}]}
+    found = {
+        "$filter": {
+            "input": {"$objectToArray": data},
+            "as": "pair",
+            "cond": {"$eq": ["$$pair.k", field_var]},
+        }
+    }
+    return {"$let": {"vars": {"pair": {"$first": found}}, "in": "$$pair.v"}}
+
+
+def _amount(value: Doc) -> Doc:
+    """A stored value as an amount: text, a non-finite number or one beyond ±MAX_AMOUNT counts
+    0 (as on the board), so a sum stays finite. NaN sorts below every number in MongoDB, so the
+    lower bound refuses it too."""
+    return {
+        "$let": {
+            "vars": {"value": value},
+            "in": {
+                "$cond": [
+                    {
+                        "$and": [
+                            {"$isNumber": "$$value"},
+                            {"$gte": ["$$value", -MAX_AMOUNT]},
+                            {"$lte": ["$$value", MAX_AMOUNT]},
+                        ]
+                    },
+                    {"$toDouble": "$$value"},
+                    0.0,
+                ]
+            },
+        }
+    }
+
+
+def _lead_value() -> Doc:
+    return _amount(_data_value("$$value_field"))
+
+
+def _latest_name() -> Doc:
+    """Per group: the stage name the latest named visit recorded (null when none did)."""
+    return {
+        "$top": {
+            "sortBy": {"named": -1, "entered_at": -1},
+            "output": "$name",
+        }
+    }
+
+
+def _percentile(array: str, fraction: float) -> Doc:
+    """The `fraction` percentile of a sorted, non-empty array, interpolated linearly between
+    the two nearest ranks."""
+    position = {"$multiply": [{"$subtract": [{"$size": array}, 1]}, fraction]}
+    low = {"$arrayElemAt": [array, {"$toInt": {"$floor": "$$position"}}]}
+    high = {"$arrayElemAt": [array, {"$toInt": {"$ceil": "$$position"}}]}
+    return {
+        "$let": {
+            "vars": {"position": position},
+            "in": {
+                "$add": [
+                    low,
+                    {
+                        "$multiply": [
+                            {"$subtract": [high, low]},
+                            {"$subtract": ["$$position", {"$floor": "$$position"}]},
+                        ]
+                    },
+                ]
+            },
+        }
+    }
+
+
+def _with_user_names(key: str = "_id") -> list[Doc]:
+    """Stages that add `label`, the display name (else username) of the user whose uid is
+    `key`, from the users collection."""
+    return [
+        {
+            "$lookup": {
+                # index: users uid_unique
+                "from": users().name,
+                "localField": key,
+                "foreignField": "uid",
+                "as": "user",
+            }
+        },
+        {
+            "$set": {
+                "label": {
+                    "$let": {
+                        "vars": {"user": {"$first": "$user"}},
+                        "in": {
+                            "$cond": [
+                                {
+                                    "$gt": [
+                                        {"$strLenCP": {"$ifNull": ["$$user.display_name", ""]}},
+                                        0,
+                                    ]
+                                },
+                                "$$user.display_name",
+                                "$$user.username",
+                            ]
+                        },
+                    }
+                }
+            }
+        },
+        {"$unset": "user"},
+    ]
+
+
+def _report(lead_pipeline: list[Doc], row_model: type[Row]) -> tuple[Workflow, list[Row]]:
+    """The workflow and the rows `lead_pipeline` makes of the leads, in ONE aggregation."""
+
+    def of_type(doc_type: str) -> Doc:
+        return {
+            "$filter": {
+                "input": "$workflow",
+                "as": "doc",
+                "cond": {"$eq": ["$$doc.type", doc_type]},
+            }
+        }
+
+    pipeline: list[Doc] = [
+        {"$match": {"type": {"$in": [CONFIG, STAGE]}}},
+        {"$unset": "_id"},
+        {"$sort": {"order": 1, "uid": 1}},
+        {"$group": {"_id": None, "workflow": {"$push": "$$ROOT"}}},
+        {"$set": {"config": {"$first": of_type(CONFIG)}, "stages": of_type(STAGE)}},
+        {
+            "$lookup": {
+                "from": leads().name,
+                "let": {
+                    "value_field": {"$ifNull": ["$config.value_field", None]},
+                    "date_field": {"$ifNull": ["$config.forecast_date_field", None]},
+                    "stage_uids": "$stages.uid",
+                    # the funnel's steps: the open and won stages, in pipeline order
+                    "funnel_uids": {
+                        "$map": {
+                            "input": {
+                                "$filter": {
+                                    "input": "$stages",
+                                    "as": "stage",
+                                    "cond": {"$ne": ["$$stage.kind", "lost"]},
+                                }
+                            },
+                            "as": "stage",
+                            "in": "$$stage.uid",
+                        }
+                    },
+                    "stage_kinds": "$stages.kind",
+                    "probabilities": "$stages.probability",
+                },
+                "pipeline": lead_pipeline,
+                "as": "rows",
+            }
+        },
+        {"$project": {"_id": 0, "config": 1, "stages": 1, "rows": 1}},
+    ]
+    # index: type_uid (the config and the stages); the lead pipeline names its own
+    found = list(leads().aggregate(pipeline))
+    if not found:
+        return Workflow(config=None, stages=[]), []
+    result = found[0]
+    config = result.get("config")
+    workflow = Workflow(
+        config=WorkItemConfig.model_validate(config) if config else None,
+        stages=from_documents(WorkStage, result.get("stages") or []),
+    )
+    return workflow, from_documents(row_model, result["rows"])
+
+
+# --- the reports -------------------------------------------------------------------------------
+
+
+def funnel_pipeline(report_filter: ReportFilter) -> list[Doc]:
+    match = _lead_match(report_filter)
+    period = _period(report_filter)
+    if period is not None:
+        # index: type_visit_entered
+        match["history"] = {"$elemMatch": {"entered_at": period}}
+    # A visit's place in the funnel: its stage's position among the funnel's steps; -1 for
+    # lost and deleted stages, which are no steps. History is in time order (append-only), so
+    # a visit moved on when a visit after it in the array has a greater position.
+    visit_at = {"$range": [0, {"$size": "$steps"}]}
+    hit = {
+        "stage": {"$arrayElemAt": ["$stages", "$$i"]},
+        "step": {"$arrayElemAt": ["$steps", "$$i"]},
+        "at": {"$arrayElemAt": ["$entered", "$$i"]},
+        "later": {"$max": {"$slice": ["$steps", {"$add": ["$$i", 1]}, {"$size": "$steps"}]}},
+    }
+    counted = {"$and": [{"$gte": ["$$hit.step", 0]}, _in_period("$$hit.at", report_filter)]}
+    hits = {
+        "$filter": {
+            "input": {"$map": {"input": visit_at, "as": "i", "in": hit}},
+            "as": "hit",
+            "cond": counted,
+        }
+    }
+    moved = {
+        "$filter": {"input": "$hits", "as": "hit", "cond": {"$gt": ["$$hit.later", "$$hit.step"]}}
+    }
+    return [
+        {"$match": match},
+        {"$project": {"_id": 0, "won": {"$eq": ["$status", "won"]}, "visits": _stage_visits()}},
+        {
+            "$project": {
+                "won": 1,
+                "stages": "$visits.stage",
+                "entered": "$visits.entered_at",
+                "steps": {
+                    "$map": {
+                        "input": "$visits.stage",
+                        "as": "stage",
+                        "in": {"$indexOfArray": ["$$funnel_uids", "$$stage"]},
+                    }
+                },
+            }
+        },
+        {"$set": {"hits": hits}},
+        {
+            "$project": {
+                "won": 1,
+                # each stage once per lead, however often it was entered
+                "entered": {"$setUnion": ["$hits.stage"]},
+                "moved": {"$setUnion": [{"$map": {"input": moved, "in": "$$this.stage"}}]},
+            }
+        },
+        {"$unwind": "$entered"},
+        {
+            "$group": {
+                "_id": "$entered",
+                "entered": {"$sum": 1},
+                "moved_on": {"$sum": {"$cond": [{"$in": ["$entered", "$moved"]}, 1, 0]}},
+                "won": {"$sum": {"$cond": ["$won", 1, 0]}},
+            }
+        },
+        {"$project": {"_id": 0, "stage": "$_id", "entered": 1, "moved_on": 1, "won": 1}},
+    ]
+
+
+def funnel_counts(report_filter: ReportFilter) -> tuple[Workflow, list[FunnelCount]]:
+    return _report(funnel_pipeline(report_filter), FunnelCount)
+
+
+def stage_times_pipeline(report_filter: ReportFilter, now: datetime) -> list[Doc]:
+    match = _lead_match(report_filter)
+    period = _period(report_filter)
+    if period is not None:
+        # index: type_status (open leads: their current visits) and type_visit_exited (visits
+        # that ended in the period), one per branch of the $or
+        match["$or"] = [
+            {"status": "open"},
+            {"history": {"$elemMatch": {"exited_at": period}}},
+        ]
+    # The visits counted, picked before unwinding: those that ended in the period, and the
+    # open one of an open lead (where it waits now); a closed lead's open visit is no wait.
+    exited = {"$eq": [{"$type": "$$visit.exited_at"}, "date"]}
+    counted = {
+        "$or": [
+            {"$and": [{"$not": [exited]}, {"$eq": ["$status", "open"]}]},
+            _in_period("$$visit.exited_at", report_filter),
+        ]
+    }
+    visits = {
+        "$filter": {
+            "input": _array("$history"),
+            "as": "visit",
+            "cond": {"$and": [{"$eq": ["$$visit.kind", "stage_visit"]}, counted]},
+        }
+    }
+    done = {"$eq": [{"$type": "$visit.exited_at"}, "date"]}
+    return [
+        {"$match": match},
+        {"$project": {"_id": 0, "visit": visits}},
+        {"$unwind": "$visit"},
+        {
+            "$project": {
+                "stage": "$visit.stage",
+                "name": "$visit.name",
+                "named": {"$eq": [{"$type": "$visit.name"}, "string"]},
+                "entered_at": "$visit.entered_at",
+                "done": done,
+                "days": {
+                    "$divide": [
+                        {
+                            "$subtract": [
+                                {"$cond": [done, "$visit.exited_at", {"$literal": now}]},
+                                "$visit.entered_at",
+                            ]
+                        },
+                        DAY_MS,
+                    ]
+                },
+            }
+        },
+        {"$match": {"days": {"$type": "number"}}},
+        {
+            "$group": {
+                "_id": {"stage": "$stage", "done": "$done"},
+                "count": {"$sum": 1},
+                "mean_days": {"$avg": "$days"},
+                "max_days": {"$max": "$days"},
+                "days": {"$push": "$days"},
+                "recorded_name": _latest_name(),
+            }
+        },
+        {"$set": {"days": {"$sortArray": {"input": "$days", "sortBy": 1}}}},
+        {
+            "$project": {
+                "_id": 0,
+                "stage": "$_id.stage",
+                "done": "$_id.done",
+                "recorded_name": 1,
+                "count": 1,
+                "mean_days": 1,
+                "max_days": 1,
+                "median_days": _percentile("$days", 0.5),
+                "p90_days": _percentile("$days", 0.9),
+            }
+        },
+    ]
+
+
+def stage_times(report_filter: ReportFilter, now: datetime) -> tuple[Workflow, list[VisitTimes]]:
+    return _report(stage_times_pipeline(report_filter, now), VisitTimes)
+
+
+def _closed_match(report_filter: ReportFilter, statuses: Sequence[str]) -> Doc:
+    match = _lead_match(report_filter)
+    match["status"] = {"$in": list(statuses)}
+    period = _period(report_filter)
+    if period is not None:
+        match["closed_at"] = period
+    return match
+
+
+def win_rate_pipeline(report_filter: ReportFilter, group_by: WinRateGroup) -> list[Doc]:
+    # index: type_status_closed
+    match = _closed_match(report_filter, ["won", "lost"])
+    keys: dict[str, Any] = {
+        "month": {"$dateToString": {"format": "%Y-%m", "date": "$closed_at"}},
+        "assignee": "$assigned_to",
+        "source": "$source",
+    }
+    pipeline: list[Doc] = [
+        {"$match": match},
+        {
+            "$project": {
+                "_id": 0,
+                "won": {"$eq": ["$status", "won"]},
+                "value": _lead_value(),
+                "assigned_to": {
+                    "$cond": [
+                        {"$gt": [{"$size": _array("$assigned_to")}, 0]},
+                        _array("$assigned_to"),
+                        [None],
+                    ]
+                },
+                "source": {"$ifNull": ["$source", None]},
+                "closed_at": 1,
+            }
+        },
+    ]
+    if group_by == "assignee":
+        pipeline.append({"$unwind": "$assigned_to"})
+    pipeline += [
+        {
+            "$group": {
+                "_id": keys[group_by],
+                "won": {"$sum": {"$cond": ["$won", 1, 0]}},
+                "lost": {"$sum": {"$cond": ["$won", 0, 1]}},
+                "won_value": {"$sum": {"$cond": ["$won", "$value", 0]}},
+                "lost_value": {"$sum": {"$cond": ["$won", 0, "$value"]}},
+            }
+        },
+    ]
+    if group_by == "assignee":
+        pipeline += _with_user_names()
+    pipeline.append({"$set": {"key": "$_id"}})
+    pipeline.append({"$unset": "_id"})
+    return pipeline
+
+
+def win_rate(
+    report_filter: ReportFilter, group_by: WinRateGroup
+) -> tuple[Workflow, list[OutcomeCount]]:
+    return _report(win_rate_pipeline(report_filter, group_by), OutcomeCount)
+
+
+def _close_day() -> Doc:
+    """The open lead's expected close date as "YYYY-MM-DD" (from a date or a datetime field);
+    null when it has none or what is stored is no date."""
+    value = _data_value("$$date_field")
+    return {
+        "$let": {
+            "vars": {"value": value},
+            "in": {
+                "$switch": {
+                    "branches": [
+                        {
+                            "case": {"$eq": [{"$type": "$$value"}, "date"]},
+                            "then": {"$dateToString": {"format": "%Y-%m-%d", "date": "$$value"}},
+                        },
+                        {
+                            "case": {
+                                "$and": [
+                                    {"$eq": [{"$type": "$$value"}, "string"]},
+                                    {
+                                        "$regexMatch": {
+                                            "input": "$$value",
+                                            "regex": r"^\d{4}-\d{2}-\d{2}",
+                                        }
+                                    },
+                                ]
+                            },
+                            "then": {"$substrCP": ["$$value", 0, 10]},
+                        },
+                    ],
+                    "default": None,
+                }
+            },
+        }
+    }
+
+
+def forecast_pipeline(report_filter: ReportFilter) -> list[Doc]:
+    won = _closed_match(report_filter, ["won"])
+    open_leads = _lead_match(report_filter)
+    open_leads["status"] = "open"
+    # index: type_status (open leads) and type_status_closed (won in the period), one per branch
+    match: Doc = {"$or": [open_leads, won]}
+    position = {"$indexOfArray": ["$$stage_uids", "$current_stage"]}
+    probability = {
+        "$cond": [
+            {"$gte": [position, 0]},
+            {"$arrayElemAt": ["$$probabilities", position]},
+            0,
+        ]
+    }
+    day_bounds: list[Doc] = []
+    if report_filter.start is not None:
+        day_bounds.append({"$gte": ["$day", report_filter.start.strftime("%Y-%m-%d")]})
+    if report_filter.end is not None:
+        day_bounds.append({"$lt": ["$day", report_filter.end.strftime("%Y-%m-%d")]})
+    open_in_period: Doc = {"$or": [{"$eq": ["$day", None]}, {"$and": day_bounds}]}
+    return [
+        {"$match": match},
+        {
+            "$project": {
+                "_id": 0,
+                "open": {"$eq": ["$status", "open"]},
+                "value": _lead_value(),
+                "probability": {"$ifNull": [probability, 0]},
+                "day": {
+                    "$cond": [
+                        {"$eq": ["$status", "open"]},
+                        _close_day(),
+                        {"$dateToString": {"format": "%Y-%m-%d", "date": "$closed_at"}},
+                    ]
+                },
+            }
+        },
+        # Open leads whose expected close falls in the period, or that have none (a last row).
+        *(
+            [{"$match": {"$expr": {"$or": [{"$not": ["$open"]}, open_in_period]}}}]
+            if day_bounds
+            else []
+        ),
+        {
+            "$group": {
+                "_id": {"$cond": [{"$eq": ["$day", None]}, None, {"$substrCP": ["$day", 0, 7]}]},
+                "open_count": {"$sum": {"$cond": ["$open", 1, 0]}},
+                "open_value": {"$sum": {"$cond": ["$open", "$value", 0]}},
+                "weighted_value": {
+                    "$sum": {
+                        "$cond": [
+                            "$open",
+                            {"$divide": [{"$multiply": ["$value", "$probability"]}, 100]},
+                            0,
+                        ]
+                    }
+                },
+                "won_count": {"$sum": {"$cond": ["$open", 0, 1]}},
+                "won_value": {"$sum": {"$cond": ["$open", 0, "$value"]}},
+            }
+        },
+        {"$set": {"month": "$_id"}},
+        {"$unset": "_id"},
+    ]
+
+
+def forecast(report_filter: ReportFilter) -> tuple[Workflow, list[ForecastCount]]:
+    return _report(forecast_pipeline(report_filter), ForecastCount)
+
+
+def lost_reasons_pipeline(report_filter: ReportFilter) -> list[Doc]:
+    # index: type_status_closed
+    match = _closed_match(report_filter, ["lost"])
+    return [
+        {"$match": match},
+        {
+            "$project": {
+                "_id": 0,
+                "reason": {"$ifNull": ["$lost_reason", None]},
+                "value": _lead_value(),
+                # the visit before the lost one: the stage the lead was lost from
+                "from": {"$arrayElemAt": [_stage_visits(), -2]},
+            }
+        },
+        {
+            "$set": {
+                "name": "$from.name",
+                "named": {"$eq": [{"$type": "$from.name"}, "string"]},
+                "entered_at": "$from.entered_at",
+            }
+        },
+        {
+            "$group": {
+                "_id": {"reason": "$reason", "stage": {"$ifNull": ["$from.stage", None]}},
+                "count": {"$sum": 1},
+                "value": {"$sum": "$value"},
+                "recorded_name": _latest_name(),
+            }
+        },
+        {
+            "$project": {
+                "_id": 0,
+                "reason": "$_id.reason",
+                "stage": "$_id.stage",
+                "count": 1,
+                "value": 1,
+                "recorded_name": 1,
+            }
+        },
+    ]
+
+
+def lost_reasons(report_filter: ReportFilter) -> tuple[Workflow, list[LostCount]]:
+    return _report(lost_reasons_pipeline(report_filter), LostCount)
+
+
+def _activity_stream(report_filter: ReportFilter) -> list[Doc]:
+    """THE one place that reads activities for reports: one document per activity a seller
+    logged or task completion in the period, as {activity: the stored activity}.
+
+    Reads each lead's embedded `activities` only. When old activities move to overflow
+    documents (`type: "activity_page"`), those join here, e.g. a `$unionWith` of the pages of
+    the matched leads unwound the same way; nothing after this stream changes."""
+    match = _lead_match(report_filter)
+    if report_filter.start is not None:
+        # A lead's latest activity is its last_activity_at: one before the period has no
+        # activity in it. index: type_last_activity
+        match["last_activity_at"] = {"$gte": report_filter.start}
+    counted = {
+        "$and": [
+            _in_period("$$activity.created_at", report_filter),
+            {
+                "$or": [
+                    {"$in": ["$$activity.type", list(LOGGED_ACTIVITY_TYPES)]},
+                    {
+                        "$and": [
+                            {"$eq": ["$$activity.type", "task"]},
+                            {"$eq": ["$$activity.details.event", "completed"]},
+                        ]
+                    },
+                ]
+            },
+        ]
+    }
+    return [
+        {"$match": match},
+        {
+            "$project": {
+                "_id": 0,
+                "activity": {
+                    "$filter": {"input": _array("$activities"), "as": "activity", "cond": counted}
+                },
+            }
+        },
+        {"$unwind": "$activity"},
+    ]
+
+
+def activity_pipeline(report_filter: ReportFilter, group_by: ActivityGroup) -> list[Doc]:
+    key = {"$ifNull": ["$activity.actor", None]} if group_by == "user" else "$activity.type"
+    completed = {"$eq": ["$activity.type", "task"]}
+    pipeline: list[Doc] = [
+        *_activity_stream(report_filter),
+        {
+            "$group": {
+                "_id": {
+                    "week": {
+                        "$dateTrunc": {
+                            "date": "$activity.created_at",
+                            "unit": "week",
+                            "startOfWeek": "monday",
+                        }
+                    },
+                    "key": key,
+                },
+                "activities": {"$sum": {"$cond": [completed, 0, 1]}},
+                "tasks_completed": {"$sum": {"$cond": [completed, 1, 0]}},
+            }
+        },
+        {"$set": {"week": "$_id.week", "key": "$_id.key"}},
+        {"$unset": "_id"},
+    ]
+    if group_by == "user":
+        pipeline += _with_user_names("key")
+    return pipeline
+
+
+def activity(
+    report_filter: ReportFilter, group_by: ActivityGroup
+) -> tuple[Workflow, list[ActivityCount]]:
+    return _report(activity_pipeline(report_filter, group_by), ActivityCount)
