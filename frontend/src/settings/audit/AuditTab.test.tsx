@@ -89,13 +89,13 @@ describe("the audit log tab", () => {
       expect.stringContaining("newer"),
       expect.stringContaining("older"),
     ]);
-    expect(queryOf(get.mock.calls[1])).toEqual({ limit: "50", cursor: "c1" });
+    expect(queryOf(get.mock.calls[1])).toEqual({ limit: 50, cursor: "c1" });
     await waitFor(() => expect(screen.queryByTestId("audit-load-more")).toBeNull());
 
     fireEvent.change(screen.getByTestId("audit-kind"), { target: { value: "auth" } });
 
     await waitFor(() => expect(get).toHaveBeenCalledTimes(3));
-    expect(queryOf(get.mock.calls[2])).toEqual({ limit: "50", action: "auth." });
+    expect(queryOf(get.mock.calls[2])).toEqual({ limit: 50, action: "auth." });
   });
 });
 
