@@ -26,7 +26,7 @@ export function useContactMatches(email: string, phone: string) {
     enabled: Boolean(email || phone),
     queryFn: async () => {
       const ask = (query: { email?: string; phone?: string }) =>
-        unwrap(api.GET("/api/leads/", { params: { query: { ...query, limit: "5" } } })).catch(
+        unwrap(api.GET("/api/leads/", { params: { query: { ...query, limit: 5 } } })).catch(
           // A half-typed address is a 400 for the filter: no match yet, not an error to show.
           (error: unknown) => {
             if (error instanceof ApiError && error.status === 400) return { results: [] };
