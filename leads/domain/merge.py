@@ -109,12 +109,29 @@ def _closed_visits(history: list[HistoryEntry], now: datetime, actor: User) -> l
     return closed
 
 
+def _combined_tasks(kept: WorkItem, other: WorkItem) -> list[TaskInstance]:
+    """Both leads' tasks in time order, a stage's task from one template once: the one done,
+    else the kept lead's (both leads got "Call the lead" on entering New; the merged lead
+    must not ask for it twice)."""
+    by_template: dict[tuple[str | None, str], TaskInstance] = {}
+    ad_hoc: list[TaskInstance] = []
+    for task in [*kept.tasks, *other.tasks]:
+        if task.template_uid is None:
+            ad_hoc.append(task)
+            continue
+        key = (task.stage, task.template_uid)
+        held = by_template.get(key)
+        if held is None or (task.status.is_done and not held.status.is_done):
+            by_template[key] = task
+    return sorted([*by_template.values(), *ad_hoc], key=lambda task: task.created_at)
+
+
 def combined_timeline(
     kept: WorkItem, other: WorkItem, now: datetime, actor: User
 ) -> tuple[list[TaskInstance], list[Activity], list[HistoryEntry]]:
     """THE combining of two leads' embedded lists, each in time order (stable: ties keep the
     kept lead's first)."""
-    tasks = sorted([*kept.tasks, *other.tasks], key=lambda task: task.created_at)
+    tasks = _combined_tasks(kept, other)
     activities = sorted(
         [*kept.activities, *other.activities], key=lambda activity: activity.created_at
     )

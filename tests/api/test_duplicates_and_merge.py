@@ -207,7 +207,8 @@ def test_tasks_activities_and_history_are_combined_in_time_order_with_a_merge_ac
 
     lead = _lead(kept.uid)
     assert lead is not None
-    assert {task.uid for task in lead.tasks} == {t.uid for t in [*kept.tasks, *other.tasks]}
+    # Both leads got their stage's tasks: the merged lead holds each one once, the kept lead's.
+    assert {task.uid for task in lead.tasks} == {task.uid for task in kept.tasks}
     assert [task.created_at for task in lead.tasks] == sorted(t.created_at for t in lead.tasks)
     bodies = [activity.body for activity in lead.activities]
     moments = [activity.created_at for activity in reversed(lead.activities)]
@@ -230,6 +231,24 @@ def test_tasks_activities_and_history_are_combined_in_time_order_with_a_merge_ac
     assert changed["merged_from"] == (None, other.uid)
     # What the new email/phone compare by is kept with them.
     assert lead.phone_key == "+14155550100"
+
+
+def test_a_stage_task_done_on_the_other_lead_stays_done_and_is_not_asked_twice(
+    member: User, pair: tuple[WorkItem, WorkItem]
+) -> None:
+    kept, other = pair
+    done = other.tasks[0]
+    client = client_for(member)
+    response = client.post(f"/api/leads/{other.uid}/tasks/{done.uid}/complete/", {}, format="json")
+    assert response.status_code == 200, response.content
+
+    _merge(client, kept.uid, other=other.uid)
+
+    lead = _lead(kept.uid)
+    assert lead is not None
+    same_template = [task for task in lead.tasks if task.template_uid == done.template_uid]
+    assert [(task.uid, task.status.is_done) for task in same_template] == [(done.uid, True)]
+    assert len(lead.tasks) == len(kept.tasks)
 
 
 def test_a_stale_version_of_either_lead_is_409_and_changes_nothing(
