@@ -132,6 +132,7 @@ describe("small formatting rules", () => {
     expect(changedFieldLabel("email", [])).toBe("Email");
     expect(changedFieldLabel("assigned_to", [])).toBe("Assignees");
     expect(changedFieldLabel("data.gone", [])).toBe("gone");
+    expect(changedFieldLabel("merged_from", [])).toBe("Merged from");
   });
 
   it("flips a sorted column and starts new ones in their natural order", () => {

@@ -201,8 +201,11 @@ export function changedFieldLabel(field: string, definitions: FieldDefinition[])
   }
   if (isCoreKey(field)) return CORE_LABELS[field];
   if (field === "assigned_to") return "Assignees";
-  return field;
+  return Object.hasOwn(OTHER_LABELS, field) ? OTHER_LABELS[field] : field;
 }
+
+/** History keys that are no lead field: what a merge records. */
+const OTHER_LABELS: Record<string, string> = { merged_from: "Merged from" };
 
 // ---- list page ---------------------------------------------------------------------------
 
