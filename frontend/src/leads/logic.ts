@@ -201,7 +201,7 @@ export function changedFieldLabel(field: string, definitions: FieldDefinition[])
   }
   if (isCoreKey(field)) return CORE_LABELS[field];
   if (field === "assigned_to") return "Assignees";
-  return Object.hasOwn(OTHER_LABELS, field) ? OTHER_LABELS[field] : field;
+  return (Object.hasOwn(OTHER_LABELS, field) && OTHER_LABELS[field]) || field;
 }
 
 /** History keys that are no lead field: what a merge records. */
