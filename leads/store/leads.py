@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -625,27 +626,14 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def fill_missing_search_terms(batch_size: int = 1000) -> int:
-    """Give leads stored before search terms existed theirs; returns how many were written.
-    Idempotent, and cheap once done: a lookup of the missing array on its index."""
+def _fill_missing(query: Doc, projection: Doc, derived: Callable[[Doc], Doc], batch: int) -> int:
+    """$set `derived(document)` on every lead `query` finds, in bulk writes of `batch`; returns
+    how many changed. What leads written by an older version lack, filled in at start-up."""
     filled = 0
-    # index: type_search_created (a missing array is indexed as null)
-    cursor = leads().find(
-        {"type": LEAD, "search_terms": {"$exists": False}},
-        {"_id": 1, "uid": 1, "name": 1, "company": 1, "email": 1, "phone": 1},
-        batch_size=batch_size,
-    )
     updates: list[UpdateOne] = []
-    for document in cursor:
-        terms = search_terms(
-            uid=str(document.get("uid", "")),
-            name=_text(document.get("name")) or "",
-            company=_text(document.get("company")),
-            email=_text(document.get("email")),
-            phone=_text(document.get("phone")),
-        )
-        updates.append(UpdateOne({"_id": document["_id"]}, {"$set": {"search_terms": terms}}))
-        if len(updates) == batch_size:
+    for document in leads().find(query, {"_id": 1, **projection}, batch_size=batch):
+        updates.append(UpdateOne({"_id": document["_id"]}, {"$set": derived(document)}))
+        if len(updates) == batch:
             filled += leads().bulk_write(updates, ordered=False).modified_count
             updates = []
     if updates:
@@ -653,33 +641,47 @@ def fill_missing_search_terms(batch_size: int = 1000) -> int:
     return filled
 
 
+def fill_missing_search_terms(batch_size: int = 1000) -> int:
+    """Give leads stored before search terms existed theirs; returns how many were written.
+    Idempotent, and cheap once done: a lookup of the missing array on its index."""
+
+    def terms(document: Doc) -> Doc:
+        return {
+            "search_terms": search_terms(
+                uid=str(document.get("uid", "")),
+                name=_text(document.get("name")) or "",
+                company=_text(document.get("company")),
+                email=_text(document.get("email")),
+                phone=_text(document.get("phone")),
+            )
+        }
+
+    # index: type_search_created (a missing array is indexed as null)
+    return _fill_missing(
+        {"type": LEAD, "search_terms": {"$exists": False}},
+        {"uid": 1, "name": 1, "company": 1, "email": 1, "phone": 1},
+        terms,
+        batch_size,
+    )
+
+
 def fill_missing_contact_keys(batch_size: int = 1000) -> int:
     """Give leads stored before contact keys existed their `email_key`/`phone_key`; returns how
     many were written. Idempotent, and cheap once done: a lookup of missing keys on the indexes."""
-    filled = 0
-    for key_name, value_name, derive in (
-        ("email_key", "email", email_key),
-        ("phone_key", "phone", phone_key),
-    ):
+
+    def keys_of(key_name: str, value_name: str, derive: Callable[[str], str | None]) -> int:
+        def derived(document: Doc) -> Doc:
+            return {key_name: derive(document[value_name])}
+
         # index: type_email_key / type_phone_key (a missing key is indexed as null)
-        cursor = leads().find(
+        return _fill_missing(
             {"type": LEAD, key_name: {"$exists": False}, value_name: {"$type": "string"}},
-            {"_id": 1, value_name: 1},
-            batch_size=batch_size,
+            {value_name: 1},
+            derived,
+            batch_size,
         )
-        updates: list[UpdateOne] = []
-        for document in cursor:
-            updates.append(
-                UpdateOne(
-                    {"_id": document["_id"]}, {"$set": {key_name: derive(document[value_name])}}
-                )
-            )
-            if len(updates) == batch_size:
-                filled += leads().bulk_write(updates, ordered=False).modified_count
-                updates = []
-        if updates:
-            filled += leads().bulk_write(updates, ordered=False).modified_count
-    return filled
+
+    return keys_of("email_key", "email", email_key) + keys_of("phone_key", "phone", phone_key)
 
 
 def write_lead_changes(changes: list[tuple[str, int, LeadChange]]) -> set[str]:
