@@ -23,7 +23,8 @@ def mongo_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if configured:
         yield configured
         return
-    with LocalMongod(dbpath=tmp_path_factory.mktemp("mongodb")) as mongod:
+    # Each test's database is dropped after it: its files must close soon after, not pile up.
+    with LocalMongod(dbpath=tmp_path_factory.mktemp("mongodb"), close_idle_files_after=2) as mongod:
         yield mongod.uri
 
 

@@ -82,6 +82,7 @@ class LocalMongod:
         logpath: str | Path | None = None,
         cache_size_gb: float = 0.25,
         startup_timeout: float = 60.0,
+        close_idle_files_after: int | None = None,
     ) -> None:
         self.dbpath = Path(dbpath).expanduser().absolute()
         self.logpath = (
@@ -96,6 +97,7 @@ class LocalMongod:
         self.replset = replset
         self.cache_size_gb = cache_size_gb
         self.startup_timeout = startup_timeout
+        self.close_idle_files_after = close_idle_files_after
         self._proc: subprocess.Popen[bytes] | None = None
         self._output: IO[bytes] | None = None
         self._log_offset = 0
@@ -202,6 +204,22 @@ class LocalMongod:
             # TCP only: the default /tmp/mongodb-<port>.sock clashes across users and leaks.
             "--nounixsocket",
             "--quiet",
+            *self._file_handle_options(),
+        ]
+
+    def _file_handle_options(self) -> list[str]:
+        """WiredTiger keeps a file open per collection and index for 10 minutes after its last
+        use, dropped databases' too: a test session making a fresh database per test (50-odd
+        files each) runs out of file descriptors within minutes unless idle ones close sooner."""
+        if self.close_idle_files_after is None:
+            return []
+        return [
+            "--setParameter",
+            f"wiredTigerFileHandleCloseIdleTime={self.close_idle_files_after}",
+            "--setParameter",
+            "wiredTigerFileHandleCloseScanInterval=1",
+            "--setParameter",
+            "wiredTigerFileHandleCloseMinimum=100",
         ]
 
     def _launch(self, binary: str) -> None:
