@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -38,14 +40,32 @@ Username = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.@+-]{2,64}$")
 Password = Annotated[str, StringConstraints(min_length=8, max_length=256)]
 
 
+_NUMBER = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*")
+
+
+def _is_number(value: Any) -> bool:
+    # Pydantic would read a number, or a query string's "0.5", as seconds since 1970.
+    return isinstance(value, int | float) or (
+        isinstance(value, str) and _NUMBER.fullmatch(value) is not None
+    )
+
+
 def _moment_as_text(value: Any) -> Any:
-    # Pydantic would read a number as seconds since 1970; the schema (and clients) say text.
-    if isinstance(value, int | float):
+    if _is_number(value):
         raise ValueError("must be a date and time with its offset, e.g. 2026-11-30T09:00:00Z")
     return value
 
 
+def _day_as_text(value: Any) -> Any:
+    if _is_number(value):
+        raise ValueError("must be a day, e.g. 2026-11-30")
+    return value
+
+
 Moment = Annotated[AwareDatetime, BeforeValidator(_moment_as_text)]
+# What query parameters take: a moment (an offset optional: UTC then) or a day, as text.
+QueryMoment = Annotated[datetime, BeforeValidator(_moment_as_text)]
+QueryDay = Annotated[date, BeforeValidator(_day_as_text)]
 
 
 class Input(BaseModel):

@@ -3,6 +3,8 @@ must be refused by the API too (not read some other way)."""
 
 from __future__ import annotations
 
+import pytest
+
 from leads.domain.enums import UserRole
 from tests.builders import assert_error, client_for, make_lead, make_pipeline, make_user
 
@@ -48,3 +50,21 @@ def test_a_task_due_date_sent_as_a_number_is_refused() -> None:
         format="json",
     )
     assert accepted.status_code == 201, accepted.content
+
+
+@pytest.mark.parametrize(
+    ("path", "parameter"),
+    [
+        ("/api/audit/", "to"),
+        ("/api/leads/", "created_after"),
+        ("/api/leads/", "entered_to"),
+        ("/api/reports/funnel/", "from"),
+    ],
+)
+def test_a_number_is_no_date_in_a_query_string(path: str, parameter: str) -> None:
+    admin = make_user(UserRole.ADMIN)
+    make_pipeline()
+
+    response = client_for(admin).get(path, {parameter: "0.5"})
+
+    assert_error(response, 400, "invalid", parameter)

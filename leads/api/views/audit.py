@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from django.http import HttpResponse
@@ -11,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from leads.domain.inputs import QueryMoment
 from leads.selectors import audit as audit_selectors
 
 from ..mappers import audit_entry_out
@@ -29,8 +29,8 @@ class AuditParams(BaseModel):
     actor: Annotated[str, Field(max_length=64)] | None = Field(
         None, description="a username (for failed sign-ins: the username tried)"
     )
-    since: datetime | None = Field(None, alias="from", description="ISO 8601, inclusive")
-    until: datetime | None = Field(None, alias="to", description="ISO 8601, exclusive")
+    since: QueryMoment | None = Field(None, alias="from", description="ISO 8601, inclusive")
+    until: QueryMoment | None = Field(None, alias="to", description="ISO 8601, exclusive")
     cursor: str | None = Field(None, description="from the previous page's next link")
     limit: int = Field(50, ge=1, le=200)
 

@@ -45,10 +45,13 @@ class LeadExportView(APIView):
         operation_id="leads_export",
         parameters=[*query_parameters(LeadExportParams), DATA_FILTER],
         responses={
-            200: OpenApiResponse(
-                OpenApiTypes.BINARY, description="every matching lead, one row each"
+            (200, "text/csv"): OpenApiResponse(
+                OpenApiTypes.STR, description="every matching lead, one row each (format=csv)"
             ),
-            **ERRORS,
+            (200, CONTENT_TYPES["xlsx"]): OpenApiResponse(
+                OpenApiTypes.BINARY, description="the same as a spreadsheet (format=xlsx)"
+            ),
+            **{(status, "application/json"): model for status, model in ERRORS.items()},
         },
     )
     def get(self, request: Request) -> HttpResponse | StreamingHttpResponse:

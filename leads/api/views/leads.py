@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Annotated, TypeVar
 
 from django.http import HttpResponse
@@ -12,7 +11,14 @@ from rest_framework.views import APIView
 
 from leads.domain.enums import WorkItemStatus
 from leads.domain.errors import ValidationFailed
-from leads.domain.inputs import LeadCreate, LeadUpdate, optional_email, optional_phone
+from leads.domain.inputs import (
+    LeadCreate,
+    LeadUpdate,
+    QueryDay,
+    QueryMoment,
+    optional_email,
+    optional_phone,
+)
 from leads.domain.queries import LeadFilter, LeadSort
 from leads.domain.transitions import LeadDetail
 from leads.selectors import leads as lead_selectors
@@ -47,10 +53,10 @@ class LeadFilterParams(BaseModel):
     entered_stage: str | None = Field(
         None, description="stage uid: leads that entered it (in the entered_from/to period)"
     )
-    entered_from: date | None = Field(None, description="with entered_stage: first day, UTC")
-    entered_to: date | None = Field(None, description="with entered_stage: last day, included")
-    created_after: datetime | None = Field(None, description="ISO 8601, inclusive")
-    created_before: datetime | None = Field(None, description="ISO 8601, exclusive")
+    entered_from: QueryDay | None = Field(None, description="with entered_stage: first day, UTC")
+    entered_to: QueryDay | None = Field(None, description="with entered_stage: last day, included")
+    created_after: QueryMoment | None = Field(None, description="ISO 8601, inclusive")
+    created_before: QueryMoment | None = Field(None, description="ISO 8601, exclusive")
     q: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = Field(
         None, description="search in name, email, phone and company"
     )

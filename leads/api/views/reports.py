@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
-from datetime import date
 from typing import Annotated, Any, ClassVar, Literal, TypeVar
 
 from django.http import HttpResponse
@@ -17,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from leads.domain.errors import ValidationFailed
+from leads.domain.inputs import QueryDay
 from leads.domain.reports import ReportFilter
 from leads.selectors import reports as report_selectors
 
@@ -46,8 +46,8 @@ class ReportParams(BaseModel):
 
     model_config = ConfigDict(extra="forbid", populate_by_name=False)
 
-    start: date | None = Field(None, alias="from", description="first day (YYYY-MM-DD), UTC")
-    end: date | None = Field(None, alias="to", description="last day, included (YYYY-MM-DD)")
+    start: QueryDay | None = Field(None, alias="from", description="first day (YYYY-MM-DD), UTC")
+    end: QueryDay | None = Field(None, alias="to", description="last day, included (YYYY-MM-DD)")
     assigned_to: FilterText | None = Field(None, description="user uid, or `me`")
     source: FilterText | None = None
     tag: FilterText | None = None
