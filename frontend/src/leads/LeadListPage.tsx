@@ -1,87 +1,20 @@
 // /leads — every lead in a table: filters and sort kept in the URL, cursor pages.
-import { useEffect, useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router-dom";
 import type { Stage } from "../api/types";
 import { useAuth } from "../app/auth";
-import { isLeadStatus, StatusFilterSelect } from "../app/statuses";
+import { StatusFilterSelect } from "../app/statuses";
 import { useStages } from "../app/queries";
 import { EmptyState, ErrorBanner, Spinner } from "../ui/components";
 import { FlagFilter } from "../ui/FlagFilter";
 import { viewFilters, viewParams, type ViewDraft } from "../views/api";
 import { ViewsMenu } from "../views/ViewsMenu";
-import { useLeadPage, type LeadListQuery } from "./api";
+import { useLeadPage } from "./api";
+import { ExportMenu } from "./ExportMenu";
+import { DEFAULT_SORT, FILTERS, listQuery, PAGE_SIZE } from "./listQuery";
+import { useDebouncedParam } from "./useDebouncedParam";
 import { nextSort, sortDirection, type SortKey } from "./logic";
 import { AvatarStack, DueCell, StageBadge, StatusBadge, formatDate, timeAgo, useUserLookup } from "./ui";
 import "./leads.css";
-
-export const PAGE_SIZE = 25;
-const DEFAULT_SORT = "-created_at";
-// URL parameters that narrow the list (the same names the API takes).
-const FILTERS = [
-  "q",
-  "assigned_to",
-  "stage",
-  "status",
-  "tag",
-  "overdue",
-  "stale",
-  "source",
-  "entered_stage",
-  "entered_from",
-  "entered_to",
-] as const;
-
-type LeadSort = NonNullable<LeadListQuery["sort"]>;
-const SORTS: readonly LeadSort[] = ["name", "-name", "created_at", "-created_at", "updated_at", "-updated_at"];
-
-function isSort(value: string): value is LeadSort {
-  return (SORTS as readonly string[]).includes(value);
-}
-
-/** The API query for the list's URL parameters (a hand-edited bad value is ignored, not a 400). */
-export function listQuery(params: URLSearchParams): LeadListQuery {
-  const sort = params.get("sort") ?? "";
-  const query: LeadListQuery = { limit: PAGE_SIZE, sort: isSort(sort) ? sort : DEFAULT_SORT };
-  for (const name of FILTERS) {
-    const value = params.get(name)?.trim();
-    if (!value) continue;
-    if (name === "overdue" || name === "stale") {
-      if (value === "true") query[name] = true;
-    } else if (name === "status") {
-      if (isLeadStatus(value)) query.status = value;
-    } else {
-      query[name] = value;
-    }
-  }
-  const cursor = params.get("cursor");
-  if (cursor) query.cursor = cursor;
-  return query;
-}
-
-/** The export of what the list shows: its filters and sort, every page, as a file. */
-export function exportUrl(query: LeadListQuery, format: "csv" | "xlsx"): string {
-  const params = new URLSearchParams();
-  for (const [name, value] of Object.entries(query)) {
-    if (name === "limit" || name === "cursor" || value === undefined || value === null) continue;
-    params.set(name, String(value));
-  }
-  params.set("format", format);
-  return `/api/leads/export/?${params.toString()}`;
-}
-
-/** A text filter typed freely and written to the URL once typing pauses. */
-function useDebouncedParam(name: string, params: URLSearchParams, write: (value: string) => void) {
-  const fromUrl = params.get(name) ?? "";
-  const [text, setText] = useState(fromUrl);
-  useEffect(() => setText(fromUrl), [fromUrl]);
-  useEffect(() => {
-    if (text === fromUrl) return undefined;
-    const timer = window.setTimeout(() => write(text), 300);
-    return () => window.clearTimeout(timer);
-    // Only new text restarts the pause; `write` is a fresh closure every render.
-  }, [text]);
-  return [text, setText] as const;
-}
 
 export function LeadListPage() {
   const [params, setParams] = useSearchParams();
@@ -146,19 +79,7 @@ export function LeadListPage() {
     <div className="page leads-page" data-testid="lead-list">
       <div className="page-header">
         <h1>Leads</h1>
-        <details className="export-menu">
-          <summary className="btn" data-testid="export">
-            Export
-          </summary>
-          <div className="export-options">
-            <a href={exportUrl(query, "csv")} download data-testid="export-csv">
-              CSV
-            </a>
-            <a href={exportUrl(query, "xlsx")} download data-testid="export-xlsx">
-              Excel (XLSX)
-            </a>
-          </div>
-        </details>
+        <ExportMenu query={query} />
         {canWrite ? (
           <Link to="/leads/new" className="btn btn-primary" data-testid="new-lead">
             + New lead

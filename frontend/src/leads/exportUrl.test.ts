@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { exportUrl, listQuery } from "./LeadListPage";
+import { exportUrl, listQuery } from "./listQuery";
 
 describe("exportUrl", () => {
   it("asks for every lead the list's filters and sort match, not one page", () => {
