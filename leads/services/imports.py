@@ -655,6 +655,7 @@ def _run_batch(
         first = import_store.reserve_numbers_and_save_plan(
             month=month,
             count=len(decision.creates),
+            batch_row=batch[0].row,
             job_uid=run.job.uid,
             owner=run.owner,
             checkpoint=lambda first: {**checkpoint, "plan": {**plan, "first_number": first}},

@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
-from typing import IO, Any
+from typing import IO
 
 from bson import ObjectId
 from gridfs import GridFSBucket, NoFile
@@ -16,7 +16,7 @@ from pymongo.errors import BulkWriteError
 
 from leads.domain.models import WorkItem
 
-from .connection import Doc, Session, database, import_errors, in_transaction, leads
+from .connection import Doc, database, import_errors, leads
 from .documents import COUNTER, LEAD, to_document
 from .jobs import save_checkpoint
 
@@ -123,6 +123,7 @@ def reserve_numbers_and_save_plan(
     *,
     month: str,
     count: int,
+    batch_row: int,
     job_uid: str,
     owner: str,
     checkpoint: Callable[[int], Doc],
@@ -130,37 +131,67 @@ def reserve_numbers_and_save_plan(
     lease_until: datetime,
     now: datetime,
 ) -> int | None:
-    """Take `count` lead numbers of `month` (one $inc of the counter that creates share) and
-    record them with the batch's plan (`checkpoint(first number)`) in the job, in ONE
-    transaction: numbers are never taken without the job knowing them, so a crash leaves no
-    gap. Returns the first number, or None when the job is no longer this worker's (then
-    nothing is taken)."""
+    """Take `count` lead numbers of `month` for the batch starting at `batch_row` and record
+    them with the batch's plan (`checkpoint(first number)`) in the job. Returns the first
+    number, or None when the job is no longer this worker's.
 
-    def work(session: Session) -> int | None:
-        # index: type_uid
-        counter = leads().find_one_and_update(
-            {"type": COUNTER, "uid": f"lead-seq-{month}"},
-            {"$inc": {"value": count}},
-            upsert=True,
-            return_document=ReturnDocument.AFTER,
-            projection={"_id": 0, "value": 1},
-            session=session,
-        )
-        assert counter is not None, "an upsert always returns the document"
-        first = int(counter["value"]) - count + 1
-        saved = save_checkpoint(
-            uid=job_uid,
-            owner=owner,
-            checkpoint=checkpoint(first),
-            progress=progress,
-            lease_until=lease_until,
-            now=now,
-            session=session,
-        )
-        if not saved:
-            session.abort_transaction()
-            return None
-        return first
+    No transaction: a worker killed inside one leaves the counter write-locked on the server
+    until the transaction's lifetime ends (60 s), and every lead create of the month would
+    wait on it. Instead the counter remembers the job's last reservation, so the worker that
+    takes the batch over after a crash between the two writes gets the same numbers back:
+    no gap, and never a number twice."""
+    # index: type_uid
+    counter = leads().find_one_and_update(
+        {"type": COUNTER, "uid": f"lead-seq-{month}"},
+        _reserve_once(f"reservations.{job_uid}", batch_row=batch_row, count=count),
+        upsert=True,
+        return_document=ReturnDocument.AFTER,
+        projection={"_id": 0, f"reservations.{job_uid}": 1},
+    )
+    assert counter is not None, "an upsert always returns the document"
+    first = int(counter["reservations"][job_uid]["first"])
+    saved = save_checkpoint(
+        uid=job_uid,
+        owner=owner,
+        checkpoint=checkpoint(first),
+        progress=progress,
+        lease_until=lease_until,
+        now=now,
+    )
+    if not saved:
+        return None
+    # The plan holds the numbers now; the note has done its work.
+    # index: type_uid
+    leads().update_one(
+        {"type": COUNTER, "uid": f"lead-seq-{month}"},
+        {"$unset": {f"reservations.{job_uid}": ""}},
+    )
+    return first
 
-    result: Any = in_transaction(work)
-    return None if result is None else int(result)
+
+def _reserve_once(path: str, *, batch_row: int, count: int) -> list[Doc]:
+    """An update pipeline that adds `count` to the counter and notes {row, count, first} at
+    `path`, unless `path` already holds this batch's reservation (same row, same count)."""
+    reserved = {
+        "$and": [
+            {"$eq": [f"${path}.row", batch_row]},
+            {"$eq": [f"${path}.count", count]},
+        ]
+    }
+    current = {"$ifNull": ["$value", 0]}
+    return [
+        {"$set": {"_reserved": reserved}},
+        {
+            "$set": {
+                path: {
+                    "$cond": [
+                        "$_reserved",
+                        f"${path}",
+                        {"row": batch_row, "count": count, "first": {"$add": [current, 1]}},
+                    ]
+                },
+                "value": {"$cond": ["$_reserved", "$value", {"$add": [current, count]}]},
+            }
+        },
+        {"$unset": "_reserved"},
+    ]

@@ -104,6 +104,34 @@ def test_a_worker_dying_halfway_through_a_batch_is_replaced_and_each_row_lands_o
     assert connection.import_errors().count_documents({"import_uid": uid}) == 1
 
 
+def test_a_worker_dying_between_taking_numbers_and_saving_its_plan_leaves_no_gap(
+    member: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    uid = _queue(member, _rows(2500))
+    real_save = import_store.save_checkpoint
+    saves = []
+
+    def die_on_second_plan(**kwargs: Any) -> bool:
+        saves.append(kwargs["checkpoint"])
+        if len(saves) == 2:  # the second batch's numbers are taken, its plan never stored
+            raise Killed()
+        return real_save(**kwargs)
+
+    monkeypatch.setattr(import_store, "save_checkpoint", die_on_second_plan)
+    with pytest.raises(Killed):
+        job_run_now(uid=uid)
+    monkeypatch.setattr(import_store, "save_checkpoint", real_save)
+    # Lead creates of the month are not held up by the dead worker (no transaction left open).
+    make_lead(member, name="Between")
+    _expire_lease(uid)
+    job_run_now(uid=uid)
+
+    assert import_services.import_get(uid=uid).progress["created"] == 2500
+    assert _numbers() == list(range(1, 2502))
+    counter = connection.leads().find_one({"type": "counter", "uid": {"$regex": "^lead-seq-"}})
+    assert counter is not None and not counter.get("reservations"), counter
+
+
 def test_a_worker_dying_after_updating_part_of_a_batch_counts_and_records_each_update_once(
     member: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
