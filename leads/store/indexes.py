@@ -5,6 +5,7 @@ from __future__ import annotations
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
 from .audit import audit
+from .events import EVENT_INDEXES, events
 from .connection import (
     database,
     deadline,
@@ -193,4 +194,5 @@ def ensure_indexes() -> list[str]:
         # Likewise their search terms, so `q` finds them.
         fill_missing_search_terms()
         names += audit().create_indexes(AUDIT_INDEXES)
+        names += events().create_indexes(EVENT_INDEXES)
     return names
