@@ -5,7 +5,6 @@ from __future__ import annotations
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
 from .audit import audit
-from .events import EVENT_INDEXES, events
 from .connection import (
     database,
     deadline,
@@ -16,6 +15,7 @@ from .connection import (
     users,
     views,
 )
+from .events import EVENT_INDEXES, events
 from .leads import fill_missing_contact_keys, fill_missing_search_terms
 
 # Building an index on a large collection takes longer than a request may wait: start-up and
