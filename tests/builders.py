@@ -8,6 +8,7 @@ from typing import Any
 from rest_framework.test import APIClient
 
 from leads.domain.enums import StageKind, UserRole
+from leads.domain.events import EventKind, WriteStamp
 from leads.domain.fields import FieldDefinition
 from leads.domain.inputs import (
     ConfigUpdate,
@@ -17,7 +18,7 @@ from leads.domain.inputs import (
     TaskTemplateInput,
     UserCreate,
 )
-from leads.domain.models import User, WorkItem, WorkItemConfig, WorkStage
+from leads.domain.models import User, WorkItem, WorkItemConfig, WorkStage, utcnow
 from leads.selectors.leads import lead_get
 from leads.services import leads as lead_services
 from leads.services import users as user_services
@@ -153,3 +154,9 @@ def assert_error(response: Any, status: int, code: str, *fields: str) -> dict[st
 
 def stored_documents() -> list[dict[str, Any]]:
     return list(connection.leads().find({}, {"_id": 0}).sort([("type", 1), ("uid", 1)]))
+
+
+def a_stamp(uid: str = "LEAD-000000-00000", kind: EventKind = EventKind.LEAD_UPDATED) -> WriteStamp:
+    """A write's stamp for tests that call the store directly (what it announces is not theirs
+    to check)."""
+    return WriteStamp(kind=kind, uid=uid, at=utcnow())

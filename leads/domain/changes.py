@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from .contacts import email_key, phone_key
 from .enums import ActivityType, StageKind, TaskStatus, WorkItemStatus
 from .errors import UndoNotAvailable
+from .events import EventKind, WriteStamp, actor_of
 from .models import (
     Activity,
     FieldChange,
@@ -61,6 +63,8 @@ class LeadChange:
     activities: list[Activity] = field(default_factory=list)
     tasks: list[TaskInstance] = field(default_factory=list)
     enter: StageEntry | None = None
+    # What the write announces (domain.events); a write without one announces nothing.
+    stamp: WriteStamp | None = None
 
 
 def next_due_at(tasks: list[TaskInstance]) -> datetime | None:
@@ -72,11 +76,11 @@ def next_due_at(tasks: list[TaskInstance]) -> datetime | None:
 _SEARCHED = frozenset({"name", "company", "email", "phone"})
 
 
-def with_derived_fields(lead: WorkItem, change: LeadChange) -> LeadChange:
+def with_derived_fields(lead: WorkItem, change: LeadChange, *, actor: User) -> LeadChange:
     """`change` plus what follows from it: the next due date of the tasks the lead will have,
     the comparison keys of a new email or phone, the search terms of a new name, company, email
-    or phone, and, when it records an activity, the moment of the lead's last activity (what
-    staleness is measured from)."""
+    or phone, when it records an activity the moment of the lead's last activity (what
+    staleness is measured from), and the stamp announcing it as `actor`'s."""
     tasks = list(change.set_fields.get("tasks", lead.tasks))
     tasks += change.tasks + (change.enter.tasks if change.enter else [])
     derived: dict[str, Any] = {"next_due_at": next_due_at(tasks)}
@@ -89,7 +93,59 @@ def with_derived_fields(lead: WorkItem, change: LeadChange) -> LeadChange:
         derived["search_terms"] = search_terms(uid=lead.uid, **after)
     if change.activities:
         derived["last_activity_at"] = change.at
-    return replace(change, set_fields={**change.set_fields, **derived})
+    stamp = change_stamp(lead, change, actor)
+    return replace(change, set_fields={**change.set_fields, **derived}, stamp=stamp)
+
+
+# Kept by the store for its own reading, never a change anyone made.
+_DERIVED = frozenset(
+    {"next_due_at", "email_key", "phone_key", "search_terms", "last_activity_at", "updated_at"}
+)
+# Named as changed, but their old values are not repeated in the event: they are long.
+_NOT_REPEATED = frozenset({"tasks", "history", "activities"})
+
+
+def change_stamp(lead: WorkItem, change: LeadChange, actor: User) -> WriteStamp:
+    """What `change` of `lead` announces: a move or an update, the fields it changes (custom
+    fields as `data.<key>`) and their values before."""
+    previous: dict[str, Any] = {}
+    for name, value in change.set_fields.items():
+        if name in _DERIVED:
+            continue
+        if name == "data":
+            for key in sorted(set(lead.data) | set(value)):
+                if lead.data.get(key) != value.get(key):
+                    previous[f"data.{key}"] = lead.data.get(key)
+        elif name in _NOT_REPEATED:
+            previous[name] = None
+        else:
+            before = getattr(lead, name, None)
+            if before != value:
+                previous[name] = before.value if isinstance(before, StrEnum) else before
+    if change.tasks:
+        previous.setdefault("tasks", None)
+    if change.activities and not previous:
+        # Only when logging it is the change: most writes log an activity about themselves.
+        previous["activities"] = None
+    kind, from_stage, to_stage = EventKind.LEAD_UPDATED, None, None
+    if change.enter is not None:
+        kind, from_stage, to_stage = (
+            EventKind.LEAD_MOVED,
+            lead.current_stage,
+            change.enter.stage.uid,
+        )
+        previous = {"current_stage": lead.current_stage, **previous}
+    return WriteStamp(
+        kind=kind,
+        uid=lead.uid,
+        version=lead.version + 1,
+        at=change.at,
+        by=actor_of(actor),
+        from_stage=from_stage,
+        to_stage=to_stage,
+        fields=list(previous),
+        previous={name: value for name, value in previous.items() if name not in _NOT_REPEATED},
+    )
 
 
 def value_changes(

@@ -47,6 +47,11 @@ class WriteStamp(BaseModel):
     previous: dict[str, Any] = Field(default_factory=dict)
 
 
+def actor_of(user: Any) -> EventActor:
+    """Who did it, as events name them (a domain User)."""
+    return EventActor(uid=user.uid, name=user.display_name or user.username)
+
+
 class Event(WriteStamp):
     """A stored event: the stamp plus its place in the sequence."""
 

@@ -42,6 +42,7 @@ from leads.domain.errors import (
     FileTooLarge,
     NotFound,
 )
+from leads.domain.events import EventKind, WriteStamp, actor_of
 from leads.domain.imports import (
     MAX_FILE_BYTES,
     ImportOptions,
@@ -461,7 +462,15 @@ class _Creates:
         for (parsed, new), uid in zip(creates, uids, strict=True):
             document = parsed.document if parsed.document is not None else self.document(new)
             document["uid"] = uid
-            documents.append(document)
+            stamp = WriteStamp(
+                kind=EventKind.LEAD_CREATED,
+                uid=uid,
+                version=1,
+                at=self.now,
+                by=actor_of(self.actor),
+                to_stage=document["current_stage"],
+            )
+            documents.append(import_store.stamped(document, stamp))
         return documents
 
 
@@ -477,7 +486,10 @@ def _apply_updates(
     """In one bulk write of conditional updates; a lead changed meanwhile goes through
     lead_write, decided again on what it is now."""
     conflicted = lead_store.write_lead_changes(
-        [(lead.uid, lead.version, with_derived_fields(lead, change)) for _, lead, change in changes]
+        [
+            (lead.uid, lead.version, with_derived_fields(lead, change, actor=actor))
+            for _, lead, change in changes
+        ]
     )
     for parsed, lead, _change in changes:
         if lead.uid in conflicted:

@@ -83,7 +83,7 @@ def lead_write(
             decided = decide(loaded)
             if decided is None:
                 return Written(_detail(context.record, loaded, actor), changed=False)
-            change = with_derived_fields(lead, decided)
+            change = with_derived_fields(lead, decided, actor=actor)
             write_id = uuid.uuid4().hex
             if journal is not None:
                 journal.notes[_note(uid)] = (lead.version, write_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass, field, fields
+from datetime import datetime
 from typing import Any
 
 from leads.domain.changes import (
@@ -27,6 +28,7 @@ from leads.domain.errors import (
     ValidationFailed,
     VersionConflict,
 )
+from leads.domain.events import EventKind, WriteStamp, actor_of
 from leads.domain.fields import validate_lead_data
 from leads.domain.inputs import ActivityCreate, LeadCreate, LeadUpdate, TaskCreate, sent
 from leads.domain.merge import DUPLICATES_SHOWN, LeadMatch
@@ -131,7 +133,17 @@ def lead_create(*, data: LeadCreate, actor: User) -> CreatedLead:
                 if journal is not None:
                     journal.notes[_CREATED] = (lead, number)
             try:
-                lead_store.insert_lead(lead)
+                lead_store.insert_lead(
+                    lead,
+                    WriteStamp(
+                        kind=EventKind.LEAD_CREATED,
+                        uid=lead.uid,
+                        version=lead.version,
+                        at=lead.created_at,
+                        by=actor_of(actor),
+                        to_stage=lead.current_stage,
+                    ),
+                )
             except DuplicateKey:
                 stored = lead_store.get_lead(lead.uid)
                 if stored is not None and _same_creation(stored.lead, lead):
@@ -209,9 +221,16 @@ def lead_update(
     ).detail
 
 
-def lead_delete(*, uid: str, expected_version: int | None) -> None:
+def lead_delete(*, uid: str, expected_version: int | None, actor: User) -> None:
     """Delete a lead. Raises LeadNotFound, VersionConflict."""
-    if lead_store.delete_lead(uid=uid, expected_version=expected_version):
+    stamp = WriteStamp(
+        kind=EventKind.LEAD_DELETED,
+        uid=uid,
+        version=expected_version,
+        at=utcnow(),
+        by=actor_of(actor),
+    )
+    if lead_store.delete_lead(uid=uid, expected_version=expected_version, stamp=stamp):
         return
     if expected_version is not None and lead_store.lead_exists(uid):
         raise VersionConflict()
@@ -245,7 +264,8 @@ def lead_assign(
 def activity_log(*, uid: str, data: ActivityCreate, actor: User) -> Activity:
     """Log a note, call, email or meeting on a lead. Raises LeadNotFound."""
     activity = Activity(**data.model_dump(), actor=actor.uid)
-    if not lead_store.append_activity(uid=uid, activity=activity):
+    stamp = _updated(uid, actor, activity.created_at, ["activities"])
+    if not lead_store.append_activity(uid=uid, activity=activity, stamp=stamp):
         raise LeadNotFound(f"No lead {uid}.")
     return activity
 
@@ -266,7 +286,18 @@ def task_add(*, uid: str, data: TaskCreate, actor: User) -> TaskInstance:
         created_at=now,
         created_by=actor.uid,
     )
-    record = lead_store.add_task(uid=uid, task=task, activity=task_added_activity(task, actor, now))
+    record = lead_store.add_task(
+        uid=uid,
+        task=task,
+        activity=task_added_activity(task, actor, now),
+        stamp=_updated(uid, actor, now, ["tasks", "activities"]),
+    )
     if record is None:
         raise LeadNotFound(f"No lead {uid}.")
     return next(stored for stored in record.lead.tasks if stored.uid == task.uid)
+
+
+def _updated(uid: str, actor: User, at: datetime, fields: list[str]) -> WriteStamp:
+    return WriteStamp(
+        kind=EventKind.LEAD_UPDATED, uid=uid, at=at, by=actor_of(actor), fields=fields
+    )

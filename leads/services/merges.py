@@ -12,6 +12,7 @@ from leads.domain.errors import (
     ValidationFailed,
     VersionConflict,
 )
+from leads.domain.events import EventKind, WriteStamp, actor_of
 from leads.domain.merge import Side, merge_change
 from leads.domain.models import User, utcnow
 from leads.domain.transitions import LeadDetail, Pipeline
@@ -63,7 +64,7 @@ def lead_merge(
             )
         now = utcnow()
         change = with_derived_fields(
-            kept, merge_change(kept, other, choices=choices, actor=actor, now=now)
+            kept, merge_change(kept, other, choices=choices, actor=actor, now=now), actor=actor
         )
         record = duplicate_store.write_merge(
             kept_uid=kept.uid,
@@ -71,6 +72,13 @@ def lead_merge(
             change=change,
             other_uid=other.uid,
             other_version=other.version,
+            other_stamp=WriteStamp(
+                kind=EventKind.LEAD_DELETED,
+                uid=other.uid,
+                version=other.version,
+                at=now,
+                by=actor_of(actor),
+            ),
             session=session,
         )
         if record is None:

@@ -28,6 +28,7 @@ from leads.domain.errors import (
     ValidationFailed,
     VersionConflict,
 )
+from leads.domain.events import EventKind, WriteStamp, actor_of
 from leads.domain.fields import FieldDefinition
 from leads.domain.inputs import (
     ConfigUpdate,
@@ -380,6 +381,16 @@ def stage_delete(
                 activity=stage_deleted_activity(stage, target, actor, now),
                 status=status,
                 closed_at=closed_at_for(status, now),
+                stamp=WriteStamp(
+                    kind=EventKind.LEAD_MOVED,
+                    uid="",
+                    at=now,
+                    by=actor_of(actor),
+                    from_stage=uid,
+                    to_stage=target.uid,
+                    fields=["current_stage", "status"],
+                    previous={"current_stage": uid},
+                ),
                 session=session,
             )
         workflow_store.delete_stage(uid, session=session)

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from leads.domain.events import WriteStamp
+
 from .connection import Doc
 
 logger = logging.getLogger(__name__)
@@ -58,3 +60,23 @@ def readable_documents(model_class: type[M], documents: Iterable[Doc]) -> list[M
                 exc.errors(include_url=False, include_input=False),
             )
     return models
+
+
+# Each announced write stores its stamp (domain.events.WriteStamp) here, as ONE string rather
+# than a sub-document: a change stream reports a rewritten sub-document field by field, leaving
+# out the parts equal to the previous stamp's, but a string whole.
+LAST_WRITE = "last_write"
+_UID_MARK = "\u0000uid\u0000"
+
+
+def stamp_text(stamp: WriteStamp) -> str:
+    return stamp.model_dump_json()
+
+
+def stamp_expression(stamp: WriteStamp) -> Doc:
+    """The stamp as an update pipeline expression naming each written lead by its own uid (one
+    update of many leads); the stamp's own uid is ignored."""
+    before, after = stamp_text(stamp.model_copy(update={"uid": _UID_MARK})).split(
+        f'"{_UID_MARK}"'.replace("\u0000", "\\u0000")
+    )
+    return {"$concat": [{"$literal": before}, '"', "$uid", '"', {"$literal": after}]}

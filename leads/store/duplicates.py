@@ -8,12 +8,21 @@ from dataclasses import dataclass
 from pymongo import ReturnDocument
 
 from leads.domain.changes import LeadChange
+from leads.domain.events import WriteStamp
 from leads.domain.merge import MATCH_FIELDS, LeadMatch
 from leads.domain.models import CONFIG_UID, LeadRecord, WorkItem, WorkItemConfig, WorkStage
 
 from .activities import PAGED
 from .connection import Doc, Session, leads
-from .documents import CONFIG, LEAD, STAGE, from_document, readable_documents
+from .documents import (
+    CONFIG,
+    LAST_WRITE,
+    LEAD,
+    STAGE,
+    from_document,
+    readable_documents,
+    stamp_text,
+)
 from .leads import DETAIL_PROJECTION, _change_pipeline, _record_from
 
 _MATCH_PROJECTION: Doc = {"_id": 0, **{name: 1 for name in MATCH_FIELDS}}
@@ -100,6 +109,7 @@ def write_merge(
     change: LeadChange,
     other_uid: str,
     other_version: int,
+    other_stamp: WriteStamp,
     session: Session,
 ) -> LeadRecord | None:
     """Write the kept lead and delete the other, each only at the version read; None (and the
@@ -114,10 +124,12 @@ def write_merge(
     )
     if document is None:
         return None
+    other: Doc = {"type": LEAD, "uid": other_uid, "version": other_version}
+    # The stamp first, in the same transaction: a deletion's change event names no uid.
     # index: type_uid
-    deleted = leads().delete_one(
-        {"type": LEAD, "uid": other_uid, "version": other_version}, session=session
-    )
+    leads().update_one(other, {"$set": {LAST_WRITE: stamp_text(other_stamp)}}, session=session)
+    # index: type_uid
+    deleted = leads().delete_one(other, session=session)
     if deleted.deleted_count != 1:
         return None
     return _record_from(document)

@@ -5,15 +5,19 @@ EVENT_RETENTION; a client further behind resyncs from the API instead."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
 
 from pymongo import ASCENDING, IndexModel
+from pymongo.change_stream import ChangeStream
 from pymongo.collection import Collection
+from pymongo.errors import DuplicateKeyError
 
 from leads.domain.events import Event
 
-from .connection import Doc, database
-from .documents import to_document
+from .connection import Doc, database, leads
+from .documents import CONFIG, LAST_WRITE, STAGE, to_document
 
 EVENTS = "events"
 EVENT_RETENTION = timedelta(days=7)
@@ -24,8 +28,18 @@ EVENT_INDEXES = [
 ]
 
 
+# Where the one reader of the `leads` change stream is: who holds it (a lease) and the resume
+# token of the last change it stored events for.
+EVENT_READER = "event_reader"
+_READER_ID = "leads"
+
+
 def events() -> Collection[Doc]:
     return database()[EVENTS]
+
+
+def _reader_state() -> Collection[Doc]:
+    return database()[EVENT_READER]
 
 
 def events_after(seq: int, limit: int = 500) -> list[Event]:
@@ -58,3 +72,98 @@ def insert_events(documents: list[Doc]) -> None:
 
 def event_document(event: Event, *, change_id: str) -> Doc:
     return {"_id": change_id, **to_document(event), "expires_at": event.at + EVENT_RETENTION}
+
+
+def stored_change_ids(change_ids: list[str]) -> set[str]:
+    """Which of these changes have their event stored already (a reader that restarts from its
+    last saved token reads a few again)."""
+    # index: _id
+    return {doc["_id"] for doc in events().find({"_id": {"$in": change_ids}}, {"_id": 1})}
+
+
+def claim_reader(*, owner: str, now: datetime, lease_until: datetime) -> bool:
+    """Take or renew the reader's lease; False while another reader holds it."""
+    try:
+        # index: _id
+        _reader_state().update_one(
+            {
+                "_id": _READER_ID,
+                "$or": [{"owner": owner}, {"owner": None}, {"lease_until": {"$lt": now}}],
+            },
+            {"$set": {"owner": owner, "lease_until": lease_until}},
+            upsert=True,
+        )
+    except DuplicateKeyError:
+        return False  # the document exists and is someone else's
+    return True
+
+
+def release_reader(*, owner: str) -> None:
+    # index: _id
+    _reader_state().update_one(
+        {"_id": _READER_ID, "owner": owner}, {"$set": {"owner": None, "lease_until": None}}
+    )
+
+
+def reader_token() -> Doc | None:
+    # index: _id
+    state = _reader_state().find_one({"_id": _READER_ID}, {"token": 1})
+    token: Doc | None = state.get("token") if state else None
+    return token
+
+
+def save_reader_token(*, owner: str, token: Doc, lease_until: datetime) -> bool:
+    """Store how far the reader got (renewing its lease); False when the lease is lost."""
+    # index: _id
+    result = _reader_state().update_one(
+        {"_id": _READER_ID, "owner": owner},
+        {"$set": {"token": token, "lease_until": lease_until}},
+    )
+    return result.matched_count == 1
+
+
+def forget_reader_token() -> None:
+    # index: _id
+    _reader_state().update_one({"_id": _READER_ID}, {"$unset": {"token": ""}})
+
+
+# The changes that announce something: a stamped write (documents.LAST_WRITE), and a stage or
+# the config written whole (created or replaced). Only what an event is made of leaves the
+# server: never a lead's timeline.
+_ANNOUNCED: list[Doc] = [
+    {
+        "$match": {
+            "$or": [
+                {f"updateDescription.updatedFields.{LAST_WRITE}": {"$exists": True}},
+                {"operationType": "insert", f"fullDocument.{LAST_WRITE}": {"$exists": True}},
+                {
+                    "operationType": {"$in": ["insert", "replace"]},
+                    "fullDocument.type": {"$in": [STAGE, CONFIG]},
+                },
+            ]
+        }
+    },
+    {
+        "$project": {
+            "operationType": 1,
+            "wallTime": 1,
+            "updated_stamp": f"$updateDescription.updatedFields.{LAST_WRITE}",
+            "updated_version": "$updateDescription.updatedFields.version",
+            "document": {
+                "type": "$fullDocument.type",
+                "uid": "$fullDocument.uid",
+                "version": "$fullDocument.version",
+                "stamp": f"$fullDocument.{LAST_WRITE}",
+            },
+        }
+    },
+]
+
+
+@contextmanager
+def lead_changes(resume_after: Doc | None, *, await_ms: int) -> Iterator[ChangeStream[Doc]]:
+    """The `leads` collection's announcing changes after `resume_after` (from now without)."""
+    with leads().watch(
+        _ANNOUNCED, resume_after=resume_after, max_await_time_ms=await_ms, batch_size=500
+    ) as stream:
+        yield stream

@@ -14,10 +14,11 @@ from gridfs import GridFSBucket, NoFile
 from pymongo import ReturnDocument, UpdateOne
 from pymongo.errors import BulkWriteError
 
+from leads.domain.events import WriteStamp
 from leads.domain.models import WorkItem
 
 from .connection import Doc, database, import_errors, leads
-from .documents import COUNTER, LEAD, to_document
+from .documents import COUNTER, LAST_WRITE, LEAD, stamp_text, to_document
 from .jobs import save_checkpoint
 
 FILES_BUCKET = "import_files"
@@ -117,6 +118,11 @@ def failed_rows(import_uid: str, batch_size: int = 1000) -> Iterator[tuple[int, 
 def delete_failed_rows(import_uid: str) -> None:
     # index: import_row
     import_errors().delete_many({"import_uid": import_uid})
+
+
+def stamped(document: Doc, stamp: WriteStamp) -> Doc:
+    """A new lead's document announcing its creation (documents.LAST_WRITE)."""
+    return {**document, LAST_WRITE: stamp_text(stamp)}
 
 
 def reserve_numbers_and_save_plan(

@@ -15,6 +15,7 @@ from leads.domain.changes import LeadChange, StageEntry, next_due_at
 from leads.domain.contacts import email_key, phone_key
 from leads.domain.enums import DONE_TASK_STATUSES, WorkItemStatus
 from leads.domain.errors import DuplicateKey
+from leads.domain.events import WriteStamp
 from leads.domain.fields import MAX_AMOUNT
 from leads.domain.models import (
     CONFIG_UID,
@@ -36,10 +37,13 @@ from .activities import ACTIVITY_COUNT, SPILL_PROJECTION
 from .connection import Doc, Session, in_transaction, leads
 from .documents import (
     CONFIG,
+    LAST_WRITE,
     LEAD,
     STAGE,
     from_document,
     readable_documents,
+    stamp_expression,
+    stamp_text,
     to_document,
     to_value,
 )
@@ -86,9 +90,9 @@ def lead_exists(uid: str) -> bool:
     return leads().find_one({"type": LEAD, "uid": uid}, {"_id": 0, "uid": 1}) is not None
 
 
-def insert_lead(lead: WorkItem) -> None:
+def insert_lead(lead: WorkItem, stamp: WriteStamp) -> None:
     try:
-        leads().insert_one(to_document(lead, LEAD))
+        leads().insert_one({**to_document(lead, LEAD), LAST_WRITE: stamp_text(stamp)})
     except DuplicateKeyError as exc:
         raise DuplicateKey(f"a lead {lead.uid} exists already") from exc
 
@@ -159,6 +163,8 @@ def _change_pipeline(change: LeadChange, write_id: str | None) -> list[Doc]:
     fields: Doc = {name: {"$literal": _stored(value)} for name, value in change.set_fields.items()}
     fields["updated_at"] = change.at
     fields["write_id"] = {"$literal": write_id}
+    if change.stamp is not None:
+        fields[LAST_WRITE] = {"$literal": stamp_text(change.stamp)}
     fields["version"] = {"$add": ["$version", 1]}
     if change.enter is not None:
         fields.update(_enter_stage(change.enter, change.at, history))
@@ -201,15 +207,24 @@ def lead_written_by(*, uid: str, version: int, write_id: str) -> bool:
     return found is not None
 
 
-def delete_lead(*, uid: str, expected_version: int | None) -> bool:
+def delete_lead(*, uid: str, expected_version: int | None, stamp: WriteStamp) -> bool:
     """Delete a lead and its activity pages, together or not at all."""
     query: Doc = {"type": LEAD, "uid": uid}
     if expected_version is not None:
         query["version"] = expected_version
 
     def delete(session: Session) -> bool:
+        # The stamp first, in the same transaction: a deletion's change event names no uid.
         # index: type_uid
-        if leads().delete_one(query, session=session).deleted_count != 1:
+        if (
+            leads()
+            .update_one(query, {"$set": {LAST_WRITE: stamp_text(stamp)}}, session=session)
+            .matched_count
+            != 1
+        ):
+            return False
+        # index: type_uid
+        if leads().delete_one({"type": LEAD, "uid": uid}, session=session).deleted_count != 1:
             return False
         activity_store.delete_pages(uid, session)
         return True
@@ -332,6 +347,7 @@ def move_stage_leads(
     activity: Activity,
     status: WorkItemStatus,
     closed_at: datetime | None,
+    stamp: WriteStamp,
     session: Session,
 ) -> int:
     """Move every lead of a stage into another (the stage is being deleted); their status
@@ -349,6 +365,7 @@ def move_stage_leads(
             "closed_at": {
                 "$cond": [{"$eq": ["$status", status.value]}, "$closed_at", {"$literal": closed_at}]
             },
+            LAST_WRITE: stamp_expression(stamp),
         }
     )
     # index: type_stage_rank
@@ -530,7 +547,7 @@ def kanban(
     return totals, cards
 
 
-def append_activity(*, uid: str, activity: Activity) -> bool:
+def append_activity(*, uid: str, activity: Activity, stamp: WriteStamp) -> bool:
     """Log an activity; appending is safe without a version check."""
     # index: type_uid
     document = leads().find_one_and_update(
@@ -538,7 +555,11 @@ def append_activity(*, uid: str, activity: Activity) -> bool:
         {
             "$push": {"activities": to_value(activity)},
             "$inc": {"version": 1},
-            "$set": {"updated_at": activity.created_at, "last_activity_at": activity.created_at},
+            "$set": {
+                "updated_at": activity.created_at,
+                "last_activity_at": activity.created_at,
+                LAST_WRITE: stamp_text(stamp),
+            },
         },
         projection={"_id": 0, **SPILL_PROJECTION},
         return_document=ReturnDocument.AFTER,
@@ -549,7 +570,9 @@ def append_activity(*, uid: str, activity: Activity) -> bool:
     return True
 
 
-def add_task(*, uid: str, task: TaskInstance, activity: Activity) -> LeadRecord | None:
+def add_task(
+    *, uid: str, task: TaskInstance, activity: Activity, stamp: WriteStamp
+) -> LeadRecord | None:
     """Add a task to the lead's current stage (read inside the update, so it cannot be stale)."""
     stored = {**to_value(task), "stage": "$current_stage"}
     literal = {
@@ -572,6 +595,7 @@ def add_task(*, uid: str, task: TaskInstance, activity: Activity) -> LeadRecord 
                     "updated_at": activity.created_at,
                     "last_activity_at": activity.created_at,
                     "next_due_at": _earlier_due([task]),
+                    LAST_WRITE: {"$literal": stamp_text(stamp)},
                 }
             }
         ],

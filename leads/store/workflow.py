@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pymongo import ReturnDocument, UpdateOne
 from pymongo.errors import DuplicateKeyError
 
 from leads.domain.errors import DuplicateKey
+from leads.domain.events import EventKind, WriteStamp
 from leads.domain.models import CONFIG_UID, WorkItemConfig, WorkStage, utcnow
 
 from .connection import Doc, Session, leads
-from .documents import CONFIG, COUNTER, STAGE, from_document, from_documents, to_document
+from .documents import (
+    CONFIG,
+    COUNTER,
+    LAST_WRITE,
+    STAGE,
+    from_document,
+    from_documents,
+    stamp_expression,
+    stamp_text,
+    to_document,
+)
 
 _NO_ID = {"_id": 0}
 
@@ -104,12 +117,19 @@ def replace_stage(
     return result.matched_count == 1
 
 
+def _stage_stamp(uid: str, now: datetime) -> str:
+    return stamp_text(WriteStamp(kind=EventKind.STAGE_CHANGED, uid=uid, at=now))
+
+
 def set_stage_order(order: list[str], session: Session) -> None:
     now = utcnow()
     requests = [
         UpdateOne(
             {"type": STAGE, "uid": uid},
-            {"$set": {"order": position, "updated_at": now}, "$inc": {"version": 1}},
+            {
+                "$set": {"order": position, "updated_at": now, LAST_WRITE: _stage_stamp(uid, now)},
+                "$inc": {"version": 1},
+            },
         )
         for position, uid in enumerate(order)
     ]
@@ -118,6 +138,13 @@ def set_stage_order(order: list[str], session: Session) -> None:
 
 
 def delete_stage(uid: str, session: Session) -> bool:
+    # The stamp first, in the same transaction: a deletion's change event names no uid.
+    # index: type_uid
+    leads().update_one(
+        {"type": STAGE, "uid": uid},
+        {"$set": {LAST_WRITE: _stage_stamp(uid, utcnow())}},
+        session=session,
+    )
     # index: type_uid
     return leads().delete_one({"type": STAGE, "uid": uid}, session=session).deleted_count == 1
 
@@ -127,7 +154,22 @@ def remove_from_allowed_next(uid: str, session: Session) -> None:
     # index: type_order (every stage: a pipeline has a handful)
     leads().update_many(
         {"type": STAGE, "allowed_next_stages": uid},
-        {"$pull": {"allowed_next_stages": uid}, "$inc": {"version": 1}},
+        [
+            {
+                "$set": {
+                    "allowed_next_stages": {
+                        "$filter": {
+                            "input": "$allowed_next_stages",
+                            "cond": {"$ne": ["$$this", uid]},
+                        }
+                    },
+                    "version": {"$add": ["$version", 1]},
+                    LAST_WRITE: stamp_expression(
+                        WriteStamp(kind=EventKind.STAGE_CHANGED, uid="", at=utcnow())
+                    ),
+                }
+            }
+        ],
         session=session,
     )
 

@@ -13,7 +13,7 @@ from leads.store import connection
 from leads.store import leads as lead_store
 from leads.store.activities import ACTIVITY_PAGE, EMBEDDED_MAX, PAGE_SIZE
 from leads.store.connection import count_round_trips
-from tests.builders import client_for, make_lead, make_pipeline, make_user
+from tests.builders import a_stamp, client_for, make_lead, make_pipeline, make_user
 
 AUTH_ROUND_TRIPS = 1
 
@@ -27,7 +27,7 @@ def member() -> User:
 def _fill(uid: str, count: int) -> None:
     for n in range(count):
         assert lead_store.append_activity(
-            uid=uid, activity=Activity(type=ActivityType.NOTE, body=f"note {n}")
+            stamp=a_stamp(), uid=uid, activity=Activity(type=ActivityType.NOTE, body=f"note {n}")
         )
 
 

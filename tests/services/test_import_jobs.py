@@ -22,6 +22,7 @@ from leads.services import imports as import_services
 from leads.services.jobs import job_run_now
 from leads.store import connection
 from leads.store import imports as import_store
+from leads.store import jobs as job_store
 from leads.store import leads as lead_store
 from tests.builders import client_for, field, make_lead, make_pipeline, make_user
 from tests.imports_helpers import csv_bytes
@@ -108,7 +109,7 @@ def test_a_worker_dying_between_taking_numbers_and_saving_its_plan_leaves_no_gap
     member: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     uid = _queue(member, _rows(2500))
-    real_save = import_store.save_checkpoint
+    real_save = job_store.save_checkpoint
     saves = []
 
     def die_on_second_plan(**kwargs: Any) -> bool:

@@ -32,7 +32,7 @@ from leads.store.activities import (
 )
 from leads.store.connection import count_round_trips
 from leads.store.documents import to_value
-from tests.builders import complete_required_tasks, make_lead, make_pipeline, make_user
+from tests.builders import a_stamp, complete_required_tasks, make_lead, make_pipeline, make_user
 
 Doc = dict[str, Any]
 CREATED = "Lead created in New"
@@ -52,7 +52,7 @@ def _fill(uid: str, count: int, start: int = 0) -> list[str]:
     """Log `count` notes through the store; their bodies, oldest first."""
     bodies = []
     for n in range(start, start + count):
-        assert lead_store.append_activity(uid=uid, activity=_note(n))
+        assert lead_store.append_activity(stamp=a_stamp(), uid=uid, activity=_note(n))
         bodies.append(f"note {n}")
     return bodies
 
@@ -306,7 +306,7 @@ def test_a_spill_cut_short_after_its_page_is_finished_by_the_next_write(
 def test_a_page_spilled_for_a_lead_deleted_meanwhile_goes_too(actor: User) -> None:
     uid, _ = _full_lead(actor)
     written = _as_written(uid)
-    lead_delete(uid=uid, expected_version=None)
+    lead_delete(uid=uid, expected_version=None, actor=actor)
 
     activity_store.spill_if_full(uid, written)
 
@@ -385,7 +385,7 @@ def test_a_filtered_timeline_pages_across_the_boundary_and_counts_both(actor: Us
     calls = []
     for n in range(430):
         kind = ActivityType.CALL if n % 7 == 0 else ActivityType.NOTE
-        lead_store.append_activity(uid=lead.uid, activity=_note(n, kind))
+        lead_store.append_activity(stamp=a_stamp(), uid=lead.uid, activity=_note(n, kind))
         if kind is ActivityType.CALL:
             calls.append(f"note {n}")
 
@@ -441,10 +441,10 @@ def test_deleting_a_lead_deletes_its_pages_and_no_one_else_s(actor: User) -> Non
     for lead in (kept, deleted):
         _fill(lead.uid, EMBEDDED_MAX)
     with pytest.raises(VersionConflict):
-        lead_delete(uid=deleted.uid, expected_version=1)
+        lead_delete(uid=deleted.uid, expected_version=1, actor=actor)
     assert len(_pages(deleted.uid)) == 1
 
-    lead_delete(uid=deleted.uid, expected_version=None)
+    lead_delete(uid=deleted.uid, expected_version=None, actor=actor)
 
     assert _pages(deleted.uid) == [] and len(_pages(kept.uid)) == 1
     assert connection.leads().count_documents({"type": "lead", "uid": deleted.uid}) == 0
@@ -457,7 +457,7 @@ def test_a_lead_stays_small_however_many_activities_it_logs(actor: User) -> None
         for n in range(1_000):
             body = f"Called about the renewal, attempt {thousand * 1_000 + n}"
             activity = Activity(type=ActivityType.NOTE, body=body, actor=actor.uid)
-            assert lead_store.append_activity(uid=lead.uid, activity=activity)
+            assert lead_store.append_activity(stamp=a_stamp(), uid=lead.uid, activity=activity)
         sizes.append(len(bson.encode(_raw(lead.uid))))
 
     # As small after 5,000 activities as after 1,000: the newest 100 to 199 at most.

@@ -41,6 +41,7 @@ from leads.store.documents import to_document
 from leads.store.leads import LATEST_ACTIVITIES
 from tests.builders import (
     PASSWORD,
+    a_stamp,
     complete_required_tasks,
     make_lead,
     make_pipeline,
@@ -94,8 +95,9 @@ def _fields(model_class: type[BaseModel]) -> set[str]:
 
 # Computed on read, never written.
 _COMPUTED = {"activity_count"}
-# MongoDB's own key, and the key that tells the kinds of document in `leads` apart.
-_STORAGE_KEYS = {"_id", "type"}
+# MongoDB's own key, the key that tells the kinds of document in `leads` apart, and the stamp
+# of the last write, which its change event carries (store.documents.LAST_WRITE).
+_STORAGE_KEYS = {"_id", "type", "last_write"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -326,7 +328,9 @@ def test_delete_with_a_stale_version_keeps_the_lead() -> None:
     make_pipeline()
     lead = make_lead(make_user())
 
-    assert not lead_store.delete_lead(uid=lead.uid, expected_version=lead.version + 1)
+    assert not lead_store.delete_lead(
+        stamp=a_stamp(), uid=lead.uid, expected_version=lead.version + 1
+    )
     assert lead_store.lead_exists(lead.uid)
 
 
@@ -334,16 +338,16 @@ def test_delete_with_the_current_version_removes_the_lead() -> None:
     make_pipeline()
     lead = make_lead(make_user())
 
-    assert lead_store.delete_lead(uid=lead.uid, expected_version=lead.version)
+    assert lead_store.delete_lead(stamp=a_stamp(), uid=lead.uid, expected_version=lead.version)
     assert not lead_store.lead_exists(lead.uid)
 
 
 def test_inserting_a_lead_uid_twice_is_refused() -> None:
     stages = make_pipeline()
     lead = WorkItem(uid="LEAD-202601-00001", name="A", current_stage=stages["new"].uid, rank="t1")
-    lead_store.insert_lead(lead)
+    lead_store.insert_lead(lead, a_stamp())
     with pytest.raises(DuplicateKey):
-        lead_store.insert_lead(lead.model_copy(update={"name": "B"}))
+        lead_store.insert_lead(lead.model_copy(update={"name": "B"}), a_stamp())
     assert _read(lead.uid).lead.name == "A"
 
 
@@ -495,6 +499,7 @@ def _move_everything_then_fail(stages: dict[str, WorkStage]) -> None:
         workflow_store.remove_from_allowed_next(stages["lost"].uid, session)
         assert workflow_store.delete_stage(stages["lost"].uid, session)
         moved = lead_store.move_stage_leads(
+            stamp=a_stamp(),
             from_stage=new.uid,
             entry=StageEntry(
                 stage=contacted,
@@ -630,6 +635,7 @@ def _move_new_to_contacted(
 
     moved = in_transaction(
         lambda session: lead_store.move_stage_leads(
+            stamp=a_stamp(),
             from_stage=new.uid,
             entry=entry,
             activity=activity,
@@ -731,6 +737,7 @@ def _into_won_with_one_lead_won_before() -> tuple[WorkItem, WorkItem, datetime, 
 
     in_transaction(
         lambda session: lead_store.move_stage_leads(
+            stamp=a_stamp(),
             from_stage=stages["new"].uid,
             entry=entry,
             activity=Activity(

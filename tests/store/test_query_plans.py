@@ -36,7 +36,7 @@ from leads.store import leads as lead_store
 from leads.store import users as user_store
 from leads.store import workflow as workflow_store
 from leads.store.documents import to_document
-from tests.builders import PASSWORD, make_pipeline, make_user
+from tests.builders import PASSWORD, a_stamp, make_pipeline, make_user
 
 Doc = dict[str, Any]
 
@@ -483,7 +483,9 @@ def test_lead_update_and_delete_find_their_lead_by_the_uid_index(
         )
     )
     delete, delete_pages = explainer.sent_by(
-        lambda: lead_store.delete_lead(uid=lead.uid, expected_version=lead.version + 1)
+        lambda: lead_store.delete_lead(
+            stamp=a_stamp(), uid=lead.uid, expected_version=lead.version + 1
+        )
     )
     for explain in (update, explainer.explain(delete)):
         _assert_no_collscan(explain)
@@ -677,7 +679,9 @@ def test_a_page_of_activities_reads_one_lead_by_the_uid_index(
 def _lead_with_pages(lead: WorkItem, activities: int) -> None:
     for n in range(activities):
         kind = ActivityType.CALL if n % 10 == 0 else ActivityType.NOTE
-        lead_store.append_activity(uid=lead.uid, activity=Activity(type=kind, body=f"{n}"))
+        lead_store.append_activity(
+            stamp=a_stamp(), uid=lead.uid, activity=Activity(type=kind, body=f"{n}")
+        )
 
 
 @pytest.mark.parametrize("types", [None, ["call"]])
@@ -707,8 +711,12 @@ def test_task_and_activity_writes_find_their_lead_by_the_uid_index(
     lead = world.leads[13]
     activity = Activity(type=ActivityType.NOTE, body="hello")
     task = TaskInstance(title="Follow up")
-    added = explainer.only(lambda: lead_store.add_task(uid=lead.uid, task=task, activity=activity))
-    appended = explainer.only(lambda: lead_store.append_activity(uid=lead.uid, activity=activity))
+    added = explainer.only(
+        lambda: lead_store.add_task(stamp=a_stamp(), uid=lead.uid, task=task, activity=activity)
+    )
+    appended = explainer.only(
+        lambda: lead_store.append_activity(stamp=a_stamp(), uid=lead.uid, activity=activity)
+    )
     for explain in (added, appended):
         _assert_no_collscan(explain)
         assert set(plan_indexes(explain)) == {"type_uid"}, describe(explain)

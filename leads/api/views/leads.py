@@ -234,5 +234,7 @@ class LeadDetailView(APIView):
         parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=False)],
     )
     def delete(self, request: Request, uid: str) -> HttpResponse:
-        lead_services.lead_delete(uid=uid, expected_version=expected_version(request, None))
+        lead_services.lead_delete(
+            uid=uid, expected_version=expected_version(request, None), actor=actor(request)
+        )
         return Response(status=204)

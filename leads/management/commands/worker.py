@@ -1,4 +1,5 @@
-"""`python manage.py worker`: claim and run jobs (imports, ...) until Ctrl-C or SIGTERM.
+"""`python manage.py worker`: claim and run jobs (imports, ...) and announce the writes as
+events (one worker at a time reads the change stream) until Ctrl-C or SIGTERM.
 
 `serve` starts one beside gunicorn; production may run several (on several machines): each
 claims jobs atomically with a lease, and a job whose worker died is resumed by another.
@@ -13,6 +14,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from leads.services.events import read_events
 from leads.services.jobs import worker_loop, worker_name
 from leads.store.mongod import MongodError
 from leads.store.server import database_server
@@ -36,7 +38,17 @@ class Command(BaseCommand):
         self.stdout.flush()
         try:
             with database_server():
-                worker_loop(stop=stop, owner=name)
+                # The change-stream reader beside the jobs: whichever worker holds its lease
+                # announces the writes (services.events).
+                reader = threading.Thread(
+                    target=read_events, kwargs={"stop": stop, "owner": name}, name="event-reader"
+                )
+                reader.start()
+                try:
+                    worker_loop(stop=stop, owner=name)
+                finally:
+                    stop.set()
+                    reader.join()
         except MongodError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(f"worker {name} stopped")

@@ -1,0 +1,151 @@
+"""The change-stream reader: turns the `leads` collection's announcing writes into stored events.
+
+One reader runs at a time, whichever worker holds its lease; the others wait to take over. It
+stores each event with its change's id, then the resume token of the last one, so a reader
+killed between the two reads those changes again and finds their events stored: none is lost,
+none announced twice, and their order is the change stream's (the oplog's)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from datetime import timedelta
+from typing import Any
+
+from pymongo.errors import OperationFailure, PyMongoError
+
+from leads.domain.events import Event, EventKind, WriteStamp
+from leads.domain.models import utcnow
+from leads.store import events as event_store
+from leads.store.connection import Doc, is_database_unavailable
+from leads.store.documents import CONFIG, STAGE
+
+logger = logging.getLogger(__name__)
+
+# How long a change waits at most before its event is stored when the collection is quiet.
+AWAIT_MS = 200
+# Events stored per round trip when changes come in bursts (an import, a bulk action).
+BATCH = 500
+# The server no longer has the stored token's place in its oplog.
+_HISTORY_LOST = 286
+
+
+def lease_seconds() -> float:
+    return float(os.environ.get("LEADCRM_EVENT_READER_LEASE_SECONDS", "10"))
+
+
+def event_of(change: Doc, seq: int) -> Event | None:
+    """The event a change announces (see store.events._ANNOUNCED), or None."""
+    document: Doc = change.get("document") or {}
+    text = change.get("updated_stamp") or document.get("stamp")
+    if text:
+        stamp = WriteStamp.model_validate_json(text)
+        version = change.get("updated_version", document.get("version", stamp.version))
+        return Event(**{**stamp.model_dump(), "version": version, "seq": seq})
+    kinds = {STAGE: EventKind.STAGE_CHANGED, CONFIG: EventKind.CONFIG_CHANGED}
+    kind = kinds.get(document.get("type", ""))
+    if kind is None or not document.get("uid"):
+        return None
+    return Event(
+        kind=kind,
+        uid=document["uid"],
+        version=document.get("version"),
+        at=change.get("wallTime") or utcnow(),
+        seq=seq,
+    )
+
+
+class _Reader:
+    def __init__(self, owner: str, stop: threading.Event) -> None:
+        self.owner = owner
+        self.stop = stop
+        self.lease = lease_seconds()
+
+    def _lease_until(self) -> Any:
+        return utcnow() + timedelta(seconds=self.lease)
+
+    def claim(self) -> bool:
+        return event_store.claim_reader(
+            owner=self.owner, now=utcnow(), lease_until=self._lease_until()
+        )
+
+    def store(self, changes: list[Doc], seq: int) -> int | None:
+        """Store the events of `changes` after `seq`; the new last seq, or None when the lease
+        was lost (another reader goes on from the saved token)."""
+        stored = event_store.stored_change_ids([change["_id"]["_data"] for change in changes])
+        documents = []
+        for change in changes:
+            if change["_id"]["_data"] in stored:
+                continue
+            event = event_of(change, seq + 1)
+            if event is not None:
+                seq += 1
+                documents.append(
+                    event_store.event_document(event, change_id=change["_id"]["_data"])
+                )
+        event_store.insert_events(documents)
+        saved = event_store.save_reader_token(
+            owner=self.owner, token=changes[-1]["_id"], lease_until=self._lease_until()
+        )
+        return seq if saved else None
+
+    def follow(self) -> None:
+        """Read changes while this reader holds the lease."""
+        seq = event_store.last_seq()
+        renew_every = self.lease / 3
+        with event_store.lead_changes(event_store.reader_token(), await_ms=AWAIT_MS) as stream:
+            renewed = time.monotonic()
+            pending: list[Doc] = []
+            while not self.stop.is_set():
+                change = stream.try_next()
+                if change is not None:
+                    pending.append(change)
+                if pending and (change is None or len(pending) >= BATCH):
+                    after = self.store(pending, seq)
+                    if after is None:
+                        return
+                    seq, pending, renewed = after, [], time.monotonic()
+                elif not pending and time.monotonic() - renewed > renew_every:
+                    # Quiet: keep the lease, and the token, which moves on with the oplog.
+                    token = stream.resume_token
+                    if token is None:
+                        continue
+                    if not event_store.save_reader_token(
+                        owner=self.owner, token=dict(token), lease_until=self._lease_until()
+                    ):
+                        return
+                    renewed = time.monotonic()
+
+
+def read_events(*, stop: threading.Event, owner: str) -> None:
+    """Be the change-stream reader whenever no other worker is, until `stop` is set."""
+    reader = _Reader(owner, stop)
+    try:
+        while not stop.is_set():
+            try:
+                if reader.claim():
+                    reader.follow()
+                    continue
+            except OperationFailure as exc:
+                if exc.code != _HISTORY_LOST:
+                    raise
+                # Down for longer than the oplog reaches back: what happened meanwhile cannot
+                # be told; clients resync when they see the gap in their stream's ids.
+                logger.error("event reader: the change stream's history is lost; from now on")
+                event_store.forget_reader_token()
+                continue
+            except PyMongoError as exc:
+                if not is_database_unavailable(exc):
+                    raise
+                logger.warning("event reader: the database cannot be reached")
+            except Exception:
+                # The worker's jobs go on; the reader starts again from its saved token.
+                logger.exception("event reader failed")
+            stop.wait(reader.lease / 3)
+    finally:
+        try:
+            event_store.release_reader(owner=owner)
+        except PyMongoError:
+            logger.warning("event reader: could not hand its lease back; it runs out by itself")
