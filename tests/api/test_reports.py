@@ -69,11 +69,32 @@ def test_the_csv_download_holds_the_same_rows_as_the_json(world: World, report: 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert response["Content-Disposition"].startswith("attachment; filename=")
-    table = list(csv.reader(io.StringIO(response.content.decode())))
+    table = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert table[0] == list(rows[0])
-    assert table[1:] == [
-        ["" if value is None else str(value) for value in row.values()] for row in rows
-    ]
+    assert table[1:] == [[_as_csv(value) for value in row.values()] for row in rows]
+
+
+def _as_csv(value: Any) -> str:
+    """How the export writes a JSON value: 12000.0 as 12000, like the lead export."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def test_a_stage_named_like_a_formula_is_escaped_in_the_csv(world: World) -> None:
+    admin = client_for(make_user(UserRole.ADMIN))
+    stage_uid = _get(client_for(world.alice), "funnel", **JUNE).json()["rows"][0]["stage"]
+    renamed = admin.patch(f"/api/stages/{stage_uid}/", {"name": "=HYPERLINK(1)"}, format="json")
+    assert renamed.status_code == 200, renamed.json()
+
+    response = _get(client_for(world.alice), "funnel", format="csv", **JUNE)
+
+    table = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert "'=HYPERLINK(1)" in table[1], table[1]
 
 
 @pytest.mark.parametrize("report", REPORTS)

@@ -3,8 +3,6 @@ same rows as the JSON's `rows`."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from typing import Annotated, Any, ClassVar, Literal, TypeVar
 
@@ -16,8 +14,10 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from leads.domain.errors import ValidationFailed
+from leads.domain.export import Cell, escape_formula
 from leads.domain.inputs import QueryDay
 from leads.domain.reports import ReportFilter
+from leads.domain.spreadsheets import CONTENT_TYPES, csv_chunks
 from leads.selectors import reports as report_selectors
 
 from ..schemas import (
@@ -78,15 +78,19 @@ class ActivityParams(ReportParams):
 
 
 def _csv(rows: list[BaseModel], row_model: type[BaseModel], name: str) -> HttpResponse:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(list(row_model.model_fields))
-    for row in rows:
-        values = row.model_dump(mode="json")
-        writer.writerow(["" if value is None else value for value in values.values()])
+    """The rows as the lead export writes them: a stage or lost reason an admin named "=..."
+    is shown, never run, by the spreadsheet that opens it."""
+
+    def cell(value: Any) -> Cell:
+        return escape_formula(value) if isinstance(value, str) else value
+
+    lines = csv_chunks(
+        list(row_model.model_fields),
+        ([cell(value) for value in row.model_dump(mode="json").values()] for row in rows),
+    )
     return HttpResponse(
-        out.getvalue(),
-        content_type="text/csv; charset=utf-8",
+        b"".join(lines),
+        content_type=CONTENT_TYPES["csv"],
         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
     )
 
