@@ -119,7 +119,7 @@ def test_a_lead_the_server_refuses_gives_its_number_back(monkeypatch: pytest.Mon
     make_pipeline()
     member = make_user()
 
-    def refuse(lead: object) -> None:
+    def refuse(lead: object, stamp: object) -> None:
         raise WriteError("document refused", code=2)
 
     with monkeypatch.context() as patched:
