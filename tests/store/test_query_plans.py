@@ -482,12 +482,12 @@ def test_lead_update_and_delete_find_their_lead_by_the_uid_index(
             change=LeadChange(at=utcnow(), set_fields={"name": "Renamed"}),
         )
     )
-    delete, delete_pages = explainer.sent_by(
+    stamp, delete, delete_pages = explainer.sent_by(
         lambda: lead_store.delete_lead(
             stamp=a_stamp(), uid=lead.uid, expected_version=lead.version + 1
         )
     )
-    for explain in (update, explainer.explain(delete)):
+    for explain in (update, explainer.explain(stamp), explainer.explain(delete)):
         _assert_no_collscan(explain)
         assert set(plan_indexes(explain)) == {"type_uid"}
     pages = explainer.explain(delete_pages)
