@@ -29,6 +29,7 @@ from datetime import timedelta
 from typing import Any
 
 from bench_api import PASSWORD, _card_projection, seed, workflow  # also sets Django up
+from django.conf import settings
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
@@ -243,6 +244,9 @@ def run(size: int, repeat: int, cache_gb: float) -> list[str]:
 
 
 def main() -> None:
+    # A first run at 1M on a loaded machine (load ~13) had the board answer 503 after the
+    # service's 8 s request deadline: lifted here so the figure is measured, not cut off.
+    settings.LEADCRM_MONGO_TIMEOUT_MS = 120_000
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--repeat", type=int, default=15)
