@@ -48,6 +48,7 @@ from leads.domain.models import (
 )
 from leads.domain.ranks import rank_for_arrival
 from leads.store import connection
+from leads.store import indexes as index_store
 from leads.store import leads as lead_store
 from leads.store import workflow as workflow_store
 from leads.store.connection import Session
@@ -178,6 +179,9 @@ def config_update(
     else:
         write(None)
         audit_record(event, actor=actor, origin=origin)
+    if updated.value_field != config.value_field:
+        # The board sums the new field from an index of its own.
+        index_store.follow_value_field(updated.value_field)
     return updated
 
 

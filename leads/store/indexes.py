@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
 from pymongo import ASCENDING, DESCENDING, IndexModel
+from pymongo.errors import PyMongoError
 
 from .audit import audit
 from .connection import (
@@ -16,7 +19,15 @@ from .connection import (
     views,
 )
 from .events import EVENT_INDEXES, events
-from .leads import fill_missing_contact_keys, fill_missing_search_terms
+from .leads import (
+    BOARD_TOTALS,
+    board_totals_index_name,
+    fill_missing_contact_keys,
+    fill_missing_search_terms,
+)
+from .workflow import get_config
+
+logger = logging.getLogger(__name__)
 
 # Building an index on a large collection takes longer than a request may wait: start-up and
 # `ensure_indexes` lift the per-operation timeout to this, once the server has answered (under
@@ -117,6 +128,41 @@ LEAD_INDEXES = [
     ),
 ]
 
+
+# The Kanban board's column totals from index keys alone (a covered plan: no lead is read): per
+# stage and status (the board leaves archived leads out), the config's value field (summed) and
+# the stage entry times (the oldest). Its keys follow the config, so it is made by
+# ensure_board_totals_index, not with LEAD_INDEXES.
+def board_totals_index(value_field: str | None) -> IndexModel:
+    keys = [("type", ASCENDING), ("current_stage", ASCENDING), ("status", ASCENDING)]
+    if value_field is not None:
+        keys.append((f"data.{value_field}", ASCENDING))
+    keys.append(("stage_entered_at", ASCENDING))
+    return IndexModel(keys, name=board_totals_index_name(value_field))
+
+
+def ensure_board_totals_index(value_field: str | None) -> str:
+    """Build the board-totals index for `value_field` and drop those made for other value
+    fields (each costs every lead write). Idempotent; returns the index's name."""
+    wanted = board_totals_index(value_field)
+    name: str = wanted.document["name"]
+    leads().create_indexes([wanted])
+    for index in leads().list_indexes():
+        if index["name"].startswith(BOARD_TOTALS) and index["name"] != name:
+            leads().drop_index(index["name"])
+    return name
+
+
+def follow_value_field(value_field: str | None) -> None:
+    """After the config's value field changed: its board-totals index, built now. On a large
+    collection the build may outlast the request's deadline; the board's totals stay right
+    without it (the planner reads the leads instead), and `ensure_indexes` builds it."""
+    try:
+        ensure_board_totals_index(value_field)
+    except PyMongoError:
+        logger.exception("board totals index for value field %r not built", value_field)
+
+
 USER_INDEXES = [
     IndexModel([("uid", ASCENDING)], name="uid_unique", unique=True),
     IndexModel([("username", ASCENDING)], name="username_unique", unique=True),
@@ -181,6 +227,8 @@ def ensure_indexes() -> list[str]:
         database().command("ping")
     with deadline(INDEX_BUILD_SECONDS):
         names = leads().create_indexes(LEAD_INDEXES)
+        config = get_config()
+        names.append(ensure_board_totals_index(config.value_field if config else None))
         names += users().create_indexes(USER_INDEXES)
         names += login_failures().create_indexes(LOGIN_FAILURE_INDEXES)
         names += views().create_indexes(VIEW_INDEXES)

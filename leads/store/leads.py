@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
 from pymongo import ReturnDocument, UpdateOne
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import DuplicateKeyError, OperationFailure
 
 from leads.domain.changes import LeadChange, StageEntry, next_due_at
 from leads.domain.contacts import email_key, phone_key
@@ -461,6 +461,35 @@ def _card_projection(value_field: str | None, data_keys: list[str]) -> Doc:
     }
 
 
+BOARD_TOTALS = "board_totals"
+# What the board-totals index holds besides the value and the entry time: a filter on nothing
+# else is summed from its keys.
+_BOARD_TOTALS_KEYS = {"type", "current_stage", "status"}
+
+
+def board_totals_index_name(value_field: str | None) -> str:
+    """The name of the board-totals index made for `value_field` (indexes.py builds it)."""
+    # Field keys are snake_case (domain/fields.py), so the name is a plain word.
+    return f"{BOARD_TOTALS}__{value_field}" if value_field is not None else BOARD_TOTALS
+
+
+def _totals_rows(pipeline: list[Doc], hint: str | None, batch_size: int) -> Iterator[Doc]:
+    if hint is not None:
+        try:
+            # Hinted: on a small collection the planner's trial can end in a tie that a
+            # fetching plan wins.
+            return leads().aggregate(pipeline, batchSize=batch_size, hint=hint)
+        except OperationFailure as exc:
+            # Not built yet (a value field changed moments ago, a build that ran out of
+            # time): the same answer from the planner's choice, one round trip later.
+            if exc.code != _BAD_VALUE or "hint" not in str(exc):
+                raise
+    return leads().aggregate(pipeline, batchSize=batch_size)
+
+
+_BAD_VALUE = 2
+
+
 def kanban(
     *,
     lead_filter: LeadFilter,
@@ -473,7 +502,8 @@ def kanban(
     """Column totals (count, value sum, oldest entry) for every stage and the first
     `per_column` cards of each listed stage in rank order, in ONE aggregation.
 
-    Totals come from one $group over the filtered leads (only the fields it sums are read);
+    Totals come from one $group over the filtered leads (only the fields it sums are read;
+    unfiltered, or by stage or status, from the keys of board_totals__<value field> alone);
     each column's cards come from its own $unionWith branch, an index walk of type_stage_rank
     that stops after `per_column` cards, so no stage's leads are all loaded and empty stages
     simply have no rows.
@@ -534,8 +564,14 @@ def kanban(
         )
     totals: dict[str, Doc] = {}
     cards: dict[str, list[BoardCard]] = {uid: [] for uid in stage_uids}
-    # index: type_stage_rank (each branch), type_* of the filter for the totals
-    rows = leads().aggregate(pipeline, batchSize=max(101, per_column * (len(stage_uids) + 1)))
+    covered = set(base) <= _BOARD_TOTALS_KEYS
+    # index: type_stage_rank (each branch); for the totals board_totals__<value field>
+    # (covered, hinted), or the index of a filter on other fields (the planner's choice)
+    rows = _totals_rows(
+        pipeline,
+        board_totals_index_name(value_field) if covered else None,
+        max(101, per_column * (len(stage_uids) + 1)),
+    )
     card_rows: list[Doc] = []
     for row in rows:
         if row.pop("row") == "totals":

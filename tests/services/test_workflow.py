@@ -13,6 +13,7 @@ from leads.domain.errors import (
 )
 from leads.domain.inputs import ConfigUpdate, StageReorder, StageUpdate, TaskTemplateInput
 from leads.domain.models import User, WorkItem, WorkStage
+from leads.domain.queries import LeadFilter
 from leads.selectors import workflow as workflow_selectors
 from leads.services import workflow as workflow_services
 from leads.services.transitions import lead_transition
@@ -280,3 +281,30 @@ def test_reading_the_config_takes_one_round_trip() -> None:
 
     assert config.initial_stage is not None
     assert trips.count == 1
+
+
+def test_changing_the_value_field_sums_the_new_field_from_an_index_of_its_own() -> None:
+    make_pipeline()
+    lead = make_lead(make_user())
+    config = workflow_store.get_config()
+    assert config is not None and config.value_field == "budget"
+    names = set(connection.leads().index_information())
+    assert "board_totals__budget" in names
+    variables = [*config.variables, field("arr", "currency", min=0)]
+    workflow_services.config_update(
+        changes=ConfigUpdate(variables=variables, value_field="arr"),
+        expected_version=config.version,
+    )
+    names = set(connection.leads().index_information())
+    assert "board_totals__arr" in names
+    assert not {name for name in names if name.startswith("board_totals")} - {"board_totals__arr"}
+    connection.leads().update_one({"uid": lead.uid}, {"$set": {"data.arr": 1250.5}})
+    totals, _ = lead_store.kanban(
+        lead_filter=LeadFilter(hide_archived=True),
+        stage_uids=[lead.current_stage],
+        per_column=5,
+        value_field="arr",
+        data_keys=[],
+    )
+    assert totals[lead.current_stage]["value_total"] == 1250.5
+    assert totals[lead.current_stage]["count"] == 1

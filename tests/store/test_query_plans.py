@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -29,7 +29,7 @@ from leads.domain.queries import LeadFilter, LeadSortKey, PageRequest
 from leads.domain.ranks import rank_for_arrival
 from leads.services import users as user_services
 from leads.store import activities as activity_store
-from leads.store import connection
+from leads.store import connection, indexes
 from leads.store import duplicates as duplicate_store
 from leads.store import exports as export_store
 from leads.store import leads as lead_store
@@ -647,7 +647,11 @@ def test_a_later_board_column_page_is_served_by_the_stage_index(
 ) -> None:
     new = world.stages["new"].uid
     first = lead_store.kanban(
-        lead_filter=LeadFilter(), stage_uids=[new], per_column=10, value_field=None, data_keys=[]
+        lead_filter=LeadFilter(),
+        stage_uids=[new],
+        per_column=10,
+        value_field="budget",
+        data_keys=[],
     )[1][new]
     after = {new: (first[-1].rank, first[-1].uid)}
     explain = explainer.only(
@@ -655,7 +659,7 @@ def test_a_later_board_column_page_is_served_by_the_stage_index(
             lead_filter=LeadFilter(),
             stage_uids=[new],
             per_column=10,
-            value_field=None,
+            value_field="budget",
             data_keys=[],
             after=after,
         )
@@ -785,3 +789,91 @@ def test_an_export_streams_in_index_order(
     )
     _assert_streams_in_index_order(explain)
     assert len(rows) == LEAD_COUNT
+
+
+def _totals_stats(explain: Doc) -> Doc:
+    """The executionStats of the totals part of a board aggregate (its first stage)."""
+    stats: Doc = explain["stages"][0]["$cursor"]["executionStats"]
+    return stats
+
+
+def _board(lead_filter: LeadFilter, stage_uids: list[str]) -> Callable[[], object]:
+    return lambda: lead_store.kanban(
+        lead_filter=lead_filter,
+        stage_uids=stage_uids,
+        per_column=10,
+        value_field="budget",
+        data_keys=["budget"],
+    )
+
+
+@pytest.mark.parametrize(
+    "lead_filter",
+    [
+        LeadFilter(hide_archived=True),
+        LeadFilter(),
+        LeadFilter(status=WorkItemStatus.WON),
+    ],
+    ids=["as the board asks", "archived too", "one status"],
+)
+def test_the_board_totals_are_summed_from_index_keys_without_reading_a_lead(
+    world: World, explainer: Explainer, lead_filter: LeadFilter
+) -> None:
+    indexes.ensure_board_totals_index("budget")
+    stage_uids = [stage.uid for stage in world.stages.values()]
+    explain = explainer.only(_board(lead_filter, stage_uids))
+    totals = explain["stages"][0]["$cursor"]
+    assert plan_indexes(totals) == ["board_totals__budget"], describe(totals)
+    stats = _totals_stats(explain)
+    assert stats["totalDocsExamined"] == 0, describe(totals)
+    # One key per lead at most (and a few seeks past the archived ones).
+    assert stats["totalKeysExamined"] <= LEAD_COUNT + 2 * len(stage_uids) + 2
+
+
+def test_the_board_totals_follow_the_config_s_value_field(
+    world: World, explainer: Explainer
+) -> None:
+    indexes.ensure_board_totals_index("budget")
+    indexes.ensure_board_totals_index("industry")
+    names = set(connection.leads().index_information())
+    assert "board_totals__industry" in names
+    assert "board_totals__budget" not in names, "the old field's index costs every write"
+    stage_uids = [stage.uid for stage in world.stages.values()]
+    explain = explainer.only(
+        lambda: lead_store.kanban(
+            lead_filter=LeadFilter(hide_archived=True),
+            stage_uids=stage_uids,
+            per_column=10,
+            value_field="industry",
+            data_keys=[],
+        )
+    )
+    assert _totals_stats(explain)["totalDocsExamined"] == 0
+    assert plan_indexes(explain["stages"][0]["$cursor"]) == ["board_totals__industry"]
+
+
+@pytest.mark.parametrize(
+    ("name", "lead_filter", "index"),
+    [
+        ("tag", LeadFilter(hide_archived=True, tag="partner"), "type_tags"),
+        ("assignee", LeadFilter(hide_archived=True, assigned_to="USER"), "type_assigned"),
+        ("search", LeadFilter(hide_archived=True, search="0012"), "type_search_created"),
+    ],
+)
+def test_a_filtered_board_reads_only_the_filter_s_leads_for_its_totals(
+    world: World, explainer: Explainer, name: str, lead_filter: LeadFilter, index: str
+) -> None:
+    indexes.ensure_board_totals_index("budget")
+    if lead_filter.assigned_to == "USER":
+        lead_filter = replace(lead_filter, assigned_to=world.user_ids[1])
+    lead_store.fill_missing_search_terms()
+    matching = connection.leads().count_documents(lead_store._filter_query(lead_filter))
+    assert 0 < matching < LEAD_COUNT / 3, f"{name}: the data should make the filter selective"
+    stage_uids = [stage.uid for stage in world.stages.values()]
+    explain = explainer.only(_board(lead_filter, stage_uids))
+    totals = explain["stages"][0]["$cursor"]
+    assert index in plan_indexes(totals), describe(totals)
+    stats = _totals_stats(explain)
+    # Bounded by the filter's leads (its index's keys), not by the collection.
+    assert stats["totalDocsExamined"] <= 2 * matching + 2, describe(totals)
+    assert stats["totalKeysExamined"] <= 2 * matching + 2, describe(totals)
