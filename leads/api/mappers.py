@@ -222,6 +222,8 @@ def import_out(job: Job, errors_url: str) -> ImportOut:
         status=_IMPORT_STATUS.get(job.status, job.status.value),  # type: ignore[arg-type]
         file_name=payload.file_name,
         columns=payload.columns,
+        sample_rows=payload.sample_rows,
+        suggested_mapping=payload.suggested_mapping,
         **counts,
         mapping=options.mapping if options else None,
         match_on=options.match_on if options else None,

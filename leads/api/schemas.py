@@ -491,6 +491,11 @@ class ImportOut(BaseModel):
     status: ImportStatus
     file_name: str
     columns: list[str]
+    sample_rows: list[list[str]] = Field(description="the first rows, one cell per column")
+    suggested_mapping: dict[str, str | None] = Field(
+        description="the mapping suggested at the upload (empty for imports uploaded before it "
+        "was kept)"
+    )
     total: int
     processed: int
     created: int

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import IO, Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from leads.domain.changes import (
     LeadChange,
@@ -104,6 +104,8 @@ class ImportPayload(BaseModel):
     format: FileFormatOut
     columns: list[str]
     sample_rows: list[list[str]]
+    # Kept with the file, so a tab that did not upload it (a reload) offers the same mapping.
+    suggested_mapping: dict[str, str | None] = Field(default_factory=dict)
     options: ImportOptions | None = None
 
 
@@ -149,6 +151,7 @@ def import_upload(*, stream: IO[bytes], name: str, size: int, actor: User) -> Up
         ),
         columns=inspection.columns,
         sample_rows=inspection.sample_rows,
+        suggested_mapping=suggest_mapping(inspection.columns, config),
     )
     job = Job(
         uid=new_uid("imp"),
@@ -163,9 +166,7 @@ def import_upload(*, stream: IO[bytes], name: str, size: int, actor: User) -> Up
     except Exception:
         import_store.delete_file(file_id)
         raise
-    return Upload(
-        job=job, payload=payload, suggested_mapping=suggest_mapping(inspection.columns, config)
-    )
+    return Upload(job=job, payload=payload, suggested_mapping=payload.suggested_mapping)
 
 
 def import_get(*, uid: str) -> Job:

@@ -73,6 +73,9 @@ def test_upload_answers_columns_sample_rows_and_a_suggested_mapping(client: APIC
     status = client.get(f"/api/imports/{body['uid']}/").json()
     assert status["status"] == "uploaded"
     assert (status["total"], status["processed"]) == (1, 0)
+    # What a tab that reloads the import (and never saw the upload's answer) maps from.
+    assert status["sample_rows"] == body["sample_rows"]
+    assert status["suggested_mapping"] == body["suggested_mapping"]
 
 
 def test_suggestions_find_custom_fields_by_label_stage_and_assignees_in_any_spelling(

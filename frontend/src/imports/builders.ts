@@ -26,6 +26,8 @@ export function importState(overrides: Partial<ImportState> = {}): ImportState {
     status: "uploaded",
     file_name: "leads.csv",
     columns: ["Full name", "E-mail", "Budget", "Notes"],
+    sample_rows: [],
+    suggested_mapping: {},
     total: 0,
     processed: 0,
     created: 0,

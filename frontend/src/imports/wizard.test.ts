@@ -47,10 +47,12 @@ describe("the step an import is at", () => {
   });
 
   it("resumes the mapping from the status's columns when the tab kept no upload", () => {
-    const elsewhere = uploadOf(status({ uid: "imp-2", columns: ["a", "b"], mapping: { a: "name", b: null } }), upload);
-    expect(elsewhere).toMatchObject({ uid: "imp-2", columns: ["a", "b"], sample_rows: [] });
+    const ran = status({ uid: "imp-2", columns: ["a", "b"], sample_rows: [["1", "2"]], mapping: { a: "name", b: null } });
+    const elsewhere = uploadOf(ran, upload);
+    expect(elsewhere).toMatchObject({ uid: "imp-2", columns: ["a", "b"], sample_rows: [["1", "2"]] });
     expect(elsewhere.suggested_mapping).toEqual({ a: "name", b: null });
-    expect(uploadOf(status({ columns: ["a"] }), null).suggested_mapping).toEqual({});
+    const fresh = status({ columns: ["a"], suggested_mapping: { a: "email" } });
+    expect(uploadOf(fresh, null).suggested_mapping).toEqual({ a: "email" });
   });
 });
 

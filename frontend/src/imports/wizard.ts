@@ -47,16 +47,16 @@ export function percentDone({ processed, total }: Pick<ImportState, "processed" 
 }
 
 /** The upload the mapping step shows: the upload's own answer when this tab still has it
- * (`kept`), else what the status says of the file after a reload elsewhere — its columns,
- * without samples, and the mapping of an earlier run when there was one. */
+ * (`kept`), else what the status says of the file after a reload elsewhere — its columns and
+ * samples, and the mapping of an earlier run when there was one, else the upload's suggestion. */
 export function uploadOf(state: ImportState, kept: ImportUpload | null | undefined): ImportUpload {
   if (kept?.uid === state.uid) return kept;
   return {
     uid: state.uid,
     file_name: state.file_name,
     columns: state.columns,
-    sample_rows: [],
-    suggested_mapping: state.mapping ?? {},
+    sample_rows: state.sample_rows,
+    suggested_mapping: state.mapping ?? state.suggested_mapping,
     total: state.total,
   };
 }
