@@ -51,3 +51,19 @@ class PydanticSchema(PydanticExtension):  # type: ignore[no-untyped-call]
                 )
             )
         return schema
+
+
+def document_database_unavailable(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """Every API operation may answer 503 `database_unavailable` (MongoDB unreachable or too
+    slow within the request's deadline, api.middleware): say so once, here, for all of them."""
+    unavailable = {
+        "description": "database_unavailable: the database did not answer in time; retry later",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+    }
+    for path, operations in result.get("paths", {}).items():
+        if not path.startswith("/api/"):
+            continue
+        for operation in operations.values():
+            if isinstance(operation, dict) and "responses" in operation:
+                operation["responses"].setdefault("503", unavailable)
+    return result

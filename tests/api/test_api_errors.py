@@ -287,6 +287,21 @@ def test_the_schema_lists_every_routed_api_path() -> None:
     assert sorted(routed_paths() - NOT_IN_SCHEMA - documented) == []
 
 
+def test_the_schema_says_every_api_operation_may_answer_503_database_unavailable() -> None:
+    schema = json.loads(APIClient().get("/api/schema/?format=json").content)
+
+    undocumented = [
+        f"{method.upper()} {path}"
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+        if path.startswith("/api/") and "503" not in operation["responses"]
+    ]
+    assert undocumented == []
+    assert schema["paths"]["/api/leads/"]["get"]["responses"]["503"]["content"] == {
+        "application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}
+    }
+
+
 def test_the_schema_documents_the_request_body_from_the_input_model() -> None:
     response = APIClient().get("/api/schema/?format=json")
 
