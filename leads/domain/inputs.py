@@ -379,8 +379,9 @@ class ViewUpdate(Input):
 
 BULK_LIMIT = 500
 BulkAction = Literal["move", "assign", "tag", "untag", "delete"]
-# What each action reads besides `uids` and `versions`: a field sent for another action is a
-# client's mistake (a tag sent with a move would silently do nothing), refused naming it.
+# What each action reads besides `uids` and `versions`: a value sent for another action's field
+# is a client's mistake (a tag sent with a move would silently do nothing), refused naming it;
+# a null is as absent (generated clients send every field).
 _BULK_FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     # action: (required, allowed)
     "move": (
@@ -415,8 +416,9 @@ class LeadBulk(Input):
     user_ids: Annotated[list[str], Field(max_length=20)] | None = Field(
         None, description="assign: user uids"
     )
-    mode: Literal["replace", "add", "remove"] = Field(
-        "replace", description="assign: replace the assignees, add to them or remove from them"
+    mode: Literal["replace", "add", "remove"] | None = Field(
+        None,
+        description="assign: replace the assignees (the default), add to them or remove from them",
     )
     tags: Annotated[list[Tag], Field(min_length=1, max_length=30)] | None = Field(
         None, description="tag / untag: the tags to add to or remove from each lead"
@@ -438,5 +440,6 @@ class LeadBulk(Input):
             if getattr(self, name) is None:
                 raise ValidationFailed.on(name, f"is required to {self.action}")
         for name in sorted(self.model_fields_set - _BULK_COMMON - allowed):
-            raise ValidationFailed.on(name, f"is not used by {self.action}")
+            if getattr(self, name) is not None:
+                raise ValidationFailed.on(name, f"is not used by {self.action}")
         return self

@@ -67,7 +67,7 @@ def _decision(data: LeadBulk, actor: User) -> Decide:
         return move_decision(request, actor=actor)
     if data.action == "assign":
         assert data.user_ids is not None
-        return assign_decision(user_ids=data.user_ids, mode=data.mode, actor=actor)
+        return assign_decision(user_ids=data.user_ids, mode=data.mode or "replace", actor=actor)
     assert data.tags is not None
     return _tag_decision(data.tags, add=data.action == "tag", actor=actor)
 

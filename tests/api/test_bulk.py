@@ -275,6 +275,16 @@ def test_500_uids_are_accepted(member: User) -> None:
     assert _bulk(member, uids=uids, action="delete").json()["failed"] == 500
 
 
+def test_nulls_for_another_actions_fields_are_as_absent(member: User) -> None:
+    lead = make_lead(member)
+
+    response = _bulk(
+        member, uids=[lead.uid], action="tag", tags=["x"], to_stage=None, user_ids=None, mode=None
+    )
+
+    assert _by_uid(response)[lead.uid]["ok"] is True
+
+
 @pytest.mark.parametrize(
     ("body", "field_name"),
     [
@@ -284,6 +294,7 @@ def test_500_uids_are_accepted(member: User) -> None:
         ({"action": "untag", "tags": []}, "tags"),
         ({"action": "move", "to_stage": "stage-won", "tags": ["x"]}, "tags"),
         ({"action": "delete", "user_ids": []}, "user_ids"),
+        ({"action": "tag", "tags": ["x"], "mode": "add"}, "mode"),
         ({"action": "archive"}, "action"),
         ({"action": "delete", "versions": {"LEAD-1": 0}}, "versions.LEAD-1"),
     ],
