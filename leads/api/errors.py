@@ -96,6 +96,18 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return _response(500, error_body("server_error", "Something went wrong on our side."))
 
 
+def item_error(exc: domain.DomainError | PydanticValidationError) -> dict[str, Any]:
+    """The error of one item of a bulk request, in the shape a single request's 4xx has:
+    `{code, message, fields, details?}`."""
+    if isinstance(exc, domain.DomainError):
+        body = error_body(exc.code, exc.message, exc.fields, exc.details)
+    else:
+        fields = pydantic_fields(exc)
+        body = error_body("invalid", f"Invalid input: {', '.join(fields)}.", fields)
+    error: dict[str, Any] = body["error"]
+    return error
+
+
 def _handle(exc: Exception) -> Response:
     if isinstance(exc, domain.DomainError):
         status = next(code for family, code in _DOMAIN_STATUS if isinstance(exc, family))

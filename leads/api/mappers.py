@@ -30,15 +30,20 @@ from leads.domain.models import (
 )
 from leads.domain.transitions import LeadDetail, Move, reason_details
 from leads.selectors.kanban import Column
+from leads.services.bulk import BulkResult
 from leads.services.imports import COUNTS, Preview, Upload, payload_of
 from leads.services.leads import CreatedLead
 
+from .errors import item_error
 from .schemas import (
     ActivityOut,
     AuditEntryOut,
+    BulkItemOut,
+    BulkOut,
     CardOut,
     ConfigOut,
     CreatedLeadOut,
+    ErrorDetail,
     ImportOut,
     ImportPreviewOut,
     ImportUploadOut,
@@ -265,3 +270,18 @@ def import_preview_out(preview: Preview, total: int) -> ImportPreviewOut:
             for error in preview.errors
         ],
     )
+
+
+def bulk_out(results: list[BulkResult]) -> BulkOut:
+    items = [
+        BulkItemOut(
+            uid=result.uid,
+            ok=result.ok,
+            version=result.version,
+            changed=result.changed,
+            error=None if result.error is None else ErrorDetail(**item_error(result.error)),
+        )
+        for result in results
+    ]
+    succeeded = sum(1 for item in items if item.ok)
+    return BulkOut(results=items, succeeded=succeeded, failed=len(items) - succeeded)

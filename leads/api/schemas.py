@@ -397,6 +397,24 @@ class ErrorOut(BaseModel):
     error: ErrorDetail
 
 
+class BulkItemOut(BaseModel):
+    uid: str
+    ok: bool
+    version: int | None = Field(
+        None, description="ok: the lead's version now (null once deleted); refused: as read"
+    )
+    changed: bool = Field(False, description="false: the lead already was as asked")
+    error: ErrorDetail | None = Field(
+        None, description="refused: what the single operation would have answered"
+    )
+
+
+class BulkOut(BaseModel):
+    results: list[BulkItemOut] = Field(description="one per uid, in the order sent")
+    succeeded: int
+    failed: int
+
+
 # --- working a lead --------------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ from leads.domain.errors import NotFound
 
 from .views.accounts import LoginView, LogoutView, MeView, UserCollectionView, UserDetailView
 from .views.audit import AuditCollectionView
+from .views.bulk import LeadBulkView
 from .views.duplicates import LeadDuplicatesView, LeadMergeView
 from .views.exports import LeadExportView
 from .views.imports import (
@@ -69,6 +70,7 @@ urlpatterns = [
     path("leads/kanban/", KanbanView.as_view(), name="kanban"),
     path("leads/kanban/move/", KanbanMoveView.as_view(), name="kanban-move"),
     path("leads/export/", LeadExportView.as_view(), name="leads-export"),
+    path("leads/bulk/", LeadBulkView.as_view(), name="leads-bulk"),
     path("leads/<str:uid>/", LeadDetailView.as_view(), name="lead-detail"),
     path("leads/<str:uid>/transition/", TransitionView.as_view(), name="lead-transition"),
     path("leads/<str:uid>/assign/", AssignView.as_view(), name="lead-assign"),

@@ -21,6 +21,7 @@ from pydantic import (
 )
 
 from .enums import ActivityType, StageKind, TaskPriority, UserRole, WorkItemStatus
+from .errors import ValidationFailed
 from .fields import (
     FieldDefinition,
     FieldOption,
@@ -374,3 +375,71 @@ class ViewUpdate(Input):
     sort: LeadSort | None = absent()
     shared: StrictBool = absent()
     version: Version = absent()
+
+
+BULK_LIMIT = 500
+BulkAction = Literal["move", "assign", "tag", "untag", "delete"]
+# What each action reads besides `uids` and `versions`: a value sent for another action's field
+# is a client's mistake (a tag sent with a move would silently do nothing), refused naming it;
+# a null is as absent (generated clients send every field).
+_BULK_FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    # action: (required, allowed)
+    "move": (
+        frozenset({"to_stage"}),
+        frozenset({"to_stage", "note", "lost_reason", "lost_note"}),
+    ),
+    "assign": (frozenset({"user_ids"}), frozenset({"user_ids", "mode"})),
+    "tag": (frozenset({"tags"}), frozenset({"tags"})),
+    "untag": (frozenset({"tags"}), frozenset({"tags"})),
+    "delete": (frozenset(), frozenset()),
+}
+_BULK_COMMON = frozenset({"uids", "action", "versions"})
+
+
+class LeadBulk(Input):
+    """One action on up to BULK_LIMIT leads, each under the rules of the single operation."""
+
+    uids: Annotated[list[LeadUid], Field(min_length=1, max_length=BULK_LIMIT)] = Field(
+        description=f"the leads, at most {BULK_LIMIT}; a uid given twice is acted on once"
+    )
+    action: BulkAction
+    to_stage: Annotated[str, Field(min_length=1, max_length=80)] | None = Field(
+        None, description="move: the target stage"
+    )
+    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2_000)] | None = Field(
+        None, description="move: the note of each lead's stage_change activity"
+    )
+    lost_reason: LostReasonValue | None = Field(
+        None, description="move to a lost stage: one of the config's lost_reasons"
+    )
+    lost_note: LostNote | None = None
+    user_ids: Annotated[list[str], Field(max_length=20)] | None = Field(
+        None, description="assign: user uids"
+    )
+    mode: Literal["replace", "add", "remove"] | None = Field(
+        None,
+        description="assign: replace the assignees (the default), add to them or remove from them",
+    )
+    tags: Annotated[list[Tag], Field(min_length=1, max_length=30)] | None = Field(
+        None, description="tag / untag: the tags to add to or remove from each lead"
+    )
+    versions: Annotated[dict[LeadUid, Version], Field(max_length=BULK_LIMIT)] = Field(
+        default_factory=dict,
+        description="uid -> the version the client read: that lead is refused (version_conflict) "
+        "if it changed since",
+    )
+
+    _tags = field_validator("tags")(_unique_tags)
+
+    @model_validator(mode="after")
+    def _fields_fit_the_action(self) -> LeadBulk:
+        # ValidationFailed, not ValueError: pydantic would file a model-level error under
+        # `body`, and the client needs to hear which field is missing or out of place.
+        required, allowed = _BULK_FIELDS[self.action]
+        for name in sorted(required):
+            if getattr(self, name) is None:
+                raise ValidationFailed.on(name, f"is required to {self.action}")
+        for name in sorted(self.model_fields_set - _BULK_COMMON - allowed):
+            if getattr(self, name) is not None:
+                raise ValidationFailed.on(name, f"is not used by {self.action}")
+        return self

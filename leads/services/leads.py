@@ -48,7 +48,7 @@ from leads.store import users as user_store
 from leads.store import workflow as workflow_store
 from leads.store.connection import is_failover, self_checking
 
-from .lead_writes import Loaded, lead_write
+from .lead_writes import Decide, Loaded, lead_write
 
 _CREATE_ATTEMPTS = 3
 # The request journal's note of the lead a create tried to store.
@@ -184,7 +184,9 @@ def _same_creation(stored: WorkItem, lead: WorkItem) -> bool:
     return stored.created_at == lead.created_at and stored.created_by == lead.created_by
 
 
-def _edit(changes: LeadUpdate, actor: User) -> Any:
+def edit_decision(changes: LeadUpdate, actor: User) -> Decide:
+    """THE decision of an edit, for one lead (lead_update) or many (bulk tagging)."""
+
     def decide(loaded: Loaded) -> LeadChange | None:
         lead = loaded.lead
         wanted = sent(changes, exclude=frozenset({"version", "data"}))
@@ -216,9 +218,8 @@ def lead_update(
 ) -> LeadDetail:
     """Change a lead's fields and record the diff. Raises LeadNotFound, VersionConflict,
     ValidationFailed."""
-    return lead_write(
-        uid=uid, actor=actor, expected_version=expected_version, decide=_edit(changes, actor)
-    ).detail
+    decide = edit_decision(changes, actor)
+    return lead_write(uid=uid, actor=actor, expected_version=expected_version, decide=decide).detail
 
 
 def lead_delete(*, uid: str, expected_version: int | None, actor: User) -> None:
@@ -242,6 +243,13 @@ def lead_assign(
 ) -> LeadDetail:
     """Replace, add or remove assignees; logged old -> new. Raises LeadNotFound,
     ValidationFailed, VersionConflict."""
+    decide = assign_decision(user_ids=user_ids, mode=mode, actor=actor)
+    return lead_write(uid=uid, actor=actor, expected_version=expected_version, decide=decide).detail
+
+
+def assign_decision(*, user_ids: list[str], mode: str, actor: User) -> Decide:
+    """THE decision of an assignment, for one lead (lead_assign) or many (a bulk assign), after
+    checking the users once. Raises ValidationFailed naming `user_ids`."""
     checked = (
         check_assignees(user_ids, actor=actor, field="user_ids") if mode != "remove" else user_ids
     )
@@ -258,7 +266,7 @@ def lead_assign(
             return None
         return assignment_change(loaded.lead, assignees, mode, actor, utcnow())
 
-    return lead_write(uid=uid, actor=actor, expected_version=expected_version, decide=decide).detail
+    return decide
 
 
 def activity_log(*, uid: str, data: ActivityCreate, actor: User) -> Activity:

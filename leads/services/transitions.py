@@ -102,11 +102,16 @@ def lead_transition(
     request = MoveRequest(
         to_stage=to_stage, note=note, data=data, lost_reason=lost_reason, lost_note=lost_note
     )
+    return _stage_write(uid, actor, expected_version, move_decision(request, actor=actor))
+
+
+def move_decision(request: MoveRequest, *, actor: User) -> Decide:
+    """THE decision of a transition, for one lead (lead_transition) or many (a bulk move)."""
 
     def decide(loaded: Loaded) -> LeadChange:
         return _move(loaded, request, actor=actor, rank=None)
 
-    return _stage_write(uid, actor, expected_version, decide)
+    return decide
 
 
 def lead_undo(*, uid: str, actor: User, expected_version: int | None) -> LeadDetail:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
-from pymongo import ReturnDocument, UpdateOne
+from pymongo import DeleteOne, ReturnDocument, UpdateOne
 from pymongo.errors import DuplicateKeyError, OperationFailure
 
 from leads.domain.changes import LeadChange, StageEntry, next_due_at
@@ -754,8 +755,12 @@ def write_lead_changes(changes: list[tuple[str, int, LeadChange]]) -> set[str]:
     activity per lead, and the lead's next single write spills it."""
     if not changes:
         return set()
+    # Tells our writes from another writer's that took a lead to the same version first.
+    write_id = uuid.uuid4().hex
     requests = [
-        UpdateOne({"type": LEAD, "uid": uid, "version": version}, _change_pipeline(change, None))
+        UpdateOne(
+            {"type": LEAD, "uid": uid, "version": version}, _change_pipeline(change, write_id)
+        )
         for uid, version, change in changes
     ]
     # index: type_uid
@@ -765,9 +770,103 @@ def write_lead_changes(changes: list[tuple[str, int, LeadChange]]) -> set[str]:
     expected = {uid: version + 1 for uid, version, _ in changes}
     # index: type_uid
     cursor = leads().find(
-        {"type": LEAD, "uid": {"$in": list(expected)}}, {"_id": 0, "uid": 1, "version": 1}
+        {"type": LEAD, "uid": {"$in": list(expected)}},
+        {"_id": 0, "uid": 1, "version": 1, "write_id": 1},
     )
-    # A lead another write changed first is not at the version ours would give it. (One changed
-    # by us AND someone after us looks the same: its retry then finds nothing to change.)
-    written = {doc["uid"] for doc in cursor if doc.get("version") == expected[doc["uid"]]}
+    # A lead another write changed first is not at the version ours would give it, or is at it
+    # through their write. (One changed by us AND someone after us looks the same: its retry
+    # then finds nothing to change.)
+    written = {
+        doc["uid"]
+        for doc in cursor
+        if doc.get("version") == expected[doc["uid"]] and doc.get("write_id") == write_id
+    }
     return set(expected) - written
+
+
+@dataclass(frozen=True)
+class LeadsContext:
+    """Leads (without their activities) with the workflow that decides changes of them."""
+
+    records: dict[str, LeadRecord]
+    config: WorkItemConfig | None
+    stages: list[WorkStage]
+
+
+def get_leads_with_workflow(uids: list[str]) -> LeadsContext:
+    """The leads of `uids` that exist, the config and every stage, in one round trip (more
+    only when the leads fill several 16 MB batches). A bulk change decides on these: no
+    decision reads the timeline, so it stays on the server."""
+    pipeline: list[Doc] = [
+        {
+            "$match": {
+                "$or": [
+                    {"type": LEAD, "uid": {"$in": uids}},
+                    {"type": CONFIG, "uid": CONFIG_UID},
+                    {"type": STAGE},
+                ]
+            }
+        },
+        {"$unset": ["_id", "activities"]},
+    ]
+    records: dict[str, LeadRecord] = {}
+    config: WorkItemConfig | None = None
+    stages: list[WorkStage] = []
+    # index: type_uid (each branch of the $or)
+    for document in leads().aggregate(pipeline, batchSize=len(uids) + 200):
+        if document["type"] == CONFIG:
+            config = from_document(WorkItemConfig, document)
+        elif document["type"] == STAGE:
+            stages.append(WorkStage.model_validate(document))
+        else:
+            record = _record_from(document)
+            assert record is not None
+            records[record.lead.uid] = record
+    stages.sort(key=lambda stage: (stage.order, stage.uid))
+    return LeadsContext(records=records, config=config, stages=stages)
+
+
+def lead_versions(uids: list[str]) -> dict[str, int]:
+    """uid -> version of the leads of `uids` that exist."""
+    # index: type_uid
+    cursor = (
+        leads()
+        .find({"type": LEAD, "uid": {"$in": uids}}, {"_id": 0, "uid": 1, "version": 1})
+        .batch_size(len(uids) + 1)
+    )
+    return {document["uid"]: int(document["version"]) for document in cursor}
+
+
+def delete_leads(targets: list[tuple[str, int | None]], stamp: WriteStamp) -> set[str]:
+    """Delete each (uid, version it must still have, or None: any) and the activity pages of
+    those deleted, in one transaction of a few round trips however many; returns the uids
+    deleted. Each is stamped with `stamp` (under its own uid) first: a deletion's change event
+    names no uid."""
+    uids = [uid for uid, _ in targets]
+    filters = [
+        {"type": LEAD, "uid": uid, **({} if version is None else {"version": version})}
+        for uid, version in targets
+    ]
+    stamped = [{"$set": {LAST_WRITE: stamp_expression(stamp)}}]
+
+    def delete(session: Session) -> set[str]:
+        # index: type_uid
+        leads().bulk_write(
+            [UpdateOne(query, stamped) for query in filters], ordered=False, session=session
+        )
+        # index: type_uid
+        result = leads().bulk_write(
+            [DeleteOne(query) for query in filters], ordered=False, session=session
+        )
+        deleted = set(uids)
+        if result.deleted_count != len(filters):
+            # index: type_uid
+            remaining = leads().find(
+                {"type": LEAD, "uid": {"$in": uids}}, {"_id": 0, "uid": 1}, session=session
+            )
+            deleted -= {document["uid"] for document in remaining}
+        if deleted:
+            activity_store.delete_pages_of(sorted(deleted), session)
+        return deleted
+
+    return in_transaction(delete)

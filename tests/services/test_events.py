@@ -218,3 +218,26 @@ def test_an_import_announces_each_lead_it_creates(team: dict[str, Any]) -> None:
     assert len(events) == 30
     assert {event.kind.value for event in events} == {"lead.created"}
     assert len({event.uid for event in events}) == 30
+
+
+def test_a_bulk_action_announces_each_lead_it_changes_and_each_it_deletes(
+    team: dict[str, Any],
+) -> None:
+    member, client = team["member"], team["client"]
+    uids = [make_lead(member, name=f"L{n}").uid for n in range(3)]
+    with Reader():
+        tagged = client.post(
+            "/api/leads/bulk/", {"uids": uids, "action": "tag", "tags": ["hot"]}, format="json"
+        )
+        assert tagged.json()["succeeded"] == 3, tagged.json()
+        deleted = client.post(
+            "/api/leads/bulk/", {"uids": uids[:2], "action": "delete"}, format="json"
+        )
+        assert deleted.json()["succeeded"] == 2, deleted.json()
+        events = _events(5)
+    assert [(event.kind.value, event.uid) for event in events] == [
+        *(("lead.updated", uid) for uid in uids),
+        *(("lead.deleted", uid) for uid in uids[:2]),
+    ]
+    assert events[0].fields == ["tags"] and events[0].previous == {"tags": []}
+    assert all(event.by is not None and event.by.name == "Sam" for event in events)

@@ -877,3 +877,18 @@ def test_a_filtered_board_reads_only_the_filter_s_leads_for_its_totals(
     # Bounded by the filter's leads (its index's keys), not by the collection.
     assert stats["totalDocsExamined"] <= 2 * matching + 2, describe(totals)
     assert stats["totalKeysExamined"] <= 2 * matching + 2, describe(totals)
+
+
+def test_the_leads_of_a_bulk_action_are_one_query_on_the_uid_index(
+    world: World, explainer: Explainer
+) -> None:
+    uids = [lead.uid for lead in world.leads[10:40]]
+    explain = explainer.only(lambda: lead_store.get_leads_with_workflow(uids))
+    _assert_no_collscan(explain)
+    stats = explain["stages"][0]["$cursor"]["executionStats"]
+    # The 30 leads, the config and the four stages; no other lead.
+    assert stats["totalDocsExamined"] == len(uids) + 1 + len(world.stages)
+    versions = explainer.only(lambda: lead_store.lead_versions(uids))
+    _assert_no_collscan(versions)
+    assert set(plan_indexes(versions)) == {"type_uid"}
+    assert versions["executionStats"]["totalDocsExamined"] == len(uids)

@@ -9,9 +9,11 @@ import { FlagFilter } from "../ui/FlagFilter";
 import { viewFilters, viewParams, type ViewDraft } from "../views/api";
 import { ViewsMenu } from "../views/ViewsMenu";
 import { useLeadPage } from "./api";
+import { BulkBar } from "./BulkBar";
 import { ExportMenu } from "./ExportMenu";
 import { DEFAULT_SORT, FILTERS, listQuery, PAGE_SIZE } from "./listQuery";
 import { useDebouncedParam } from "./useDebouncedParam";
+import { useListSelection } from "./useListSelection";
 import { nextSort, sortDirection, type SortKey } from "./logic";
 import { AvatarStack, DueCell, StageBadge, StatusBadge, formatDate, timeAgo, useUserLookup } from "./ui";
 import "./leads.css";
@@ -55,6 +57,7 @@ export function LeadListPage() {
   const stageByUid = new Map((stages.data ?? []).map((stage) => [stage.uid, stage]));
   const rows = page.data?.results ?? [];
   const knownTags = [...new Set(rows.flatMap((row) => row.tags ?? []))].sort();
+  const selection = useListSelection(rows, query);
 
   const sortHeader = (column: SortKey, label: string) => {
     const direction = sortDirection(sort, column);
@@ -205,11 +208,23 @@ export function LeadListPage() {
         )
       ) : null}
 
+      {canWrite ? <BulkBar selection={selection} morePages={Boolean(page.data?.next_cursor || page.data?.previous_cursor)} /> : null}
       {rows.length > 0 ? (
         <div className={`table-wrap${page.isPlaceholderData ? " is-loading" : ""}`}>
           <table className="table lead-table" data-testid="lead-table">
             <thead>
               <tr>
+                {canWrite ? (
+                  <th className="cell-select">
+                    <input
+                      type="checkbox"
+                      aria-label="Select every lead on this page"
+                      checked={selection.pageSelected}
+                      onChange={selection.togglePage}
+                      data-testid="select-page"
+                    />
+                  </th>
+                ) : null}
                 {sortHeader("name", "Name")}
                 <th>Company</th>
                 <th>Email</th>
@@ -226,13 +241,26 @@ export function LeadListPage() {
                 <tr
                   key={row.uid}
                   data-testid={`lead-row-${row.uid}`}
-                  className="clickable-row"
+                  className={`clickable-row${selection.selected.has(row.uid) ? " is-selected" : ""}`}
                   onClick={(event) => {
                     // The name is a real link; the rest of the row is a shortcut to it.
-                    if (event.target instanceof Element && event.target.closest("a, button")) return;
+                    if (event.target instanceof Element && event.target.closest("a, button, .cell-select")) return;
                     navigate(`/leads/${row.uid}`);
                   }}
                 >
+                  {canWrite ? (
+                    <td className="cell-select">
+                      <input
+                        type="checkbox"
+                        aria-label={`Select ${row.name}`}
+                        checked={selection.selected.has(row.uid)}
+                        // A click, not a change: only the click says whether shift was held.
+                        onClick={(event) => selection.click(row.uid, event.shiftKey)}
+                        onChange={() => undefined}
+                        data-testid={`select-${row.uid}`}
+                      />
+                    </td>
+                  ) : null}
                   <td className="cell-name">
                     <Link to={`/leads/${row.uid}`}>{row.name}</Link>
                     <small className="muted cell-uid">{row.uid}</small>
