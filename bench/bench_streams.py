@@ -122,11 +122,16 @@ class Streams:
     stop: threading.Event = field(default_factory=threading.Event)
     received_at: list[float] = field(default_factory=list)
     error: BaseException | None = None
+    opened: list[int] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
 
     def start(self) -> None:
         threading.Thread(target=self._run, name="streams", daemon=True).start()
         if not self.ready.wait(WAIT_SECONDS) or self.error:
-            raise RuntimeError(f"the streams did not open: {self.error!r}")
+            raise RuntimeError(
+                f"{len(self.opened)} of {self.count} streams opened; {self.error!r}; "
+                f"{self.failures[:3]}"
+            )
 
     def _run(self) -> None:
         try:
@@ -135,7 +140,15 @@ class Streams:
             self.error = exc
             self.ready.set()
 
-    async def _one(self, opened: list[int]) -> None:
+    async def _one(self) -> None:
+        try:
+            await self._hold_one()
+        except Exception as exc:
+            self.failures.append(repr(exc))
+            raise
+
+    async def _hold_one(self) -> None:
+        opened = self.opened
         reader, writer = await asyncio.open_connection(HOST, self.port)
         writer.write(
             f"GET /api/events/ HTTP/1.1\r\nHost: {HOST}\r\n"
@@ -157,12 +170,11 @@ class Streams:
         writer.close()
 
     async def _hold(self) -> None:
-        opened: list[int] = []
         tasks = []
         # Opened in groups, as browsers would arrive, not 500 SYNs in the same millisecond.
         for group in range(0, self.count, 50):
             for _ in range(min(50, self.count - group)):
-                tasks.append(asyncio.create_task(self._one(opened)))
+                tasks.append(asyncio.create_task(self._one()))
             await asyncio.sleep(0.05)
         while not self.stop.is_set():
             await asyncio.sleep(0.1)
@@ -187,7 +199,11 @@ def main() -> None:
         uids = [
             lead_create(
                 data=LeadCreate.model_validate(
-                    {"name": f"Lead {n}", "company": f"Company {n % 97}"}
+                    {
+                        "name": f"Lead {n}",
+                        "company": f"Company {n % 97}",
+                        "data": {"budget": 1000 + n},
+                    }
                 ),
                 actor=admin,
             ).lead.uid

@@ -49,6 +49,8 @@ class Stream:
 
     def __init__(self, port: int, headers: dict[str, str]) -> None:
         self.connection = http.client.HTTPConnection(HOST, port, timeout=READ_TIMEOUT_SECONDS)
+        # What browsers' EventSource sends.
+        headers = {"Accept": "text/event-stream", **headers}
         self.connection.request("GET", "/api/events/", headers=headers)
         self.response = self.connection.getresponse()
 
