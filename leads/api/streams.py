@@ -44,18 +44,20 @@ class End:
     """The server is stopping: the stream ends and the browser reconnects elsewhere."""
 
 
-Item = list[Event] | Resync | End
+# An event as the stream sends it, rendered once per process rather than once per stream.
+Frame = tuple[int, bytes]
+Item = list[Frame] | Resync | End
 
 
 @dataclass(eq=False)
 class Subscriber:
     queue: asyncio.Queue[Item] = field(default_factory=lambda: asyncio.Queue(QUEUE_BATCHES))
 
-    def offer(self, batch: list[Event]) -> None:
+    def offer(self, batch: list[Frame]) -> None:
         try:
             self.queue.put_nowait(batch)
         except asyncio.QueueFull:
-            self._replace_all(Resync(after=batch[-1].seq))
+            self._replace_all(Resync(after=batch[-1][0]))
 
     def end(self) -> None:
         self._replace_all(End())
@@ -110,8 +112,9 @@ class EventHub:
                     continue
                 if batch:
                     self.position = batch[-1].seq
+                    frames = [(event.seq, _frame(event)) for event in batch]
                     for subscriber in list(self._subscribers):
-                        subscriber.offer(batch)
+                        subscriber.offer(frames)
                 if len(batch) < PAGE:
                     await asyncio.sleep(interval)
         finally:
@@ -187,10 +190,10 @@ async def event_stream(start: StreamStart) -> AsyncIterator[bytes]:
                 sent = max(sent, item.after)
                 yield f"id: {sent}\nevent: resync\ndata: {{}}\n\n".encode()
                 continue
-            for event in item:
+            for seq, frame in item:
                 # A batch may repeat what the catch-up above already sent.
-                if event.seq > sent:
-                    yield _frame(event)
-                    sent = event.seq
+                if seq > sent:
+                    yield frame
+                    sent = seq
     finally:
         events.unsubscribe(subscriber)
