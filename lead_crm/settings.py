@@ -71,6 +71,8 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "lead_crm.urls"
 WSGI_APPLICATION = "lead_crm.wsgi.application"
+# What `manage.py serve` runs (gunicorn with uvicorn workers): see lead_crm/asgi.py.
+ASGI_APPLICATION = "lead_crm.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -156,6 +158,10 @@ LEADCRM_LOGIN_WINDOW_MINUTES = int(os.environ.get("LEADCRM_LOGIN_WINDOW_MINUTES"
 # How long audit entries are kept; MongoDB drops older ones (a TTL index on each entry's own
 # expiry, so a new value applies to entries written from then on).
 LEADCRM_AUDIT_RETENTION_DAYS = int(os.environ.get("LEADCRM_AUDIT_RETENTION_DAYS", "365"))
+# Event streams (GET /api/events/): a comment line this often keeps proxies from closing an
+# idle stream; each server process reads new events this often, once for all its streams.
+LEADCRM_EVENTS_HEARTBEAT_SECONDS = float(os.environ.get("LEADCRM_EVENTS_HEARTBEAT_SECONDS", "15"))
+LEADCRM_EVENTS_POLL_SECONDS = float(os.environ.get("LEADCRM_EVENTS_POLL_SECONDS", "0.25"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

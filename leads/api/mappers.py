@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from leads.domain.attention import is_overdue
 from leads.domain.audit import AuditEntry
+from leads.domain.events import Event
 from leads.domain.jobs import Job, JobStatus
 from leads.domain.merge import LeadMatch
 from leads.domain.models import (
@@ -44,6 +45,8 @@ from .schemas import (
     ConfigOut,
     CreatedLeadOut,
     ErrorDetail,
+    EventActorOut,
+    EventOut,
     ImportOut,
     ImportPreviewOut,
     ImportUploadOut,
@@ -285,3 +288,18 @@ def bulk_out(results: list[BulkResult]) -> BulkOut:
     ]
     succeeded = sum(1 for item in items if item.ok)
     return BulkOut(results=items, succeeded=succeeded, failed=len(items) - succeeded)
+
+
+def event_out(event: Event) -> EventOut:
+    """Named field by field: a stored event also holds `previous` (the old values), which the
+    stream must never carry."""
+    return EventOut(
+        kind=event.kind,
+        uid=event.uid,
+        version=event.version,
+        at=event.at,
+        by=EventActorOut(uid=event.by.uid, name=event.by.name) if event.by else None,
+        from_stage=event.from_stage,
+        to_stage=event.to_stage,
+        fields=list(event.fields),
+    )

@@ -20,6 +20,7 @@ from leads.domain.enums import (
     UserRole,
     WorkItemStatus,
 )
+from leads.domain.events import EventKind
 from leads.domain.fields import FieldDefinition, FieldOption
 from leads.domain.transitions import ReasonCode
 
@@ -360,6 +361,38 @@ class AuditPageOut(BaseModel):
     results: list[AuditEntryOut]
     next: str | None = Field(description="the URL of the next (older) page")
     next_cursor: str | None
+
+
+# --- the event stream (GET /api/events/) ------------------------------------------------------
+
+
+class EventActorOut(BaseModel):
+    uid: str
+    name: str
+
+
+class EventOut(BaseModel):
+    """The `data` of one event on the stream: what changed and who did it, never field values
+    (the client reloads what it shows)."""
+
+    kind: EventKind
+    uid: str = Field(description="the lead's or stage's uid; 'config' for the config")
+    version: int | None = Field(description="the lead's version after the write")
+    at: datetime
+    by: EventActorOut | None = Field(description="who wrote; null for the system")
+    from_stage: str | None = Field(description="lead.moved: the stage uid it left")
+    to_stage: str | None = Field(
+        description="lead.moved: the stage uid it entered; lead.created: its stage"
+    )
+    fields: list[str] = Field(
+        description="the changed fields (core names, data.<key> for custom fields)"
+    )
+
+
+class EventReadyOut(BaseModel):
+    """The `data` of the `ready` event a stream opens with."""
+
+    seq: int = Field(description="the position the stream starts after (also its `id`)")
 
 
 class HealthOut(BaseModel):

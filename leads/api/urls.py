@@ -10,6 +10,7 @@ from .views.accounts import LoginView, LogoutView, MeView, UserCollectionView, U
 from .views.audit import AuditCollectionView
 from .views.bulk import LeadBulkView
 from .views.duplicates import LeadDuplicatesView, LeadMergeView
+from .views.events import EventStreamView
 from .views.exports import LeadExportView
 from .views.imports import (
     ImportCollectionView,
@@ -96,6 +97,7 @@ urlpatterns = [
     path("leads/<str:uid>/activities/", ActivityCollectionView.as_view(), name="lead-activities"),
     path("views/", ViewCollectionView.as_view(), name="views"),
     path("views/<str:uid>/", ViewDetailView.as_view(), name="view-detail"),
+    path("events/", EventStreamView.as_view(), name="events"),
     path("imports/", ImportCollectionView.as_view(), name="imports"),
     path("imports/<str:uid>/", ImportDetailView.as_view(), name="import-detail"),
     path("imports/<str:uid>/preview/", ImportPreviewView.as_view(), name="import-preview"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
@@ -277,3 +278,31 @@ def test_serve_with_an_unreachable_configured_server_says_so_in_one_line(tmp_pat
         "cannot reach the MongoDB server: check LEADCRM_MONGO_URI and that the server is up"
     ]
     assert not (var_dir / "mongodb").exists()
+
+
+def test_serve_ends_open_event_streams_at_once_when_it_stops(tmp_path: Path) -> None:
+    """uvicorn would wait for every open response, and a stream never ends by itself: the
+    stop would then wait out gunicorn's 10 s graceful timeout with a browser open."""
+    port = free_port()
+    log = tmp_path / "serve.log"
+    with _serving(_env(tmp_path / "var", port), log) as process:
+        _wait_until_healthy(process, port, log)
+        token = _request(
+            port,
+            "/api/auth/login/",
+            body={"username": ADMIN_USERNAME, "password": ADMIN_PASSWORD},
+        )["token"]
+        stream = http.client.HTTPConnection("127.0.0.1", port, timeout=STOP_SECONDS)
+        stream.request("GET", "/api/events/", headers={"Authorization": f"Bearer {token}"})
+        response = stream.getresponse()
+        assert response.status == 200
+        while b"event: ready" not in response.readline():
+            pass
+        asked = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        while response.readline():
+            pass
+        ended_after = time.monotonic() - asked
+        stream.close()
+        assert process.wait(timeout=STOP_SECONDS) == 0, log.read_text()
+    assert ended_after < 3, f"the stream ended {ended_after:.1f} s after SIGTERM"

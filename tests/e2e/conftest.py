@@ -1,8 +1,8 @@
 """Browser tests: the built web app in Debian's Chromium, driven by Playwright, against the service.
 
-The service runs IN this process (a WSGI server thread on a free port), so it shares the store
-configuration: the autouse `database` fixture of tests/conftest.py gives each test a fresh
-database, and the pages see what the test seeded through the builders.
+The service runs IN this process (uvicorn in a thread on a free port: tests/live_server.py), so
+it shares the store configuration: the autouse `database` fixture of tests/conftest.py gives
+each test a fresh database, and the pages see what the test seeded through the builders.
 
 No Playwright browser is ever downloaded: Chromium comes from apt. Without it the browser tests
 are skipped and the run ends with a banner saying so, unless LEADCRM_REQUIRE_BROWSER=1 (set by
@@ -16,9 +16,7 @@ import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from socketserver import ThreadingMixIn
 from typing import Any
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pytest
 from django.conf import settings
@@ -27,6 +25,7 @@ from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwr
 from leads.domain.enums import UserRole
 from leads.domain.models import User
 from tests.builders import PASSWORD, make_user
+from tests.live_server import asgi_server
 
 from .helpers import SCREENSHOTS, JobWorker, Screenshot, SignedInPage
 
@@ -54,17 +53,6 @@ def _artifact_name(node: pytest.Item) -> str:
 # --- the service ---------------------------------------------------------------------------
 
 
-class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
-    # The browser opens several connections at once; a handler thread must never outlive us.
-    daemon_threads = True
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        # One line per asset and API call would bury the failures in the test output.
-        return None
-
-
 @pytest.fixture(scope="session")
 def live_url() -> Iterator[str]:
     """The base URL of the service, serving the built web app, on 127.0.0.1 and a free port."""
@@ -75,21 +63,8 @@ def live_url() -> Iterator[str]:
             "front end before the tests",
             pytrace=False,
         )
-    from lead_crm.wsgi import application
-
-    server = make_server(
-        "127.0.0.1", 0, application, server_class=_ThreadingWSGIServer, handler_class=_QuietHandler
-    )
-    thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.1}, name="e2e-server", daemon=True
-    )
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with asgi_server() as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 # --- the browser ---------------------------------------------------------------------------

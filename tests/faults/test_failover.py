@@ -14,9 +14,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from socketserver import ThreadingMixIn
 from typing import Any
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pytest
 
@@ -29,6 +27,7 @@ from leads.store import leads as lead_store
 from leads.store.indexes import ensure_indexes
 from tests.builders import PASSWORD, make_config, make_stage, make_user
 from tests.faults.replica_set import HOST, ReplicaSet
+from tests.live_server import asgi_server
 
 pytestmark = pytest.mark.failover
 
@@ -38,15 +37,6 @@ KILL_AFTER_SECONDS = 4.0
 # Longer than any request may take (the middleware's bound is 20 s).
 CLIENT_TIMEOUT_SECONDS = 40.0
 MAX_FAILED_SHARE = 0.01
-
-
-class _Server(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-
-
-class _Quiet(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        return None
 
 
 @dataclass
@@ -83,17 +73,8 @@ def replica_set(tmp_path: Path, mongo_uri: str, database: str) -> Iterator[Repli
 
 @pytest.fixture
 def service_port(replica_set: ReplicaSet) -> Iterator[int]:
-    from lead_crm.wsgi import application
-
-    server = make_server(HOST, 0, application, server_class=_Server, handler_class=_Quiet)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1})
-    thread.start()
-    try:
-        yield server.server_port
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with asgi_server(HOST) as port:
+        yield port
 
 
 def _call(port: int, token: str, method: str, path: str, body: Any, ledger: Ledger) -> Call:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from asgiref.sync import sync_to_async
+from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter
 from pydantic import BaseModel
@@ -33,6 +36,33 @@ def render(
     return HttpResponse(
         model.model_dump_json(), status=status, headers=headers, content_type="application/json"
     )
+
+
+def streamed(request: Request, chunks: Iterator[bytes]) -> Iterator[bytes] | AsyncIterator[bytes]:
+    """A streamed body as the server can send it chunk by chunk. Under ASGI Django reads a
+    plain iterator whole (into a list) before sending a byte, so there each chunk is pulled
+    from it in the request's thread as it is sent; under WSGI (the test client) it is the
+    iterator itself."""
+    if isinstance(request._request, ASGIRequest):
+        return _pulled(chunks)
+    return chunks
+
+
+def _next_chunk(chunks: Iterator[bytes]) -> bytes | None:
+    return next(chunks, None)
+
+
+async def _pulled(chunks: Iterator[bytes]) -> AsyncIterator[bytes]:
+    # Thread-sensitive (the default): the same thread as the rest of the request.
+    pull = sync_to_async(_next_chunk)
+    try:
+        while (chunk := await pull(chunks)) is not None:
+            yield chunk
+    finally:
+        close = getattr(chunks, "close", None)
+        if close is not None:
+            # A client gone mid-export: the cursor and the XLSX's temporary file go now.
+            await sync_to_async(close)()
 
 
 def actor(request: Request) -> User:

@@ -17,7 +17,7 @@ from leads.domain.models import utcnow
 from leads.domain.spreadsheets import CONTENT_TYPES, ExportFormat, csv_chunks, xlsx_chunks
 from leads.selectors import exports as export_selectors
 
-from .base import ERRORS, query_parameters
+from .base import ERRORS, query_parameters, streamed
 from .leads import DATA_FILTER, LeadSortParams, lead_filter_params
 
 
@@ -63,7 +63,7 @@ class LeadExportView(APIView):
             chunks = csv_chunks(export.header, export.rows)
         filename = f"leads-{utcnow():%Y-%m-%d}.{params.format}"
         return StreamingHttpResponse(
-            chunks,
+            streamed(request, chunks),
             content_type=CONTENT_TYPES[params.format],
             headers={
                 "Content-Disposition": f'attachment; filename="{filename}"',

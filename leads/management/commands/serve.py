@@ -1,7 +1,8 @@
 """`python manage.py serve`: what `make run` runs.
 
 Starts the database (the local mongod unless LEADCRM_MONGO_URI names a server), prepares it
-(indexes, the sample workflow on first start, an admin), then runs gunicorn and one job worker
+(indexes, the sample workflow on first start, an admin), then runs gunicorn (uvicorn workers
+serving the ASGI application, lead_crm/asgi.py) and one job worker
 (`manage.py worker`) as children and stops them in order: gunicorn finishes its requests and
 the worker hands its job back to the queue first, the database stops after them.
 """
@@ -34,8 +35,9 @@ from leads.store.mongod import MongodError, parent_death_signal
 from leads.store.server import database_server
 
 GRACEFUL_SECONDS = 10
-# gunicorn kills a worker silent this long: a last resort only, since every request gives up
-# on the database after LEADCRM_MONGO_TIMEOUT_MS (8 s by default) and answers a JSON 503.
+# gunicorn kills a worker whose event loop has been stuck this long: a last resort only, since
+# every request gives up on the database after LEADCRM_MONGO_TIMEOUT_MS (8 s by default) and
+# answers a JSON 503.
 WORKER_TIMEOUT_SECONDS = 30
 # gunicorn's own graceful timeout plus time for the master to reap its workers and exit.
 STOP_SECONDS = GRACEFUL_SECONDS + 5
@@ -206,7 +208,11 @@ class Command(BaseCommand):
             sys.executable,
             "-m",
             "gunicorn",
-            "lead_crm.wsgi:application",
+            "lead_crm.asgi:application",
+            # ASGI through uvicorn's event loop: an open event stream (GET /api/events/) waits
+            # there instead of holding one of a few threads; every other view runs in a thread.
+            "--worker-class",
+            "lead_crm.workers.UvicornWorker",
             "--bind",
             f"{host}:{port}",
             "--workers",
