@@ -90,10 +90,14 @@ interface Optimistic {
  * with the ApiError for the caller to explain. The server's answer is the lead, whose card
  * (with its new `moves`) replaces the optimistic one until the board's refetch lands.
  */
+/** Names the board's moves in flight (`useIsMutating`): live refetches wait for them. */
+export const moveCardKey = [...queryKeys.board, "move"] as const;
+
 export function useMoveCard(filters: BoardFilters) {
   const queryClient = useQueryClient();
   const key = useBoardKey(filters);
   return useMutation<Lead, Error, MoveRequest, Optimistic | undefined>({
+    mutationKey: moveCardKey,
     onMutate: ({ uid, toStage, index }) => {
       const snapshot = queryClient.getQueryData<Board>(key);
       if (!snapshot || !findCard(snapshot, uid)) return undefined;
