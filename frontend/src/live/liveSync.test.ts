@@ -5,7 +5,7 @@ import { meQueryKey } from "../app/auth";
 import { queryKeys } from "../app/queries";
 import * as build from "../test/builders";
 import { FakeEventSource, connectFake, moved } from "./fakeEventSource";
-import { BATCH_MS, LiveSync, type LiveStatus } from "./liveSync";
+import { BATCH_MS, GATHER_MS, LiveSync, type LiveStatus } from "./liveSync";
 
 const SAM = { uid: "u-sam", name: "Sam" };
 
@@ -73,11 +73,25 @@ describe("events from the stream", () => {
     const source = started();
 
     source.send("lead.moved", moved("L1", 4, SAM));
-    await vi.advanceTimersByTimeAsync(BATCH_MS / 2);
-    expect(board.count).toBe(0);
-    await afterBatch();
+    await vi.advanceTimersByTimeAsync(GATHER_MS + 5);
 
     expect([board.count, myBoard.count, lead.count, list.count]).toEqual([1, 1, 1, 1]);
+  });
+
+  it("events right after a round of reloads wait for the window to end, then reload once", async () => {
+    const board = shown(unfiltered, boardOf(1));
+    const source = started();
+
+    source.send("lead.moved", moved("L1", 2, SAM));
+    await vi.advanceTimersByTimeAsync(GATHER_MS + 5);
+    expect(board.count).toBe(1);
+    source.send("lead.moved", moved("L1", 3, SAM));
+    source.send("lead.moved", moved("L1", 4, SAM));
+    await vi.advanceTimersByTimeAsync(GATHER_MS + 5);
+    expect(board.count).toBe(1);
+
+    await vi.advanceTimersByTimeAsync(BATCH_MS);
+    expect(board.count).toBe(2);
   });
 
   it("a burst of fifty events makes one board load", async () => {
@@ -125,7 +139,9 @@ describe("events from the stream", () => {
       await vi.advanceTimersByTimeAsync(100);
     }
 
+    // Ten events in a second: fewer loads than events, but the board never waits for the end.
     expect(board.count).toBeGreaterThanOrEqual(5);
+    expect(board.count).toBeLessThanOrEqual(7);
   });
 
   it("a lead not on the board still reloads it, as it may now match the filters, but no other lead's page", async () => {

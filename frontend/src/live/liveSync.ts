@@ -24,7 +24,11 @@ export type LiveStatus = "connecting" | "live" | "reconnecting";
 
 const CLOSED = 2;
 
-/** Events within this window make one round of refetches: 50 moves are one board load. */
+/** A round of refetches waits this long for the events that came with the first (a burst the
+ * server sent at once): one move shows without delay, fifty moves are one board load. */
+export const GATHER_MS = 30;
+/** And it follows the previous round by at least this much: a steady stream of events costs
+ * one load of each screen per window, not one per event. */
 export const BATCH_MS = 150;
 
 /** Waits before opening a new connection after the browser gave up on one (an HTTP error,
@@ -85,6 +89,7 @@ export class LiveSync {
   private missedSome = false;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
+  private lastFlush = -Infinity;
   private pending: Batch = emptyBatch();
   private holds = 0;
   private readonly listeners = new Set<(event: LiveEvent) => void>();
@@ -198,14 +203,16 @@ export class LiveSync {
   }
 
   private schedule() {
-    // A window from the first event, not a debounce: a steady stream still refreshes.
+    // Not a debounce: a steady stream of events still refreshes the screens as it goes on.
     if (this.flushTimer) return;
-    this.flushTimer = setTimeout(() => this.flush(), this.batchMs);
+    const wait = Math.max(GATHER_MS, this.lastFlush + this.batchMs - Date.now());
+    this.flushTimer = setTimeout(() => this.flush(), wait);
   }
 
   private flush() {
     this.flushTimer = null;
     if (this.holds > 0) return; // the last release schedules it again
+    this.lastFlush = Date.now();
     const batch = this.pending;
     this.pending = emptyBatch();
     const client = this.queryClient;
