@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { api } from "../api/client";
 import type { Board, Stage, User } from "../api/types";
 import { AuthProvider } from "../app/auth";
-import { boardKey, useBoardQuery } from "../board/api";
+import { boardKey, useBoardQuery, useMoveCard } from "../board/api";
 import { BoardCanvas } from "../board/BoardCanvas";
 import { filtersFromParams } from "../board/filters";
 import * as build from "../test/builders";
@@ -146,8 +146,10 @@ describe("the board while a card is dragged", () => {
     build.column("qualified"),
   ]);
 
-  function LiveBoard() {
+  function LiveBoard({ onMove }: { onMove?: (move: ReturnType<typeof useMoveCard>["mutate"]) => void }) {
     const query = useBoardQuery(filters);
+    const { mutate } = useMoveCard(filters);
+    onMove?.(mutate);
     if (!query.data) return null;
     return (
       <BoardCanvas
@@ -183,5 +185,25 @@ describe("the board while a card is dragged", () => {
 
     fireEvent.keyDown(screen.getByTestId("card-L1"), { code: "Escape", key: "Escape" });
     await waitFor(() => expect(boardLoads(get)).toBe(1));
+  });
+
+  it("applies others' moves only once the user's own move is answered", async () => {
+    const get = vi.spyOn(api, "GET").mockResolvedValue(build.reply(200, board));
+    let answer: (value: unknown) => void = () => undefined;
+    vi.spyOn(api, "POST").mockReturnValue(new Promise((resolve) => (answer = resolve)) as never);
+    const queryClient = client();
+    queryClient.setQueryData(boardKey(filters), board);
+    let move: ReturnType<typeof useMoveCard>["mutate"] | null = null;
+    render(<Signedin queryClient={queryClient}><LiveBoard onMove={(mutate) => (move = mutate)} /></Signedin>);
+    const source = FakeEventSource.latest();
+    act(() => source.open());
+
+    act(() => move?.({ uid: "L1", toStage: "qualified", index: 0 }));
+    act(() => source.send("lead.moved", moved("L2", 2, SAM)));
+    await act(() => new Promise((resolve) => setTimeout(resolve, 400)));
+    expect(boardLoads(get)).toBe(0);
+
+    await act(async () => answer(build.reply(200, build.lead({ uid: "L1", current_stage: "qualified", version: 2 }))));
+    await waitFor(() => expect(boardLoads(get)).toBeGreaterThanOrEqual(1));
   });
 });
