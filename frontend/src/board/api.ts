@@ -85,14 +85,14 @@ interface Optimistic {
   optimistic: Board;
 }
 
+/** Names the board's moves in flight (`useIsMutating`): live refetches wait for them. */
+export const moveCardKey = [...queryKeys.board, "move"] as const;
+
 /**
  * Move a card: at once in the cache, then on the server; a refusal puts it back and rejects
  * with the ApiError for the caller to explain. The server's answer is the lead, whose card
  * (with its new `moves`) replaces the optimistic one until the board's refetch lands.
  */
-/** Names the board's moves in flight (`useIsMutating`): live refetches wait for them. */
-export const moveCardKey = [...queryKeys.board, "move"] as const;
-
 export function useMoveCard(filters: BoardFilters) {
   const queryClient = useQueryClient();
   const key = useBoardKey(filters);
