@@ -5,6 +5,8 @@ import { ImportPage } from "../imports/ImportPage";
 import { LeadCreatePage } from "../leads/LeadCreatePage";
 import { LeadDetailPage } from "../leads/LeadDetailPage";
 import { LeadListPage } from "../leads/LeadListPage";
+import { LiveIndicator } from "../live/LiveIndicator";
+import { LiveProvider } from "../live/LiveProvider";
 import { QuickJump } from "../search/QuickJump";
 import { SettingsPage } from "../settings/SettingsPage";
 import { Avatar, Loaded, Spinner } from "../ui/components";
@@ -28,7 +30,10 @@ export function App() {
         }
         return (
           <AuthProvider user={user}>
-            <Shell />
+            {/* Inside the signed-in shell: signing out unmounts it, which closes the stream. */}
+            <LiveProvider>
+              <Shell />
+            </LiveProvider>
           </AuthProvider>
         );
       }}
@@ -56,6 +61,7 @@ function Shell() {
         </nav>
         <QuickJump />
         <div className="me">
+          <LiveIndicator />
           <Avatar label={initials(user)} title={user.display_name || user.username} />
           <span className="me-name" data-testid="me-name">
             {user.display_name || user.username}

@@ -4,11 +4,13 @@
 // what the card's moves say about it: it takes the card, it asks first, or it is dimmed with
 // the server's reason.
 import { DndContext, DragOverlay, type SensorDescriptor, type SensorOptions } from "@dnd-kit/core";
+import { useIsMutating } from "@tanstack/react-query";
 import { useCallback, useMemo, useRef } from "react";
 import { useNavigate } from "react-router-dom";
 import type { Board, FieldDefinition } from "../api/types";
+import { useLiveHold } from "../live/LiveProvider";
 import type { LostReasonOption } from "../moves/LostReasonInputs";
-import { useLoadMore, useQuickAdd } from "./api";
+import { moveCardKey, useLoadMore, useQuickAdd } from "./api";
 import { CardBody, type UsersById } from "./BoardCard";
 import { BoardColumn } from "./BoardColumn";
 import { useCollapsedColumns } from "./collapse";
@@ -53,6 +55,10 @@ export function BoardCanvas({
   const navigate = useNavigate();
   const flow = useMoveFlow(board, filters, variables, lostReasons);
   const { drag, sensors, collisionDetection, announcements, handlers } = useDragMachine(board, flow.onDrop);
+  // Others' changes wait while a card is in the air and until its move is settled: a board
+  // refetched then would pull the card from under the pointer, or back to where it was.
+  const moving = useIsMutating({ mutationKey: moveCardKey }) > 0;
+  useLiveHold(drag !== null || moving);
   const { mutateAsync: loadMore } = useLoadMore(filters);
   const { mutateAsync: quickAdd } = useQuickAdd(filters);
   const { collapsed, toggle } = useCollapsedColumns(userUid);

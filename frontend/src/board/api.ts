@@ -85,6 +85,9 @@ interface Optimistic {
   optimistic: Board;
 }
 
+/** Names the board's moves in flight (`useIsMutating`): live refetches wait for them. */
+export const moveCardKey = [...queryKeys.board, "move"] as const;
+
 /**
  * Move a card: at once in the cache, then on the server; a refusal puts it back and rejects
  * with the ApiError for the caller to explain. The server's answer is the lead, whose card
@@ -94,6 +97,7 @@ export function useMoveCard(filters: BoardFilters) {
   const queryClient = useQueryClient();
   const key = useBoardKey(filters);
   return useMutation<Lead, Error, MoveRequest, Optimistic | undefined>({
+    mutationKey: moveCardKey,
     onMutate: ({ uid, toStage, index }) => {
       const snapshot = queryClient.getQueryData<Board>(key);
       if (!snapshot || !findCard(snapshot, uid)) return undefined;

@@ -6,6 +6,7 @@ import { useAuth } from "../app/auth";
 import { useConfig, useStages } from "../app/queries";
 import { DuplicatesPanel } from "../duplicates/DuplicatesPanel";
 import { sortedDefinitions } from "../fields";
+import { useLeadChangeToast } from "../live/useLeadChangeToast";
 import { lostReasonLabel } from "../moves/LostReasonInputs";
 import { ErrorBanner, Spinner } from "../ui/components";
 import { useLead } from "./api";
@@ -24,6 +25,7 @@ export function LeadDetailPage() {
   const config = useConfig();
   const stages = useStages();
   const definitions = useMemo(() => sortedDefinitions(config.data?.variables), [config.data]);
+  useLeadChangeToast(uid, stages.data);
 
   if (lead.isError && lead.error instanceof ApiError && lead.error.status === 404) {
     return (
