@@ -29,6 +29,7 @@ from leads.domain.models import (
     utcnow,
 )
 from leads.domain.transitions import LeadDetail, Move, reason_details
+from leads.domain.webhooks import Delivery, DeliveryStatus, Webhook
 from leads.selectors.kanban import Column
 from leads.services.imports import COUNTS, Preview, Upload, payload_of
 from leads.services.leads import CreatedLead
@@ -39,6 +40,7 @@ from .schemas import (
     CardOut,
     ConfigOut,
     CreatedLeadOut,
+    DeliveryOut,
     ImportOut,
     ImportPreviewOut,
     ImportUploadOut,
@@ -54,6 +56,9 @@ from .schemas import (
     TaskOut,
     UserOut,
     ViewOut,
+    WebhookCreatedOut,
+    WebhookOut,
+    WebhookStateOut,
 )
 
 Out = TypeVar("Out", bound=BaseModel)
@@ -262,4 +267,22 @@ def import_preview_out(preview: Preview, total: int) -> ImportPreviewOut:
             RowErrorOut(row=error.row, column=error.column, message=error.message)
             for error in preview.errors
         ],
+    )
+
+
+def webhook_out(webhook: Webhook) -> WebhookOut:
+    return _out(WebhookOut, webhook, state=_out(WebhookStateOut, webhook))
+
+
+def webhook_created_out(webhook: Webhook) -> WebhookCreatedOut:
+    return _out(WebhookCreatedOut, webhook, state=_out(WebhookStateOut, webhook))
+
+
+def delivery_out(delivery: Delivery) -> DeliveryOut:
+    pending = delivery.status is DeliveryStatus.PENDING
+    return _out(
+        DeliveryOut,
+        delivery,
+        next_attempt_at=delivery.next_attempt_at if pending else None,
+        attempts=[attempt.model_dump() for attempt in reversed(delivery.attempts)],
     )

@@ -17,6 +17,7 @@ from .connection import (
 )
 from .events import EVENT_INDEXES, events
 from .leads import fill_missing_contact_keys, fill_missing_search_terms
+from .webhooks import DELIVERY_INDEXES, WEBHOOK_INDEXES, deliveries, webhooks
 
 # Building an index on a large collection takes longer than a request may wait: start-up and
 # `ensure_indexes` lift the per-operation timeout to this, once the server has answered (under
@@ -195,4 +196,6 @@ def ensure_indexes() -> list[str]:
         fill_missing_search_terms()
         names += audit().create_indexes(AUDIT_INDEXES)
         names += events().create_indexes(EVENT_INDEXES)
+        names += webhooks().create_indexes(WEBHOOK_INDEXES)
+        names += deliveries().create_indexes(DELIVERY_INDEXES)
     return names
