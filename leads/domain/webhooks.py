@@ -120,7 +120,9 @@ def delivery_id(webhook_uid: str, seq: int) -> str:
     return str(uuid.uuid5(_DELIVERY_IDS, f"{webhook_uid}:{seq}"))
 
 
-def delivery_of(webhook: Webhook, event: Event, *, now: datetime) -> Delivery:
+def delivery_of(
+    webhook: Webhook, event: Event, *, now: datetime, window: timedelta = RETRY_WINDOW
+) -> Delivery:
     facts: dict[str, Any] = {
         "uid": event.uid,
         "version": event.version,
@@ -141,12 +143,12 @@ def delivery_of(webhook: Webhook, event: Event, *, now: datetime) -> Delivery:
         occurred_at=event.at,
         facts=facts,
         next_attempt_at=now,
-        give_up_at=now + RETRY_WINDOW,
+        give_up_at=now + window,
         created_at=now,
     )
 
 
-def ping_of(webhook: Webhook, *, now: datetime) -> Delivery:
+def ping_of(webhook: Webhook, *, now: datetime, window: timedelta = RETRY_WINDOW) -> Delivery:
     uid = str(uuid.uuid4())
     return Delivery(
         id=uid,
@@ -155,7 +157,7 @@ def ping_of(webhook: Webhook, *, now: datetime) -> Delivery:
         lane=f"{webhook.uid}:{PING}:{uid}",  # a lane of its own: it waits for nothing
         occurred_at=now,
         next_attempt_at=now,
-        give_up_at=now + RETRY_WINDOW,
+        give_up_at=now + window,
         created_at=now,
     )
 

@@ -81,8 +81,9 @@ def retry_base() -> timedelta:
 
 def dispatch(events: list[Event], webhooks: list[Webhook], *, now: datetime) -> int:
     """Store the deliveries of `events` to the webhooks that want them; how many were new."""
+    window = retry_window()
     batch = [
-        delivery_of(webhook, event, now=now)
+        delivery_of(webhook, event, now=now, window=window)
         for event in events
         for webhook in webhooks
         if webhook.wants(event)

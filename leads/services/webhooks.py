@@ -114,7 +114,7 @@ def webhook_ping(*, uid: str) -> Delivery:
     webhook = webhook_get(uid=uid)
     if not webhook.active:
         raise WebhookInactive()
-    delivery = ping_of(webhook, now=utcnow())
+    delivery = ping_of(webhook, now=utcnow(), window=retry_window())
     webhook_store.insert_delivery(delivery)
     return delivery
 
