@@ -160,7 +160,12 @@ def test_a_slow_receiver_does_not_hold_up_another_webhook(
 ) -> None:
     make_pipeline()
     member = make_user(UserRole.MEMBER)
-    slow = Receiver(answer=lambda delivery_id, attempt: time.sleep(3) or 200).start()
+
+    def slowly(delivery_id: str, attempt: int) -> int:
+        time.sleep(3)
+        return 200
+
+    slow = Receiver(answer=slowly).start()
     try:
         _register(slow)
         _register(receiver)
