@@ -106,6 +106,9 @@ class Delivery(Document):
     attempt_count: int = 0
     lease_owner: str | None = None
     lease_until: datetime | None = None
+    # Counts the times the delivery before it in its lane finished and woke it: a sender that
+    # saw it waiting puts it off only if it was not woken meanwhile.
+    wakes: int = 0
     created_at: datetime
     finished_at: datetime | None = None
 

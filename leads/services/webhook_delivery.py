@@ -251,17 +251,18 @@ class Sender:
         if not due:
             return []
         heads = webhook_store.lane_heads(sorted({d.lane for d in due}))
-        waiting = {
-            d.id: heads[d.lane][1] for d in due if d.lane in heads and heads[d.lane][0] != d.id
-        }
+        waiting = [
+            (d, heads[d.lane][1]) for d in due if d.lane in heads and heads[d.lane][0] != d.id
+        ]
         webhook_store.defer_deliveries(waiting)
+        held = {d.id for d, _ in waiting}
         taken: list[tuple[Delivery, Webhook]] = []
         with self.lock:
             share = Counter(self.in_flight)
         for delivery in due:
             if len(taken) >= room:
                 break
-            if delivery.id in waiting or share[delivery.webhook] >= self.per_webhook:
+            if delivery.id in held or share[delivery.webhook] >= self.per_webhook:
                 continue
             claimed = webhook_store.claim_delivery(
                 delivery.id, owner=self.owner, now=now, lease_until=self._lease_until(now)

@@ -229,19 +229,23 @@ def lane_heads(lanes: list[str]) -> dict[str, tuple[str, datetime]]:
     return {doc["_id"]: (doc["head"], doc["due"]) for doc in cursor}
 
 
-def defer_deliveries(until: dict[str, datetime]) -> None:
-    """Make deliveries waiting behind their lane's head due when the head is (`until`, by
-    delivery id): they stop crowding the due list meanwhile."""
-    if not until:
+def defer_deliveries(waiting: list[tuple[Delivery, datetime]]) -> None:
+    """Make deliveries waiting behind their lane's head due when the head is: they stop
+    crowding the due list meanwhile. One woken since it was read is left due."""
+    if not waiting:
         return
     # index: _id
     deliveries().bulk_write(
         [
             UpdateOne(
-                {"_id": delivery_id, "status": DeliveryStatus.PENDING.value},
+                {
+                    "_id": delivery.id,
+                    "status": DeliveryStatus.PENDING.value,
+                    "wakes": delivery.wakes,
+                },
                 {"$max": {"due_at": moment}},
             )
-            for delivery_id, moment in until.items()
+            for delivery, moment in waiting
         ],
         ordered=False,
     )
@@ -252,7 +256,7 @@ def wake_next(lane: str, *, now: datetime) -> None:
     # index: lane_status_seq
     deliveries().find_one_and_update(
         {"lane": lane, "status": DeliveryStatus.PENDING.value},
-        {"$min": {"due_at": now}},
+        {"$min": {"due_at": now}, "$inc": {"wakes": 1}},
         sort=[("seq", ASCENDING)],
         projection={"_id": 1},
     )
