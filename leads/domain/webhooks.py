@@ -214,6 +214,8 @@ class UrlRefused(ValueError):
 def url_host(url: str) -> tuple[str, int]:
     """The host and port of a webhook URL; UrlRefused when it is not one we send to: http(s)
     only, a host, no user or password in it."""
+    if any(char.isspace() or ord(char) < 32 or ord(char) == 127 for char in url):
+        raise UrlRefused("must not contain spaces or control characters")
     try:
         parts = urlsplit(url)
         port = parts.port

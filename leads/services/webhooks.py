@@ -42,7 +42,7 @@ def webhook_addresses(url: str) -> tuple[str, list[str]]:
     host, port = url_host(url)
     try:
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError):
+    except (OSError, UnicodeError, ValueError):
         raise UrlRefused(f"its host {host} does not resolve") from None
     addresses = list(dict.fromkeys(str(info[4][0]) for info in found))
     if not private_addresses_allowed():

@@ -78,6 +78,9 @@ def test_only_admins_may_see_or_manage_webhooks(role: UserRole) -> None:
         ("http:///hook", "host"),
         ("javascript:alert(1)", "http"),
         ("https://93.184.215.14:99999/", "valid"),
+        ("http://exa\x07mple.com/", "control"),
+        ("http://exa mple.com/", "spaces"),
+        ("http://" + "a" * 70 + ".example/", "resolve"),
     ],
 )
 def test_urls_that_are_not_plain_http_s_are_refused_naming_the_field(url: str, says: str) -> None:
