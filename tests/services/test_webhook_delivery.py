@@ -7,11 +7,13 @@ from __future__ import annotations
 import random
 import time
 from collections import defaultdict
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from leads.domain.enums import UserRole
+from leads.domain.models import utcnow
 from leads.services.transitions import lead_transition
 from leads.store import webhooks as webhook_store
 from tests.builders import admin_client, client_for, make_lead, make_pipeline, make_user
@@ -182,40 +184,55 @@ def test_a_slow_receiver_does_not_hold_up_another_webhook(
     assert slow_so_far <= 4, slow_so_far  # its share of the pool, the rest waiting
 
 
-def test_a_delivery_is_failed_after_the_retry_window_and_the_endpoint_disabled_with_why(
+def test_a_delivery_is_failed_after_the_retry_window(
     receiver: Receiver, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("LEADCRM_WEBHOOK_RETRY_WINDOW_SECONDS", "1.5")
     make_pipeline()
     member = make_user(UserRole.MEMBER)
-    hook = _register(receiver)
+    uid = _register(receiver)["uid"]
     receiver.answer = lambda delivery_id, attempt: 500
-    admin = admin_client()
-    uid = hook["uid"]
     with WorkerThreads():
         make_lead(member)
-        wait_until(lambda: webhook_store.delivery_counts(uid) == {"failed": 1}, "a failure")
-        assert admin.get(f"/api/webhooks/{uid}/").json()["active"]  # not failing 1.5 s yet
+        wait_until(lambda: webhook_store.delivery_counts(uid) == {"failed": 1}, "the failure")
+        sent = len(receiver.received)
+        time.sleep(0.6)
+    assert len(receiver.received) == sent >= 3  # retried, then no more
+    (failed,) = admin_client().get(f"/api/webhooks/{uid}/deliveries/").json()["results"]
+    assert failed["status"] == "failed" and failed["attempt_count"] == sent
+    assert {a["error"] for a in failed["attempts"]} == {"HTTP 500"}
+    assert failed["next_attempt_at"] is None and failed["finished_at"] is not None
+
+
+def test_an_endpoint_failing_for_24_hours_is_disabled_with_why_and_its_deliveries_wait(
+    receiver: Receiver,
+) -> None:
+    make_pipeline()
+    member = make_user(UserRole.MEMBER)
+    uid = _register(receiver)["uid"]
+    # As if every attempt had failed since yesterday: the next failure is one too many.
+    webhook_store.webhooks().update_one(
+        {"uid": uid}, {"$set": {"failing_since": utcnow() - timedelta(hours=24, minutes=1)}}
+    )
+    receiver.answer = lambda delivery_id, attempt: 500
+    admin = admin_client()
+    with WorkerThreads():
+        make_lead(member)
         make_lead(member)
         wait_until(lambda: not admin.get(f"/api/webhooks/{uid}/").json()["active"], "the disabling")
         shown = admin.get(f"/api/webhooks/{uid}/").json()
-        # The second lead's delivery waits, unsent, while the endpoint is off.
+        # What was in flight when it was disabled ends; then nothing more goes out.
+        wait_until(lambda: webhook_store.delivery_counts(uid) == {"pending": 2}, "in flight")
         sent = len(receiver.received)
-        time.sleep(0.6)
+        time.sleep(1)
         assert len(receiver.received) == sent
-        assert webhook_store.delivery_counts(uid) == {"failed": 1, "pending": 1}
         receiver.answer = lambda delivery_id, attempt: 200
         again = admin.patch(f"/api/webhooks/{uid}/", {"active": True}, format="json").json()
-        wait_until(
-            lambda: webhook_store.delivery_counts(uid) == {"failed": 1, "delivered": 1},
-            "the waiting delivery to go out",
-        )
+        wait_until(lambda: webhook_store.delivery_counts(uid) == {"delivered": 2}, "both sent")
     assert shown["state"]["disabled_reason"].startswith("Disabled after failing for 24 hours")
     assert "HTTP 500" in shown["state"]["disabled_reason"]
     assert again["active"] and again["state"]["disabled_reason"] is None
-    failed = admin.get(f"/api/webhooks/{uid}/deliveries/").json()["results"][-1]
-    assert failed["status"] == "failed" and failed["attempt_count"] >= 3
-    assert {a["error"] for a in failed["attempts"]} == {"HTTP 500"}
+    assert admin.get(f"/api/webhooks/{uid}/").json()["state"]["failing_since"] is None
 
 
 def test_the_address_is_checked_again_when_sending(
