@@ -30,6 +30,7 @@ from leads.domain.models import (
     utcnow,
 )
 from leads.domain.transitions import LeadDetail, Move, reason_details
+from leads.domain.webhooks import Delivery, DeliveryStatus, Webhook
 from leads.selectors.kanban import Column
 from leads.services.bulk import BulkResult
 from leads.services.imports import COUNTS, Preview, Upload, payload_of
@@ -44,6 +45,7 @@ from .schemas import (
     CardOut,
     ConfigOut,
     CreatedLeadOut,
+    DeliveryOut,
     ErrorDetail,
     EventActorOut,
     EventOut,
@@ -62,6 +64,9 @@ from .schemas import (
     TaskOut,
     UserOut,
     ViewOut,
+    WebhookCreatedOut,
+    WebhookOut,
+    WebhookStateOut,
 )
 
 Out = TypeVar("Out", bound=BaseModel)
@@ -302,4 +307,22 @@ def event_out(event: Event) -> EventOut:
         from_stage=event.from_stage,
         to_stage=event.to_stage,
         fields=list(event.fields),
+    )
+
+
+def webhook_out(webhook: Webhook) -> WebhookOut:
+    return _out(WebhookOut, webhook, state=_out(WebhookStateOut, webhook))
+
+
+def webhook_created_out(webhook: Webhook) -> WebhookCreatedOut:
+    return _out(WebhookCreatedOut, webhook, state=_out(WebhookStateOut, webhook))
+
+
+def delivery_out(delivery: Delivery) -> DeliveryOut:
+    pending = delivery.status is DeliveryStatus.PENDING
+    return _out(
+        DeliveryOut,
+        delivery,
+        next_attempt_at=delivery.next_attempt_at if pending else None,
+        attempts=[attempt.model_dump() for attempt in reversed(delivery.attempts)],
     )

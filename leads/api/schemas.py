@@ -665,3 +665,67 @@ class ActivityRowOut(BaseModel):
 class ActivityReportOut(BaseModel):
     group_by: Literal["user", "type"]
     rows: list[ActivityRowOut]
+
+
+# --- webhooks ------------------------------------------------------------------------------
+
+
+class WebhookStateOut(BaseModel):
+    """How its deliveries go: why the service disabled it, its last success and failure."""
+
+    disabled_reason: str | None = Field(
+        description="set when the service switched it off (failing for 24 hours)"
+    )
+    failing_since: datetime | None = Field(description="every attempt since then failed")
+    last_success_at: datetime | None
+    last_failure_at: datetime | None
+    last_error: str | None
+
+
+class WebhookOut(BaseModel):
+    """A webhook; its secret is shown once, when it is created."""
+
+    uid: str
+    url: str
+    events: list[str] = Field(description="event kinds, or ['*'] for all")
+    active: bool
+    description: str
+    state: WebhookStateOut
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class WebhookCreatedOut(WebhookOut):
+    secret: str = Field(description="signs every delivery; shown in this answer only")
+
+
+class WebhookListOut(RootModel[list[WebhookOut]]):
+    """Every webhook, oldest first."""
+
+
+class AttemptOut(BaseModel):
+    at: datetime
+    ok: bool = Field(description="the receiver answered 2xx")
+    status_code: int | None = Field(description="the receiver's answer; null when none came")
+    duration_ms: int
+    error: str | None
+
+
+class DeliveryOut(BaseModel):
+    id: str = Field(description="the X-LeadCRM-Delivery header: the same on every attempt")
+    event: str
+    seq: int | None = Field(description="the event's place in the event stream (null: a ping)")
+    subject: str | None = Field(description="the lead's (stage's, config's) uid")
+    status: Literal["pending", "sending", "delivered", "failed"]
+    occurred_at: datetime
+    created_at: datetime
+    next_attempt_at: datetime | None = Field(description="while pending: when it is tried next")
+    finished_at: datetime | None
+    attempt_count: int
+    attempts: list[AttemptOut] = Field(description="newest first (the latest 50)")
+
+
+class DeliveryPageOut(BaseModel):
+    results: list[DeliveryOut] = Field(description="newest first")
+    next_cursor: str | None = Field(description="pass as `cursor` for the next (older) page")

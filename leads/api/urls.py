@@ -39,6 +39,13 @@ from .views.reports import (
     WinRateView,
 )
 from .views.saved_views import ViewCollectionView, ViewDetailView
+from .views.webhooks import (
+    DeliveryCollectionView,
+    DeliveryRedeliverView,
+    WebhookCollectionView,
+    WebhookDetailView,
+    WebhookTestView,
+)
 from .views.workflow import ConfigView, StageCollectionView, StageDetailView, StageReorderView
 
 
@@ -109,6 +116,19 @@ urlpatterns = [
     path("reports/forecast/", ForecastView.as_view(), name="report-forecast"),
     path("reports/lost-reasons/", LostReasonsView.as_view(), name="report-lost-reasons"),
     path("reports/activity/", ActivityReportView.as_view(), name="report-activity"),
+    path("webhooks/", WebhookCollectionView.as_view(), name="webhooks"),
+    path("webhooks/<str:uid>/", WebhookDetailView.as_view(), name="webhook-detail"),
+    path("webhooks/<str:uid>/test/", WebhookTestView.as_view(), name="webhook-test"),
+    path(
+        "webhooks/<str:uid>/deliveries/",
+        DeliveryCollectionView.as_view(),
+        name="webhook-deliveries",
+    ),
+    path(
+        "webhooks/<str:uid>/deliveries/<str:delivery_id>/redeliver/",
+        DeliveryRedeliverView.as_view(),
+        name="webhook-redeliver",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves the page's init script as a file: the CSP allows no inline script.
     path(

@@ -187,3 +187,21 @@ class AuditNotWritten(DomainError):
     default_message = (
         "The change could not be recorded in the audit log, so it was not made; try again."
     )
+
+
+class WebhookNotFound(NotFound):
+    code = "webhook_not_found"
+
+
+class DeliveryNotFound(NotFound):
+    code = "delivery_not_found"
+
+
+class DeliveryUnfinished(Conflict):
+    code = "delivery_unfinished"
+    default_message = "This delivery is still being sent or retried; redeliver it once it ends."
+
+
+class WebhookInactive(Conflict):
+    code = "webhook_inactive"
+    default_message = "The webhook is switched off: activate it (PATCH active) first."

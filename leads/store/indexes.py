@@ -25,6 +25,7 @@ from .leads import (
     fill_missing_contact_keys,
     fill_missing_search_terms,
 )
+from .webhooks import DELIVERY_INDEXES, WEBHOOK_INDEXES, deliveries, webhooks
 from .workflow import get_config
 
 logger = logging.getLogger(__name__)
@@ -243,4 +244,6 @@ def ensure_indexes() -> list[str]:
         fill_missing_search_terms()
         names += audit().create_indexes(AUDIT_INDEXES)
         names += events().create_indexes(EVENT_INDEXES)
+        names += webhooks().create_indexes(WEBHOOK_INDEXES)
+        names += deliveries().create_indexes(DELIVERY_INDEXES)
     return names

@@ -70,6 +70,10 @@ EXPECTED_JOB_AND_IMPORT_INDEXES = [
     *("filename_1_uploadDate_1", "files_id_1_n_1"),
 ]
 EXPECTED_EVENT_INDEXES = ["seq_unique", "expires_at_ttl"]
+EXPECTED_WEBHOOK_INDEXES = [
+    *("uid_unique", "created_at"),
+    *("status_due", "lane_status_seq", "webhook_created"),
+]
 # DESIGN section 2, word for word: each must be an index or the leading keys of one.
 DESIGN_LEAD_INDEXES: list[Key] = [
     [("type", 1), ("uid", 1)],
@@ -195,6 +199,7 @@ def test_ensure_indexes_returns_every_index_name() -> None:
             *EXPECTED_AUDIT_INDEXES,
             *EXPECTED_JOB_AND_IMPORT_INDEXES,
             *EXPECTED_EVENT_INDEXES,
+            *EXPECTED_WEBHOOK_INDEXES,
         ]
     )
 

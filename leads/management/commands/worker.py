@@ -14,14 +14,19 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from leads.api.webhook_payloads import lead_payload
 from leads.services.events import read_events
 from leads.services.jobs import worker_loop, worker_name
+from leads.services.webhook_delivery import dispatch_events, send_deliveries
 from leads.store.mongod import MongodError
 from leads.store.server import database_server
 
 
 class Command(BaseCommand):
-    help = "Run a worker: claim and run queued jobs (imports) until Ctrl-C or SIGTERM."
+    help = (
+        "Run a worker: claim and run queued jobs (imports), announce writes as events and "
+        "deliver webhooks, until Ctrl-C or SIGTERM."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         stop = threading.Event()
@@ -40,15 +45,39 @@ class Command(BaseCommand):
             with database_server():
                 # The change-stream reader beside the jobs: whichever worker holds its lease
                 # announces the writes (services.events).
-                reader = threading.Thread(
-                    target=read_events, kwargs={"stop": stop, "owner": name}, name="event-reader"
-                )
-                reader.start()
+                # Webhooks: whichever worker holds the dispatcher's lease turns events into
+                # deliveries; every worker sends due ones (services.webhook_delivery).
+                wake = threading.Event()
+                threads = [
+                    threading.Thread(
+                        target=read_events,
+                        kwargs={"stop": stop, "owner": name},
+                        name="event-reader",
+                    ),
+                    threading.Thread(
+                        target=dispatch_events,
+                        kwargs={"stop": stop, "owner": name, "wake": wake},
+                        name="webhook-dispatcher",
+                    ),
+                    threading.Thread(
+                        target=send_deliveries,
+                        kwargs={
+                            "stop": stop,
+                            "owner": name,
+                            "render_lead": lead_payload,
+                            "wake": wake,
+                        },
+                        name="webhook-sender",
+                    ),
+                ]
+                for thread in threads:
+                    thread.start()
                 try:
                     worker_loop(stop=stop, owner=name)
                 finally:
                     stop.set()
-                    reader.join()
+                    for thread in threads:
+                        thread.join()
         except MongodError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(f"worker {name} stopped")
