@@ -296,7 +296,7 @@ def _filter_query(lead_filter: LeadFilter) -> Doc:
             or [{"current_stage": {"$in": []}}]
         )
     if lead_filter.search:
-        query.update(_search_match(query_terms(lead_filter.search)))
+        query.update(search_match(query_terms(lead_filter.search)))
     if len(either) == 1:
         query["$or"] = either[0]
     elif either:
@@ -304,7 +304,7 @@ def _filter_query(lead_filter: LeadFilter) -> Doc:
     return query
 
 
-def _search_match(search: SearchQuery) -> Doc:
+def search_match(search: SearchQuery) -> Doc:
     """The filter of a search (domain/search.py): every term stored, the most selective first
     (the index walks the first term's keys and checks the others on each lead), and every
     checked word the start of a stored word: a term with no '@' or '-' (not an address or a
@@ -663,7 +663,7 @@ def search_hits(query: str) -> list[LeadHit]:
     if uid is not None:
         exact.append({"uid": uid})
     pipeline: list[Doc] = [
-        {"$match": {"type": LEAD, **_search_match(search)}},
+        {"$match": {"type": LEAD, **search_match(search)}},
         {"$sort": {"created_at": -1, "uid": -1}},
         {"$limit": SEARCH_CANDIDATES},
         {"$project": _HIT_PROJECTION},
