@@ -97,21 +97,29 @@ def _lead(n: int, rng: random.Random) -> Doc:
     }
 
 
-def seed(start: int, stop: int, rng: random.Random) -> tuple[list[Doc], float, float]:
-    """Insert leads start..stop with the collection's indexes dropped, then build them; returns
-    a few of the leads to look for, the seconds inserting and the seconds building."""
-    kept: list[Doc] = []
+@dataclass
+class Seeded:
+    kept: list[Doc]
+    terms: int = 0
+
+
+def seed(start: int, stop: int, rng: random.Random, seeded: Seeded) -> tuple[float, float]:
+    """Insert leads start..stop with the collection's indexes dropped, then build them; keeps a
+    few of the leads to look for and counts their terms; returns the seconds inserting and the
+    seconds building."""
     started = time.perf_counter()
     connection.leads().drop_indexes()
     for first in range(start, stop, BATCH):
         batch = [_lead(n, rng) for n in range(first, min(stop, first + BATCH))]
         with connection.deadline(600):
             connection.leads().insert_many(batch, ordered=False)
-        kept.append(batch[len(batch) // 2])
+        seeded.kept.append(batch[len(batch) // 2])
+        seeded.terms += sum(len(lead["search_terms"]) for lead in batch)
     inserted = time.perf_counter()
+    print(f"{stop:,} leads inserted in {inserted - started:.0f} s", flush=True)
     # Bounded by ensure_indexes' own deadline (INDEX_BUILD_SECONDS).
     ensure_indexes()
-    return kept, inserted - started, time.perf_counter() - inserted
+    return inserted - started, time.perf_counter() - inserted
 
 
 @dataclass(frozen=True)
@@ -250,19 +258,15 @@ def main() -> None:
         client = APIClient()
         token = auth_login(username=user.username, password=PASSWORD).token
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
-        seeded = 0
-        kept: list[Doc] = []
+        seeded = Seeded(kept=[])
+        start = 0
         for size in sizes:
-            found, insert_s, build_s = seed(seeded, size, rng)
-            kept += found
-            seeded = size
-            stats = connection.database().command("collStats", "leads")
+            insert_s, build_s = seed(start, size, rng, seeded)
+            start = size
+            with connection.deadline(60):
+                stats = connection.database().command("collStats", "leads")
             search_bytes = stats["indexSizes"]["type_search_created"]
-            terms = next(
-                connection.leads().aggregate(
-                    [{"$group": {"_id": None, "terms": {"$avg": {"$size": "$search_terms"}}}}]
-                )
-            )["terms"]
+            terms = seeded.terms / size
             notes.append(
                 f"{size:,} leads: inserted in {insert_s:.0f} s, indexes built in {build_s:.0f} s; "
                 f"documents {stats['avgObjSize']} B on average, {terms:.1f} search terms a "
@@ -273,7 +277,7 @@ def main() -> None:
             )
             print(notes[-1], flush=True)
             # The same leads are looked for at every size: found ones from the first batch.
-            target = kept[0]
+            target = seeded.kept[0]
             first, last = target["name"].split()
             queries = {
                 "one lead by surname": last[:5],
