@@ -29,7 +29,7 @@ from .models import (
     WorkItem,
     WorkStage,
 )
-from .search import search_terms
+from .search import SEARCH_TERMS_VERSION, search_terms
 
 STATUS_OF_KIND = {
     StageKind.OPEN: WorkItemStatus.OPEN,
@@ -91,6 +91,7 @@ def with_derived_fields(lead: WorkItem, change: LeadChange, *, actor: User) -> L
     if _SEARCHED & set(change.set_fields):
         after = {name: change.set_fields.get(name, getattr(lead, name)) for name in _SEARCHED}
         derived["search_terms"] = search_terms(uid=lead.uid, **after)
+        derived["search_terms_v"] = SEARCH_TERMS_VERSION
     if change.activities:
         derived["last_activity_at"] = change.at
     stamp = change_stamp(lead, change, actor)
@@ -99,7 +100,15 @@ def with_derived_fields(lead: WorkItem, change: LeadChange, *, actor: User) -> L
 
 # Kept by the store for its own reading, never a change anyone made.
 _DERIVED = frozenset(
-    {"next_due_at", "email_key", "phone_key", "search_terms", "last_activity_at", "updated_at"}
+    {
+        "next_due_at",
+        "email_key",
+        "phone_key",
+        "search_terms",
+        "search_terms_v",
+        "last_activity_at",
+        "updated_at",
+    }
 )
 # Named as changed, but their old values are not repeated in the event: they are long.
 _NOT_REPEATED = frozenset({"tasks", "history", "activities"})

@@ -31,7 +31,7 @@ from .enums import (
     WorkItemStatus,
 )
 from .fields import FieldDefinition, FieldOption, Int64
-from .search import search_terms
+from .search import SEARCH_TERMS_VERSION, search_terms
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 COLOR_PATTERN = r"^#[0-9a-fA-F]{6}$"
@@ -269,12 +269,15 @@ class WorkItem(LeadSummary):
     # whenever a lead is built, and by every write that sets them. Stored and indexed, but never
     # read back (summaries and details leave it on the server).
     search_terms: list[str] = Field(default_factory=list)
+    # The definition they were derived by: the start-up back-fill re-derives older ones.
+    search_terms_v: int = SEARCH_TERMS_VERSION
 
     @model_validator(mode="after")
     def _derive_search_terms(self) -> WorkItem:
         self.search_terms = search_terms(
             uid=self.uid, name=self.name, company=self.company, email=self.email, phone=self.phone
         )
+        self.search_terms_v = SEARCH_TERMS_VERSION
         return self
 
     def stage_tasks(self) -> list[TaskInstance]:

@@ -3,9 +3,22 @@
 A lead carries `search_terms`, a bounded array of normalized word prefixes of its name, company,
 email and phone, plus its lead number, kept by every write that changes them (like the contact
 keys of domain/contacts.py) and indexed as a multikey index. A query is split the same way and
-every one of its words must be a prefix of a stored word (`$all`), so `gra hop` finds
-"Grace Hopper" and "Hopper, Grace", `zoe` finds "Zoë", and `LEAD-202611-00042`, `00042` or `42`
-find that lead. One definition, here, for the writes, the start-up backfill and the queries.
+every one of its words must start a word of the lead, so `gra hop` finds "Grace Hopper" and
+"Hopper, Grace", `zoe` finds "Zoë", and `LEAD-202611-00042`, `00042` or `42` find that lead.
+One definition, here, for the writes, the start-up back-fill and the queries.
+
+Each stored term is an index key carrying the lead's `created_at` and `uid`, so the terms are
+kept few (definition 2; definition 1 stored ~86 a lead, this one ~49):
+- a word stores its prefixes at the lengths of PREFIX_LENGTHS only, and itself whole; a query
+  word of another length looks up its longest stored prefix and is checked whole on the lead
+  (CHECK: some stored word starts with it), so what it finds is unchanged;
+- only name and company words store 1- and 2-character prefixes (a quick jump's first
+  keystrokes); a query word of 1 or 2 characters next to a longer one is only checked on the
+  leads the longer one finds, so `555 01` still finds a phone's `0100`;
+- an email stores `local@` and `local@first-label` (`ann.lee@`, `ann.lee@example`) and its
+  words, not every prefix of its domain; a phone stores its digits, its digits without the
+  first group, and its groups, each as a word (from 3 digits); the lead number its uid and
+  its number with and without leading zeros, each as a word.
 """
 
 from __future__ import annotations
@@ -13,18 +26,25 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 
 from .contacts import email_key, phone_key
 
+# Bumped whenever search_terms() changes what it stores: leads stored with an older definition
+# are given the new terms at start-up (store.leads.fill_missing_search_terms).
+SEARCH_TERMS_VERSION = 2
 # A word contributes its prefixes up to this many characters; a longer query word is cut to it
 # (so it may also find words that share those first characters).
 MAX_PREFIX = 12
-# After the '@', an email is stored as prefixes of the whole address up to this many characters
-# of its domain: `ann.lee@exa` is one selective term instead of three common words.
-MAX_DOMAIN_PREFIX = 24
+# The prefix lengths stored (besides the whole word): every length up to 4, every other one
+# after, so a query word costs at most one more character of keys walked.
+PREFIX_LENGTHS = (1, 2, 3, 4, 6, 8, 10, 12)
+# Words of email addresses, phones and numbers store no prefix shorter than this (a word
+# shorter than it is stored whole).
+MIN_PREFIX = 3
 # The whole array is cut to this many terms and characters (the most useful terms first): at
-# most 2 KB of BSON a lead; a typical lead has 50 to 90 terms, 0.7 to 1.5 KB.
+# most 2 KB of BSON a lead; a typical lead has 40 to 60 terms, 0.6 to 0.8 KB.
 MAX_TERMS = 96
 MAX_TERM_CHARS = 1_200
 MAX_TERM_LENGTH = 96
@@ -48,30 +68,28 @@ def words(text: str | None) -> list[str]:
     return _WORD.findall(fold(text)) if text else []
 
 
-def _prefixes(word: str, longest: int = MAX_PREFIX) -> list[str]:
-    return [word[:length] for length in range(1, min(len(word), longest) + 1)]
+def _prefixes(word: str, shortest: int = 1) -> list[str]:
+    """The stored prefixes of `word`: those of PREFIX_LENGTHS from `shortest` on, and the word
+    itself (cut to MAX_PREFIX)."""
+    whole = word[:MAX_PREFIX]
+    cut = [word[:length] for length in PREFIX_LENGTHS if shortest <= length < len(whole)]
+    return [*cut, whole]
+
+
+def _stored_prefix(word: str) -> str:
+    """The longest prefix of a query word sure to be stored for every word it starts."""
+    return word[: max(length for length in PREFIX_LENGTHS if length <= len(word))]
 
 
 def _email_terms(email: str | None) -> list[str]:
     key = email_key(email)
     if key is None or "@" not in key:
         return []
-    folded = fold(key)
-    if len(folded) > MAX_TERM_LENGTH:
-        return []
-    local, _, domain = folded.partition("@")
-    if not local:
-        return []
-    start = len(local) + 1
-    return [folded[:end] for end in range(start, start + min(len(domain), MAX_DOMAIN_PREFIX) + 1)]
-
-
-def _email_keys(email: str | None) -> list[str]:
-    key = email_key(email)
-    if key is None:
-        return []
     local, _, domain = fold(key).partition("@")
-    return [fold(key), local, domain]
+    label = domain.split(".", 1)[0]
+    if not local or len(local) + 1 + len(label) > MAX_TERM_LENGTH:
+        return []
+    return [f"{local}@", f"{local}@{label}"] if label else [f"{local}@"]
 
 
 def _number_terms(uid: str) -> list[str]:
@@ -79,7 +97,8 @@ def _number_terms(uid: str) -> list[str]:
     if match is None:
         return [uid.casefold()]
     number = match.group(2)
-    return [uid.casefold(), *_prefixes(number), *_prefixes(number.lstrip("0") or "0")]
+    bare = number.lstrip("0") or "0"
+    return [uid.casefold(), *_prefixes(number, MIN_PREFIX), *_prefixes(bare, MIN_PREFIX)]
 
 
 def _phone_terms(phone: str | None) -> list[str]:
@@ -88,14 +107,12 @@ def _phone_terms(phone: str | None) -> list[str]:
         return []
     digits = key.lstrip("+")
     groups = words(phone)
-    # Prefixes of all the digits (typed without spaces), of the digits after the first group
-    # (the number without its country or area code), and of each group as written.
-    national = "".join(groups[1:])
+    # The digits typed without spaces, the digits after the first group (the number without
+    # its country or area code), and each group as written.
+    runs = [digits, "".join(groups[1:])] if len(groups) > 1 else [digits]
     return [
         digits,
-        *_prefixes(digits, 15),
-        *(_prefixes(national, 15) if len(groups) > 1 else []),
-        *(prefix for group in groups for prefix in _prefixes(group)),
+        *(prefix for run in [*runs, *groups] for prefix in _prefixes(run, MIN_PREFIX)),
     ]
 
 
@@ -106,11 +123,10 @@ def search_terms(
     prefixes, without repeats, at most MAX_TERMS of MAX_TERM_CHARS characters in all."""
     ordered: Iterable[str] = [
         *_number_terms(uid),
-        *_email_keys(email),
+        *_email_terms(email),
         *(prefix for word in words(name) for prefix in _prefixes(word)),
         *(prefix for word in words(company) for prefix in _prefixes(word)),
-        *_email_terms(email),
-        *(prefix for word in words(email) for prefix in _prefixes(word)),
+        *(prefix for word in words(email) for prefix in _prefixes(word, MIN_PREFIX)),
         *_phone_terms(phone),
     ]
     terms: dict[str, None] = {}
@@ -125,24 +141,64 @@ def search_terms(
     return list(terms)
 
 
-def query_terms(query: str) -> list[str]:
-    """The terms every matching lead holds, longest (most selective) first: the index walks the
-    first and checks the others. A whole lead uid or a token with an '@' is one term; other
-    tokens are split into words. Empty when the query has no word at all (it finds nothing)."""
-    found: dict[str, None] = {}
+@dataclass(frozen=True)
+class SearchQuery:
+    """What a lead must hold to match a query.
+
+    `terms`: stored terms it must hold, the most selective first (the index walks the first
+    and the others are checked on each lead it finds); empty when the query has no word at all
+    (it finds nothing). `starts`: words that must each start one of its stored words, checked
+    on the leads the terms find (never walked)."""
+
+    terms: tuple[str, ...]
+    starts: tuple[str, ...] = ()
+
+
+def _email_query(folded: str) -> tuple[str, list[str]] | None:
+    """A query token with an '@': its stored `local@` or `local@label` term, and the words
+    after it to check as words."""
+    local, at, domain = folded.partition("@")
+    if not (at and local):
+        return None
+    label, dot, rest = domain.partition(".")
+    if dot and label:
+        return f"{local}@{label}"[:MAX_TERM_LENGTH], _WORD.findall(rest)
+    return f"{local}@"[:MAX_TERM_LENGTH], _WORD.findall(domain)
+
+
+@lru_cache(maxsize=256)
+def query_terms(query: str) -> SearchQuery:
+    """What `query` asks of a lead. A whole lead uid and the address part of a token with an
+    '@' are one term each, walked first; other words are looked up by their longest stored
+    prefix, longest word first, and checked whole when that prefix is shorter. Words of 1 or 2
+    characters are terms only when the query has no longer one."""
+    exact: dict[str, None] = {}
+    found: list[str] = []
     for token in query.split():
         folded = fold(token)
         if _UID.match(folded):
-            found[folded] = None
+            exact[folded] = None
             continue
-        local, at, domain = folded.partition("@")
-        if at and local:
-            found[folded[: len(local) + 1 + MAX_DOMAIN_PREFIX][:MAX_TERM_LENGTH]] = None
+        email = _email_query(folded)
+        if email is not None:
+            exact[email[0]] = None
+            found += email[1]
+        else:
+            found += _WORD.findall(folded)
+    asked = sorted(dict.fromkeys(word[:MAX_PREFIX] for word in found), key=len, reverse=True)
+    asked = asked[: max(0, MAX_QUERY_WORDS - len(exact))]
+    short = not exact and all(len(word) < MIN_PREFIX for word in asked)
+    terms = dict(exact)
+    starts: dict[str, None] = {}
+    for word in asked:
+        if len(word) < MIN_PREFIX and not short:
+            starts[word] = None
             continue
-        for word in _WORD.findall(folded):
-            found[word[:MAX_PREFIX]] = None
-    ranked = sorted(found, key=len, reverse=True)
-    return ranked[:MAX_QUERY_WORDS]
+        stored = _stored_prefix(word)
+        terms[stored] = None
+        if stored != word:
+            starts[word] = None
+    return SearchQuery(terms=tuple(list(terms)[:MAX_QUERY_WORDS]), starts=tuple(starts))
 
 
 @lru_cache(maxsize=256)

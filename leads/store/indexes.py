@@ -90,6 +90,8 @@ LEAD_INDEXES = [
         ],
         name="type_search_created",
     ),
+    # the start-up back-fill: leads whose search terms are of an older definition
+    IndexModel([("type", ASCENDING), ("search_terms_v", ASCENDING)], name="type_search_version"),
     # overdue leads: an open task due before now
     IndexModel([("type", ASCENDING), ("next_due_at", ASCENDING)], name="type_next_due"),
     # stale leads: per stage, no activity since its rot threshold

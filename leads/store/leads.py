@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -31,7 +32,13 @@ from leads.domain.models import (
     WorkStage,
 )
 from leads.domain.queries import LeadFilter, PageRequest
-from leads.domain.search import exact_keys, query_terms, search_terms
+from leads.domain.search import (
+    SEARCH_TERMS_VERSION,
+    SearchQuery,
+    exact_keys,
+    query_terms,
+    search_terms,
+)
 
 from . import activities as activity_store
 from .activities import ACTIVITY_COUNT, SPILL_PROJECTION
@@ -290,15 +297,44 @@ def _filter_query(lead_filter: LeadFilter) -> Doc:
             or [{"current_stage": {"$in": []}}]
         )
     if lead_filter.search:
-        # Every word a prefix of a stored term (domain/search.py), the longest first: the index
-        # walks the first term's keys and checks the others. No word at all finds nothing.
-        terms = query_terms(lead_filter.search)
-        query["search_terms"] = {"$all": terms} if terms else {"$in": []}
+        query.update(search_match(query_terms(lead_filter.search)))
     if len(either) == 1:
         query["$or"] = either[0]
     elif either:
         query["$and"] = [{"$or": branches} for branches in either]
     return query
+
+
+def search_match(search: SearchQuery) -> Doc:
+    """The filter of a search (domain/search.py): every term stored, the most selective first
+    (the index walks the first term's keys and checks the others on each lead), and every
+    checked word the start of a stored word: a term with no '@' or '-' (not an address or a
+    uid) starting with it, tested on the leads found, never walked. No term finds nothing."""
+    if not search.terms:
+        return {"search_terms": {"$in": []}}
+    match: Doc = {"search_terms": {"$all": list(search.terms)}}
+    if search.starts:
+        match["$expr"] = {
+            "$and": [
+                {
+                    "$anyElementTrue": [
+                        {
+                            "$map": {
+                                "input": "$search_terms",
+                                "in": {
+                                    "$regexMatch": {
+                                        "input": "$$this",
+                                        "regex": f"^{re.escape(word)}[^@-]*$",
+                                    }
+                                },
+                            }
+                        }
+                    ]
+                }
+                for word in search.starts
+            ]
+        }
+    return match
 
 
 def find_leads(lead_filter: LeadFilter, page: PageRequest) -> list[LeadSummary]:
@@ -652,8 +688,8 @@ def search_hits(query: str) -> list[LeadHit]:
     """Up to SEARCH_CANDIDATES leads holding every term of `query`, newest first, and after
     them the leads whose email, phone or uid the whole query equals; in one round trip. A lead
     may come twice (the caller ranks and drops repeats)."""
-    terms = query_terms(query)
-    if not terms:
+    search = query_terms(query)
+    if not search.terms:
         return []
     email, phone, uid = exact_keys(query)
     exact: list[Doc] = []
@@ -664,7 +700,7 @@ def search_hits(query: str) -> list[LeadHit]:
     if uid is not None:
         exact.append({"uid": uid})
     pipeline: list[Doc] = [
-        {"$match": {"type": LEAD, "search_terms": {"$all": terms}}},
+        {"$match": {"type": LEAD, **search_match(search)}},
         {"$sort": {"created_at": -1, "uid": -1}},
         {"$limit": SEARCH_CANDIDATES},
         {"$project": _HIT_PROJECTION},
@@ -703,8 +739,9 @@ def _fill_missing(query: Doc, projection: Doc, derived: Callable[[Doc], Doc], ba
 
 
 def fill_missing_search_terms(batch_size: int = 1000) -> int:
-    """Give leads stored before search terms existed theirs; returns how many were written.
-    Idempotent, and cheap once done: a lookup of the missing array on its index."""
+    """Give leads stored without search terms, or with terms of an older definition
+    (SEARCH_TERMS_VERSION), the current ones; returns how many were written. Idempotent, and
+    cheap once done: lookups of a missing array and of older versions on their indexes."""
 
     def terms(document: Doc) -> Doc:
         return {
@@ -714,12 +751,21 @@ def fill_missing_search_terms(batch_size: int = 1000) -> int:
                 company=_text(document.get("company")),
                 email=_text(document.get("email")),
                 phone=_text(document.get("phone")),
-            )
+            ),
+            "search_terms_v": SEARCH_TERMS_VERSION,
         }
 
-    # index: type_search_created (a missing array is indexed as null)
+    # index: type_search_created for the missing array (indexed as null), type_search_version
+    # for the older definitions (a missing version, from before versions, is indexed as null)
     return _fill_missing(
-        {"type": LEAD, "search_terms": {"$exists": False}},
+        {
+            "type": LEAD,
+            "$or": [
+                {"search_terms": {"$exists": False}},
+                {"search_terms_v": {"$exists": False}},
+                {"search_terms_v": {"$lt": SEARCH_TERMS_VERSION}},
+            ],
+        },
         {"uid": 1, "name": 1, "company": 1, "email": 1, "phone": 1},
         terms,
         batch_size,

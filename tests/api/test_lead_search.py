@@ -7,9 +7,11 @@ from typing import Any
 import pytest
 
 from leads.domain.models import User
+from leads.domain.search import SEARCH_TERMS_VERSION, search_terms
 from leads.store.connection import count_round_trips
 from leads.store.connection import leads as leads_collection
 from leads.store.indexes import ensure_indexes
+from leads.store.leads import fill_missing_search_terms
 from tests.builders import assert_error, client_for, make_lead, make_pipeline, make_user
 
 AUTH_ROUND_TRIPS = 1
@@ -148,6 +150,80 @@ def test_leads_stored_without_search_terms_get_them_at_start_up(member: User) ->
 
     assert _found(member, "legacy") == [lead.uid]
     assert _found(member, "legacy@old") == [lead.uid]
+
+
+def test_a_word_of_any_length_finds_what_its_whole_prefix_would(member: User) -> None:
+    hopper = make_lead(member, name="Grace Hopperton", phone="+1 415 555 0199")
+    make_lead(member, name="Grace Hopp")
+    client = client_for(member)
+
+    # 5, 7 and 9 characters: stored prefixes are 4, 6 and 8 long, the rest is checked.
+    for q in ("hoppe", "hoppert", "hopperton", "grace hopperto", "41555501"):
+        assert _listed(client.get("/api/leads/", {"q": q})) == [hopper.uid], q
+    assert _listed(client.get("/api/leads/", {"q": "hoppex"})) == []
+
+
+def test_a_short_word_next_to_a_longer_one_must_start_a_word_not_the_uid(member: User) -> None:
+    # Every lead's stored uid starts with "le": it is not a word of the lead.
+    make_lead(member, name="Ann Smith", email="ann.smith@example.com")
+    by_company = make_lead(member, name="Ann Smith", company="Lemon")
+    by_email = make_lead(member, name="Ann Smith", email="leo@example.com")
+    client = client_for(member)
+
+    found = _listed(client.get("/api/leads/", {"q": "smith le"}))
+    assert found == [by_email.uid, by_company.uid]
+    assert _listed(client.get("/api/leads/", {"q": "smith x"})) == []
+
+
+def test_an_address_is_found_as_it_is_typed(member: User) -> None:
+    lead = make_lead(member, name="X", email="Ann.Lee@Mail.Example.org")
+    make_lead(member, name="Y", email="ann.lee@other.org")
+    make_lead(member, name="Z", email="ann@mail.example.org")
+
+    for q in ("ann.lee@m", "ann.lee@mail", "ANN.LEE@MAIL.EX", "ann.lee@mail.example.org"):
+        assert _found(member, q) == [lead.uid], q
+
+
+def test_leads_stored_with_an_older_definition_of_the_terms_get_the_current_one(
+    member: User,
+) -> None:
+    old = [make_lead(member, name=f"Old {n}", email=f"old{n}@legacy.example") for n in range(5)]
+    current = make_lead(member, name="Current")
+    for lead in old[:3]:
+        # What definition 1 stored, without a version.
+        leads_collection().update_one(
+            {"uid": lead.uid},
+            {"$set": {"search_terms": ["old", "old@legacy.e"]}, "$unset": {"search_terms_v": 1}},
+        )
+    for lead in old[3:]:
+        leads_collection().update_one(
+            {"uid": lead.uid}, {"$set": {"search_terms": ["old"], "search_terms_v": 1}}
+        )
+    assert _found(member, "legacy") == []
+
+    # Batches of two: three bulk writes for the five leads.
+    assert fill_missing_search_terms(batch_size=2) == 5
+    assert fill_missing_search_terms(batch_size=2) == 0
+
+    assert set(_found(member, "legacy")) == {lead.uid for lead in old}
+    stored = leads_collection().find_one({"uid": old[0].uid})
+    assert stored is not None
+    assert stored["search_terms_v"] == SEARCH_TERMS_VERSION
+    assert stored["search_terms"] == search_terms(
+        uid=old[0].uid, name="Old 0", company=None, email="old0@legacy.example", phone=None
+    )
+    untouched = leads_collection().find_one({"uid": current.uid})
+    assert untouched is not None and untouched["search_terms_v"] == SEARCH_TERMS_VERSION
+
+
+def test_a_renamed_lead_keeps_the_current_definition(member: User) -> None:
+    lead = make_lead(member, name="Old Name")
+    leads_collection().update_one({"uid": lead.uid}, {"$set": {"search_terms_v": 1}})
+
+    client_for(member).patch(f"/api/leads/{lead.uid}/", {"name": "New Name"}, format="json")
+
+    stored = leads_collection().find_one({"uid": lead.uid})
+    assert stored is not None and stored["search_terms_v"] == SEARCH_TERMS_VERSION
 
 
 def test_the_board_filters_its_cards_and_counts_by_the_search(member: User) -> None:

@@ -4,6 +4,7 @@ import bson
 
 from leads.domain.search import (
     MAX_TERMS,
+    SearchQuery,
     exact_keys,
     fold,
     hit_rank,
@@ -45,12 +46,11 @@ def test_the_lead_number_is_stored_whole_padded_and_bare() -> None:
     assert {"lead-202611-00042", "00042", "42"} <= set(terms)
 
 
-def test_an_email_is_stored_as_prefixes_of_the_whole_address_from_its_at_sign() -> None:
+def test_an_email_is_stored_by_its_local_part_its_first_label_and_its_words() -> None:
     terms = _terms(email="Ann.Lee@Example.com")
-    assert {"ann.lee@example.com", "ann.lee", "example.com", "ann.lee@", "ann.lee@exa"} <= set(
-        terms
-    )
-    assert {"ann", "lee", "example", "com"} <= set(terms)
+    assert {"ann.lee@", "ann.lee@example", "ann", "lee", "example", "com"} <= set(terms)
+    # Not every prefix of the domain: a typed domain is looked up by its words.
+    assert not {"ann.lee@e", "ann.lee@exa", "ann.lee@example.c"} & set(terms)
 
 
 def test_a_phone_is_stored_by_its_digits_and_its_groups() -> None:
@@ -68,10 +68,54 @@ def test_the_terms_of_a_long_lead_are_bounded_in_number_and_bytes() -> None:
 
 
 def test_a_query_is_split_into_words_longest_first() -> None:
-    assert query_terms("Zo  Hopp, ACME") == ["hopp", "acme", "zo"]
-    assert query_terms("LEAD-202611-00042") == ["lead-202611-00042"]
-    assert query_terms("Ann.Lee@Exa") == ["ann.lee@exa"]
-    assert query_terms("(.*)") == []
+    assert query_terms("Hopp  ACMEs, co") == SearchQuery(
+        terms=("acme", "hopp"), starts=("acmes", "co")
+    )
+    assert query_terms("LEAD-202611-00042") == SearchQuery(terms=("lead-202611-00042",))
+    assert query_terms("(.*)") == SearchQuery(terms=())
+
+
+def test_an_address_in_a_query_is_walked_first_then_its_domain_words() -> None:
+    assert query_terms("zed Ann.Lee@Exa") == SearchQuery(terms=("ann.lee@", "zed", "exa"))
+    assert query_terms("ann.lee@example.co") == SearchQuery(
+        terms=("ann.lee@example",), starts=("co",)
+    )
+
+
+def test_a_query_word_between_stored_lengths_is_looked_up_by_a_shorter_prefix_and_checked() -> None:
+    assert query_terms("hoppe") == SearchQuery(terms=("hopp",), starts=("hoppe",))
+    assert query_terms("4155550") == SearchQuery(terms=("415555",), starts=("4155550",))
+    # Every prefix a query may look up is stored for any word.
+    for word in ("hopper", "hopperton", "0100", "4155550100", "a" * 20):
+        stored = set(_terms(name=word, phone=None))
+        for length in range(1, len(word) + 1):
+            assert set(query_terms(word[:length]).terms) <= stored, word[:length]
+
+
+def test_short_words_are_terms_alone_and_checks_next_to_a_longer_word() -> None:
+    assert query_terms("gr ho") == SearchQuery(terms=("gr", "ho"))
+    assert query_terms("555 01") == SearchQuery(terms=("555",), starts=("01",))
+    assert query_terms("+1 (415) 555") == SearchQuery(terms=("415", "555"), starts=("1",))
+
+
+def test_only_names_and_companies_store_prefixes_of_one_or_two_characters() -> None:
+    terms = _terms(name="Zoë", company="Acme", email="quincy@example.com", phone="+1 415 555")
+    assert {"z", "zo", "a", "ac"} <= set(terms)
+    assert not {"q", "qu", "e", "ex", "4", "41", "5", "55"} & set(terms)
+    # A word shorter than three characters is stored whole wherever it comes from.
+    assert "1" in terms
+
+
+def test_a_typical_lead_stores_half_the_terms_of_the_first_definition() -> None:
+    terms = _terms(
+        name="Hugo Yrhfc",
+        company="Bniplt Software",
+        email="hugo.yrhfc7@mail.example.org",
+        phone="+1 207 555 0007",
+    )
+    # Definition 1 stored 87 for this lead: every prefix from one character, the address
+    # with every prefix of its domain, three runs of phone digits from one digit.
+    assert len(terms) <= 50
 
 
 def test_the_whole_query_is_compared_to_email_phone_and_uid_keys() -> None:

@@ -29,6 +29,7 @@ EXPECTED_LEAD_INDEXES: dict[str, Key] = {
     "type_assigned": [("type", 1), ("assigned_to", 1), ("created_at", -1), ("uid", -1)],
     "type_tags": [("type", 1), ("tags", 1)],
     "type_search_created": [("type", 1), ("search_terms", 1), ("created_at", -1), ("uid", -1)],
+    "type_search_version": [("type", 1), ("search_terms_v", 1)],
     "type_next_due": [("type", 1), ("next_due_at", 1)],
     "type_stage_activity": [("type", 1), ("current_stage", 1), ("last_activity_at", 1)],
     "type_visit_entered": [("type", 1), ("history.entered_at", 1)],

@@ -127,3 +127,25 @@ def test_the_board_with_a_search_is_served_by_indexes(world: World, explainer: E
         )
     )
     _assert_no_collscan(explain)
+
+
+def test_a_short_word_beside_a_longer_one_is_checked_on_what_the_longer_one_walks(
+    world: World, explainer: Explainer
+) -> None:
+    # "co" starts a word of every lead; it is checked, never walked.
+    lead_filter = LeadFilter(search="co example7")
+    explain = explainer.only(lambda: lead_store.find_leads(lead_filter, PageRequest(limit=500)))
+    _assert_no_collscan(explain)
+    stats = explain["executionStats"]
+    expected = sum(1 for lead in world.leads if "@example7." in (lead.email or ""))
+    assert stats["nReturned"] == expected
+    assert stats["totalKeysExamined"] <= expected + 1, describe(explain)
+
+
+def test_the_start_up_back_fill_once_done_reads_no_lead(world: World, explainer: Explainer) -> None:
+    explain = explainer.only(lead_store.fill_missing_search_terms)
+    _assert_no_collscan(explain)
+    assert {"type_search_created", "type_search_version"} <= set(plan_indexes(explain))
+    stats = explain["executionStats"]
+    assert stats["nReturned"] == 0
+    assert stats["totalKeysExamined"] <= 3 and stats["totalDocsExamined"] == 0, describe(explain)
