@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 from datetime import timedelta
@@ -26,8 +24,7 @@ from leads.store import jobs as job_store
 from leads.store import leads as lead_store
 from tests.builders import client_for, field, make_lead, make_pipeline, make_user
 from tests.imports_helpers import csv_bytes
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from tests.worker_process import start_worker
 
 
 class Killed(BaseException):
@@ -187,18 +184,6 @@ def test_lead_numbers_stay_unique_and_gap_free_with_api_creates_during_an_import
     assert _numbers() == list(range(1, 3000 + 45 + 1))
 
 
-def _worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    with log.open("ab") as out:
-        return subprocess.Popen(
-            [sys.executable, "manage.py", "worker"],
-            cwd=REPO_ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-
-
 def test_a_killed_worker_process_s_import_is_finished_by_the_next_worker(
     member: Any, database: str, mongo_uri: str, tmp_path: Path
 ) -> None:
@@ -211,7 +196,7 @@ def test_a_killed_worker_process_s_import_is_finished_by_the_next_worker(
         "LEADCRM_JOB_LEASE_SECONDS": "3",
     }
     log = tmp_path / "worker.log"
-    first = _worker(env, log)
+    first = start_worker(env, log)
     try:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
@@ -228,7 +213,7 @@ def test_a_killed_worker_process_s_import_is_finished_by_the_next_worker(
     assert killed_at.status.value == "running", log.read_text()
     assert 0 < killed_at.progress["processed"] < rows, killed_at.progress
 
-    second = _worker(env, log)
+    second = start_worker(env, log)
     try:
         deadline = time.monotonic() + 180
         while import_services.import_get(uid=uid).status.value != "done":

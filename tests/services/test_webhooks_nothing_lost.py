@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections import defaultdict
@@ -20,22 +19,10 @@ from leads.store import events as event_store
 from leads.store import webhooks as webhook_store
 from tests.builders import admin_client, make_lead, make_user
 from tests.webhook_helpers import Receiver, ping_pong_pipeline, wait_until
+from tests.worker_process import start_worker
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 LEADS = 20
 MOVES = 1_000
-
-
-def _worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    with log.open("ab") as out:
-        return subprocess.Popen(
-            [sys.executable, "manage.py", "worker"],
-            cwd=REPO_ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
 
 
 def test_a_worker_killed_mid_burst_delivers_every_move_in_order_per_lead_once_restarted(
@@ -73,7 +60,7 @@ def test_a_worker_killed_mid_burst_delivers_every_move_in_order_per_lead_once_re
 
     workers: list[subprocess.Popen[bytes]] = []
     try:
-        workers.append(_worker(env, log))
+        workers.append(start_worker(env, log))
         wait_until(
             lambda: (
                 event_store.reader_token() is not None
@@ -89,7 +76,7 @@ def test_a_worker_killed_mid_burst_delivers_every_move_in_order_per_lead_once_re
         os.kill(workers[0].pid, signal.SIGKILL)
         workers[0].wait()
         at_kill = (moved, len(receiver.received))
-        workers.append(_worker(env, log))
+        workers.append(start_worker(env, log))
         mover.join()
         wait_until(
             lambda: webhook_store.delivery_counts(hook) == {"delivered": MOVES},

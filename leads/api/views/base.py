@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -11,6 +11,8 @@ from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter
 from pydantic import BaseModel
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 
 from leads.domain.errors import ValidationFailed
@@ -26,6 +28,21 @@ ERRORS: dict[int, type[BaseModel]] = {
     409: ErrorOut,
     413: ErrorOut,
 }
+
+
+class OwnBody(DefaultContentNegotiation):
+    """For views whose success body DRF does not render (a file download, an event stream):
+    whatever `Accept` or `?format=` asks for (text/event-stream, format=xlsx) picks no DRF
+    renderer, which would answer 406; an error before the body is JSON."""
+
+    def select_renderer(
+        self,
+        request: Request,
+        renderers: Iterable[BaseRenderer],
+        format_suffix: str | None = None,
+    ) -> tuple[BaseRenderer, str]:
+        renderer = next(iter(renderers))
+        return renderer, str(renderer.media_type)
 
 
 def render(

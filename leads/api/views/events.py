@@ -8,13 +8,9 @@ event loop that waits on its queue (leads/api/streams.py), not a thread at work.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework.negotiation import DefaultContentNegotiation
-from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
@@ -23,7 +19,7 @@ from leads.selectors.events import event_stream_start
 
 from ..schemas import EventOut
 from ..streams import event_stream
-from .base import ERRORS
+from .base import ERRORS, OwnBody
 
 STREAM_DESCRIPTION = """\
 Server-Sent Events (text/event-stream), for every signed-in role. It opens with `retry: 3000`
@@ -49,22 +45,8 @@ def _last_event_id(request: Request) -> int | None:
     return int(header)
 
 
-class _AnyAccept(DefaultContentNegotiation):
-    """Browsers' EventSource asks for `Accept: text/event-stream`, which none of DRF's renderers
-    offers: the stream is not rendered by DRF, and an error before it is JSON."""
-
-    def select_renderer(
-        self,
-        request: Request,
-        renderers: Iterable[BaseRenderer],
-        format_suffix: str | None = None,
-    ) -> tuple[BaseRenderer, str]:
-        renderer = next(iter(renderers))
-        return renderer, str(renderer.media_type)
-
-
 class EventStreamView(APIView):
-    content_negotiation_class = _AnyAccept
+    content_negotiation_class = OwnBody
 
     @extend_schema(
         operation_id="events_stream",

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from django.http import HttpResponse, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from pydantic import Field
-from rest_framework.negotiation import DefaultContentNegotiation
-from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
@@ -17,7 +13,7 @@ from leads.domain.models import utcnow
 from leads.domain.spreadsheets import CONTENT_TYPES, ExportFormat, csv_chunks, xlsx_chunks
 from leads.selectors import exports as export_selectors
 
-from .base import ERRORS, query_parameters, streamed
+from .base import ERRORS, OwnBody, query_parameters, streamed
 from .leads import DATA_FILTER, LeadSortParams, lead_filter_params
 
 
@@ -25,21 +21,8 @@ class LeadExportParams(LeadSortParams):
     format: ExportFormat = Field("csv", description="csv (UTF-8 with a BOM) or xlsx")
 
 
-class _FormatIsOurs(DefaultContentNegotiation):
-    """`?format=` names the file format here, not one of DRF's renderers; errors are JSON."""
-
-    def select_renderer(
-        self,
-        request: Request,
-        renderers: Iterable[BaseRenderer],
-        format_suffix: str | None = None,
-    ) -> tuple[BaseRenderer, str]:
-        renderer = next(iter(renderers))
-        return renderer, str(renderer.media_type)
-
-
 class LeadExportView(APIView):
-    content_negotiation_class = _FormatIsOurs
+    content_negotiation_class = OwnBody
 
     @extend_schema(
         operation_id="leads_export",
