@@ -11,11 +11,12 @@ import { ViewsMenu } from "../views/ViewsMenu";
 import { useLeadPage } from "./api";
 import { BulkBar } from "./BulkBar";
 import { ExportMenu } from "./ExportMenu";
-import { DEFAULT_SORT, FILTERS, listQuery, PAGE_SIZE } from "./listQuery";
+import { DEFAULT_SORT, FILTERS, listQuery } from "./listQuery";
 import { useDebouncedParam } from "./useDebouncedParam";
 import { useListSelection } from "./useListSelection";
 import { nextSort, sortDirection, type SortKey } from "./logic";
-import { AvatarStack, DueCell, StageBadge, StatusBadge, formatDate, timeAgo, useUserLookup } from "./ui";
+import { LeadRow, ListPager } from "./LeadRow";
+import { useUserLookup } from "./ui";
 import "./leads.css";
 
 export function LeadListPage() {
@@ -238,54 +239,16 @@ export function LeadListPage() {
             </thead>
             <tbody>
               {rows.map((row) => (
-                <tr
+                <LeadRow
                   key={row.uid}
-                  data-testid={`lead-row-${row.uid}`}
-                  className={`clickable-row${selection.selected.has(row.uid) ? " is-selected" : ""}`}
-                  onClick={(event) => {
-                    // The name is a real link; the rest of the row is a shortcut to it.
-                    if (event.target instanceof Element && event.target.closest("a, button, .cell-select")) return;
-                    navigate(`/leads/${row.uid}`);
-                  }}
-                >
-                  {canWrite ? (
-                    <td className="cell-select">
-                      <input
-                        type="checkbox"
-                        aria-label={`Select ${row.name}`}
-                        checked={selection.selected.has(row.uid)}
-                        // A click, not a change: only the click says whether shift was held.
-                        onClick={(event) => selection.click(row.uid, event.shiftKey)}
-                        onChange={() => undefined}
-                        data-testid={`select-${row.uid}`}
-                      />
-                    </td>
-                  ) : null}
-                  <td className="cell-name">
-                    <Link to={`/leads/${row.uid}`}>{row.name}</Link>
-                    <small className="muted cell-uid">{row.uid}</small>
-                  </td>
-                  <td>{row.company || <span className="muted">—</span>}</td>
-                  <td className="cell-email">{row.email || <span className="muted">—</span>}</td>
-                  <td>
-                    <StageBadge stage={stageByUid.get(row.current_stage)} fallback={row.current_stage} />
-                  </td>
-                  <td>
-                    <StatusBadge status={row.status} />
-                  </td>
-                  <td>
-                    <AvatarStack uids={row.assigned_to ?? []} lookup={lookup} />
-                  </td>
-                  <td className="cell-date" data-testid="cell-due">
-                    <DueCell due={row.next_due_at} overdue={row.overdue} />
-                  </td>
-                  <td className="cell-date" title={row.created_at}>
-                    {formatDate(row.created_at)}
-                  </td>
-                  <td className="cell-date" title={row.updated_at}>
-                    {timeAgo(row.updated_at)}
-                  </td>
-                </tr>
+                  row={row}
+                  stage={stageByUid.get(row.current_stage)}
+                  lookup={lookup}
+                  selectable={canWrite}
+                  selected={selection.selected.has(row.uid)}
+                  onSelect={(shift) => selection.click(row.uid, shift)}
+                  onOpen={() => navigate(`/leads/${row.uid}`)}
+                />
               ))}
             </tbody>
           </table>
@@ -293,27 +256,12 @@ export function LeadListPage() {
       ) : null}
 
       {page.data && (page.data.previous_cursor || page.data.next_cursor) ? (
-        <nav className="pager" aria-label="Pages">
-          <button
-            type="button"
-            className="btn btn-small"
-            disabled={!page.data.previous_cursor || page.isPlaceholderData}
-            onClick={() => goTo(page.data.previous_cursor)}
-            data-testid="page-previous"
-          >
-            ← Previous
-          </button>
-          <span className="muted">{PAGE_SIZE} per page</span>
-          <button
-            type="button"
-            className="btn btn-small"
-            disabled={!page.data.next_cursor || page.isPlaceholderData}
-            onClick={() => goTo(page.data.next_cursor)}
-            data-testid="page-next"
-          >
-            Next →
-          </button>
-        </nav>
+        <ListPager
+          previous={page.data.previous_cursor}
+          next={page.data.next_cursor}
+          loading={page.isPlaceholderData}
+          onPage={goTo}
+        />
       ) : null}
     </div>
   );
