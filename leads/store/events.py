@@ -12,12 +12,12 @@ from datetime import datetime, timedelta
 from pymongo import ASCENDING, IndexModel
 from pymongo.change_stream import ChangeStream
 from pymongo.collection import Collection
-from pymongo.errors import DuplicateKeyError
 
 from leads.domain.events import Event
 
 from .connection import Doc, database, leads
 from .documents import CONFIG, LAST_WRITE, STAGE, to_document
+from .leases import LeasedRole
 
 EVENTS = "events"
 EVENT_RETENTION = timedelta(days=7)
@@ -31,15 +31,11 @@ EVENT_INDEXES = [
 # Where the one reader of the `leads` change stream is: who holds it (a lease) and the resume
 # token of the last change it stored events for.
 EVENT_READER = "event_reader"
-_READER_ID = "leads"
+_READER = LeasedRole(EVENT_READER, "leads")
 
 
 def events() -> Collection[Doc]:
     return database()[EVENTS]
-
-
-def _reader_state() -> Collection[Doc]:
-    return database()[EVENT_READER]
 
 
 def events_after(seq: int, limit: int = 500) -> list[Event]:
@@ -83,48 +79,25 @@ def stored_change_ids(change_ids: list[str]) -> set[str]:
 
 def claim_reader(*, owner: str, now: datetime, lease_until: datetime) -> bool:
     """Take or renew the reader's lease; False while another reader holds it."""
-    try:
-        # index: _id
-        _reader_state().update_one(
-            {
-                "_id": _READER_ID,
-                "$or": [{"owner": owner}, {"owner": None}, {"lease_until": {"$lt": now}}],
-            },
-            {"$set": {"owner": owner, "lease_until": lease_until}},
-            upsert=True,
-        )
-    except DuplicateKeyError:
-        return False  # the document exists and is someone else's
-    return True
+    return _READER.claim(owner=owner, now=now, lease_until=lease_until)
 
 
 def release_reader(*, owner: str) -> None:
-    # index: _id
-    _reader_state().update_one(
-        {"_id": _READER_ID, "owner": owner}, {"$set": {"owner": None, "lease_until": None}}
-    )
+    _READER.release(owner=owner)
 
 
 def reader_token() -> Doc | None:
-    # index: _id
-    state = _reader_state().find_one({"_id": _READER_ID}, {"token": 1})
-    token: Doc | None = state.get("token") if state else None
+    token: Doc | None = _READER.progress("token")
     return token
 
 
 def save_reader_token(*, owner: str, token: Doc, lease_until: datetime) -> bool:
     """Store how far the reader got (renewing its lease); False when the lease is lost."""
-    # index: _id
-    result = _reader_state().update_one(
-        {"_id": _READER_ID, "owner": owner},
-        {"$set": {"token": token, "lease_until": lease_until}},
-    )
-    return result.matched_count == 1
+    return _READER.save(owner=owner, name="token", value=token, lease_until=lease_until)
 
 
 def forget_reader_token() -> None:
-    # index: _id
-    _reader_state().update_one({"_id": _READER_ID}, {"$unset": {"token": ""}})
+    _READER.forget("token")
 
 
 # The changes that announce something: a stamped write (documents.LAST_WRITE), and a stage or

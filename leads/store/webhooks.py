@@ -18,11 +18,12 @@ from leads.domain.webhooks import KEPT_ATTEMPTS, Attempt, Delivery, DeliveryStat
 
 from .connection import Doc, database
 from .documents import from_document, from_documents, to_document
+from .leases import LeasedRole
 
 WEBHOOKS = "webhooks"
 DELIVERIES = "webhook_deliveries"
 DISPATCHER = "webhook_dispatcher"
-_DISPATCHER_ID = "events"
+_DISPATCHER = LeasedRole(DISPATCHER, "events")
 _DUPLICATE_KEY = 11000
 
 WEBHOOK_INDEXES = [
@@ -54,10 +55,6 @@ def webhooks() -> Collection[Doc]:
 
 def deliveries() -> Collection[Doc]:
     return database()[DELIVERIES]
-
-
-def _dispatcher() -> Collection[Doc]:
-    return database()[DISPATCHER]
 
 
 # --- webhooks -------------------------------------------------------------------------------
@@ -349,40 +346,19 @@ def delivery_counts(webhook: str) -> dict[str, int]:
 
 def claim_dispatcher(*, owner: str, now: datetime, lease_until: datetime) -> bool:
     """Take or renew the dispatcher's lease; False while another worker holds it."""
-    try:
-        # index: _id
-        _dispatcher().update_one(
-            {
-                "_id": _DISPATCHER_ID,
-                "$or": [{"owner": owner}, {"owner": None}, {"lease_until": {"$lt": now}}],
-            },
-            {"$set": {"owner": owner, "lease_until": lease_until}},
-            upsert=True,
-        )
-    except DuplicateKeyError:
-        return False
-    return True
+    return _DISPATCHER.claim(owner=owner, now=now, lease_until=lease_until)
 
 
 def dispatcher_position() -> int | None:
     """The seq of the last event dispatched; None before the first dispatch."""
-    # index: _id
-    state = _dispatcher().find_one({"_id": _DISPATCHER_ID}, {"seq": 1})
-    return int(state["seq"]) if state and state.get("seq") is not None else None
+    seq = _DISPATCHER.progress("seq")
+    return None if seq is None else int(seq)
 
 
 def save_dispatcher_position(*, owner: str, seq: int, lease_until: datetime) -> bool:
     """Store how far the dispatcher got (renewing its lease); False when the lease is lost."""
-    # index: _id
-    result = _dispatcher().update_one(
-        {"_id": _DISPATCHER_ID, "owner": owner},
-        {"$set": {"seq": seq, "lease_until": lease_until}},
-    )
-    return result.matched_count == 1
+    return _DISPATCHER.save(owner=owner, name="seq", value=seq, lease_until=lease_until)
 
 
 def release_dispatcher(*, owner: str) -> None:
-    # index: _id
-    _dispatcher().update_one(
-        {"_id": _DISPATCHER_ID, "owner": owner}, {"$set": {"owner": None, "lease_until": None}}
-    )
+    _DISPATCHER.release(owner=owner)
