@@ -279,11 +279,13 @@ def main() -> None:
             # The same leads are looked for at every size: found ones from the first batch.
             target = seeded.kept[0]
             first, last = target["name"].split()
+            _country, area, exchange, line = target["phone"].split()
             queries = {
                 "one lead by surname": last[:5],
                 "name, two words": f"{first[:2]} {last[:4]}",
                 "exact email": target["email"],
                 "exact phone": target["phone"],
+                "phone without country code": f"({area}) {exchange}-{line}",
                 "lead number": str(int(target["uid"].rsplit("-", 1)[1])),
                 "common prefix": "gra",
                 "one letter": "a",

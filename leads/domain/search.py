@@ -18,7 +18,12 @@ kept few (definition 2; definition 1 stored ~86 a lead, this one ~49):
 - an email stores `local@` and `local@first-label` (`ann.lee@`, `ann.lee@example`) and its
   words, not every prefix of its domain; a phone stores its digits, its digits without the
   first group, and its groups, each as a word (from 3 digits); the lead number its uid and
-  its number with and without leading zeros, each as a word.
+  its number with and without leading zeros, each as a word;
+- a phone also stores its endings of PHONE_RUN digits or more, whole (definition 3), so a
+  query that is a phone number, however it is grouped (`+1 415 555 0100`, `(415) 555-0100`,
+  `555-0100`), is one run of digits looked up by that run itself: the leads holding it are the
+  leads with that number, however many leads there are (definition 2 walked its longest
+  group, `0100`, which one number in 10,000 ends with).
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ from .contacts import email_key, phone_key
 
 # Bumped whenever search_terms() changes what it stores: leads stored with an older definition
 # are given the new terms at start-up (store.leads.fill_missing_search_terms).
-SEARCH_TERMS_VERSION = 2
+SEARCH_TERMS_VERSION = 3
 # A word contributes its prefixes up to this many characters; a longer query word is cut to it
 # (so it may also find words that share those first characters).
 MAX_PREFIX = 12
@@ -48,6 +53,10 @@ MIN_PREFIX = 3
 MAX_TERMS = 96
 MAX_TERM_CHARS = 1_200
 MAX_TERM_LENGTH = 96
+# Digit groups of a query adding up to this many digits are read as one phone number (a local
+# number has 7 digits in North America, 6 to 8 in most countries); a phone stores its endings
+# from this length.
+PHONE_RUN = 7
 # How many words of a query take part; more only narrows what a few already found.
 MAX_QUERY_WORDS = 6
 
@@ -110,9 +119,13 @@ def _phone_terms(phone: str | None) -> list[str]:
     # The digits typed without spaces, the digits after the first group (the number without
     # its country or area code), and each group as written.
     runs = [digits, "".join(groups[1:])] if len(groups) > 1 else [digits]
+    # Its endings whole (no prefixes: a run typed from the start is a prefix of `digits`),
+    # however the number was grouped when stored.
+    endings = [digits[-length:] for length in range(PHONE_RUN, min(len(digits), MAX_PREFIX + 1))]
     return [
         digits,
         *(prefix for run in [*runs, *groups] for prefix in _prefixes(run, MIN_PREFIX)),
+        *endings,
     ]
 
 
@@ -148,10 +161,13 @@ class SearchQuery:
     `terms`: stored terms it must hold, the most selective first (the index walks the first
     and the others are checked on each lead it finds); empty when the query has no word at all
     (it finds nothing). `starts`: words that must each start one of its stored words, checked
-    on the leads the terms find (never walked)."""
+    on the leads the terms find (never walked). `run`: a phone number in the query, as the
+    stored terms of which it must hold one (the digits whole, a phone's ending, and their
+    longest stored prefix, a number being typed); walked instead of `terms` when there is one."""
 
     terms: tuple[str, ...]
     starts: tuple[str, ...] = ()
+    run: tuple[str, ...] = ()
 
 
 def _email_query(folded: str) -> tuple[str, list[str]] | None:
@@ -166,39 +182,68 @@ def _email_query(folded: str) -> tuple[str, list[str]] | None:
     return f"{local}@"[:MAX_TERM_LENGTH], _WORD.findall(domain)
 
 
+def _phone_run(found: list[str | None]) -> tuple[str, list[str]] | None:
+    """The first run of consecutive digit groups in the query's words (None between tokens
+    that break a run) holding PHONE_RUN digits or more, joined; and the words left."""
+    start = 0
+    while start < len(found):
+        end = start
+        while end < len(found) and (found[end] or "x").isdigit():
+            end += 1
+        digits = "".join(word or "" for word in found[start:end])
+        if len(digits) >= PHONE_RUN:
+            rest = [word for word in found[:start] + found[end:] if word is not None]
+            return digits[:MAX_PREFIX], rest
+        start = end + 1
+    return None
+
+
 @lru_cache(maxsize=256)
 def query_terms(query: str) -> SearchQuery:
     """What `query` asks of a lead. A whole lead uid and the address part of a token with an
-    '@' are one term each, walked first; other words are looked up by their longest stored
-    prefix, longest word first, and checked whole when that prefix is shorter. Words of 1 or 2
-    characters are terms only when the query has no longer one."""
+    '@' are one term each, walked first; digit groups adding up to PHONE_RUN digits are one
+    phone number, walked by its stored terms (`run`), the other words then only checked; other
+    words are looked up by their longest stored prefix, longest word first, and checked whole
+    when that prefix is shorter. Words of 1 or 2 characters are terms only when the query has
+    no longer one."""
     exact: dict[str, None] = {}
-    found: list[str] = []
+    found: list[str | None] = []
     for token in query.split():
         folded = fold(token)
         if _UID.match(folded):
             exact[folded] = None
+            found.append(None)
             continue
         email = _email_query(folded)
         if email is not None:
             exact[email[0]] = None
-            found += email[1]
+            found += [None, *email[1], None]
         else:
             found += _WORD.findall(folded)
-    asked = sorted(dict.fromkeys(word[:MAX_PREFIX] for word in found), key=len, reverse=True)
-    asked = asked[: max(0, MAX_QUERY_WORDS - len(exact))]
-    short = not exact and all(len(word) < MIN_PREFIX for word in asked)
+    phone = _phone_run(found)
+    others = phone[1] if phone else [word for word in found if word is not None]
+    asked = sorted(dict.fromkeys(word[:MAX_PREFIX] for word in others), key=len, reverse=True)
+    asked = asked[: max(0, MAX_QUERY_WORDS - len(exact) - (1 if phone else 0))]
+    short = not exact and not phone and all(len(word) < MIN_PREFIX for word in asked)
     terms = dict(exact)
     starts: dict[str, None] = {}
+    run: tuple[str, ...] = ()
+    if phone is not None:
+        digits = phone[0]
+        run = tuple(dict.fromkeys([digits, _stored_prefix(digits)]))
+        if len(run) > 1:
+            starts[digits] = None
     for word in asked:
-        if len(word) < MIN_PREFIX and not short:
+        if phone is not None or (len(word) < MIN_PREFIX and not short):
+            # Checked on what the run (or a longer word) walks: a word of 3 characters or
+            # more starts a stored word exactly when it starts one of its stored prefixes.
             starts[word] = None
             continue
         stored = _stored_prefix(word)
         terms[stored] = None
         if stored != word:
             starts[word] = None
-    return SearchQuery(terms=tuple(list(terms)[:MAX_QUERY_WORDS]), starts=tuple(starts))
+    return SearchQuery(terms=tuple(list(terms)[:MAX_QUERY_WORDS]), starts=tuple(starts), run=run)
 
 
 @lru_cache(maxsize=256)
@@ -210,6 +255,14 @@ def exact_keys(query: str) -> tuple[str | None, str | None, str | None]:
     phone = phone_key(text) if _PHONE_LIKE.match(text) else None
     uid = text.upper() if _UID.match(text.casefold()) else None
     return email, phone, uid
+
+
+def _same_phone(asked: str, stored: str | None) -> bool:
+    if stored is None:
+        return False
+    if asked.startswith("+"):
+        return asked == stored
+    return len(asked) >= PHONE_RUN and stored.endswith(asked)
 
 
 def lead_number(uid: str) -> str | None:
@@ -226,13 +279,14 @@ def _asked(query: str) -> tuple[str, ...]:
 def hit_rank(
     query: str, *, uid: str, name: str, email_key: str | None, phone_key: str | None
 ) -> int:
-    """THE relevance of a found lead: 0 when the whole query is its email, phone, uid or lead
-    number; 1 when every query word starts a word of its name; 2 otherwise."""
+    """THE relevance of a found lead: 0 when the whole query is its email, phone (or the end
+    of its phone, a number typed without its country or area code), uid or lead number; 1 when
+    every query word starts a word of its name; 2 otherwise."""
     email, phone, exact_uid = exact_keys(query)
     text = query.strip()
     if (
         (email is not None and email == email_key)
-        or (phone is not None and phone == phone_key)
+        or (phone is not None and _same_phone(phone, phone_key))
         or (exact_uid is not None and exact_uid == uid)
         or (text.isdigit() and lead_number(uid) == (text.lstrip("0") or "0"))
     ):

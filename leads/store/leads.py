@@ -309,10 +309,17 @@ def search_match(search: SearchQuery) -> Doc:
     """The filter of a search (domain/search.py): every term stored, the most selective first
     (the index walks the first term's keys and checks the others on each lead), and every
     checked word the start of a stored word: a term with no '@' or '-' (not an address or a
-    uid) starting with it, tested on the leads found, never walked. No term finds nothing."""
-    if not search.terms:
+    uid) starting with it, tested on the leads found, never walked. No term finds nothing.
+    A phone number's `run`: one of its terms stored, walked alone (the other words are checks
+    then, domain/search.py)."""
+    if not search.terms and not search.run:
         return {"search_terms": {"$in": []}}
-    match: Doc = {"search_terms": {"$all": list(search.terms)}}
+    held: Doc = {}
+    if search.run:
+        held["$in"] = list(search.run)
+    if search.terms:
+        held["$all"] = list(search.terms)
+    match: Doc = {"search_terms": held}
     if search.starts:
         match["$expr"] = {
             "$and": [
@@ -689,7 +696,7 @@ def search_hits(query: str) -> list[LeadHit]:
     them the leads whose email, phone or uid the whole query equals; in one round trip. A lead
     may come twice (the caller ranks and drops repeats)."""
     search = query_terms(query)
-    if not search.terms:
+    if not search.terms and not search.run:
         return []
     email, phone, uid = exact_keys(query)
     exact: list[Doc] = []

@@ -92,6 +92,50 @@ def test_the_quick_search_puts_exact_email_and_phone_first(member: User) -> None
     assert by_name.index(exact_email.uid) == len(by_name) - 1
 
 
+def test_a_whole_phone_number_finds_its_lead_first_however_it_is_typed(member: User) -> None:
+    lead = make_lead(member, name="Target", phone="+1 415 555 0100")
+    # Its neighbours share its first ten digits, or its last seven.
+    for n in range(1, 10):
+        make_lead(member, name=f"Next {n}", phone=f"+1 415 555 010{n}")
+    elsewhere = make_lead(member, name="Elsewhere", phone="+1 (416) 555-0100")
+    make_lead(member, name="Newest", phone="+14155550100")
+    newest = _found(member, "Newest")[0]
+    client = client_for(member)
+
+    for q in ("+1 415 555 0100", "+14155550100", "(415) 555-0100", "415-555-0100", "4155550100"):
+        assert set(_listed(client.get("/api/leads/", {"q": q}))) == {lead.uid, newest}, q
+        assert set(_found(member, q)[:2]) == {lead.uid, newest}, q
+    for q in ("555-0100", "555 0100"):
+        assert set(_listed(client.get("/api/leads/", {"q": q}))) == {
+            lead.uid,
+            newest,
+            elsewhere.uid,
+        }
+    # A number being typed finds the numbers it starts.
+    assert len(_listed(client.get("/api/leads/", {"q": "+1 415 555 01"}))) == 11
+
+
+def test_a_lead_stored_with_the_second_definition_is_found_by_its_local_number_once_filled(
+    member: User,
+) -> None:
+    lead = make_lead(member, name="Old", phone="+1 415 555 0100")
+    definition_2 = [
+        term
+        for term in search_terms(
+            uid=lead.uid, name="Old", company=None, email=None, phone="+1 415 555 0100"
+        )
+        if term not in {"5550100", "55550100", "155550100"}
+    ]
+    leads_collection().update_one(
+        {"uid": lead.uid}, {"$set": {"search_terms": definition_2, "search_terms_v": 2}}
+    )
+    assert _found(member, "555-0100") == []
+
+    assert fill_missing_search_terms() == 1
+
+    assert _found(member, "555-0100") == [lead.uid]
+
+
 def test_the_quick_search_answers_few_small_rows(member: User) -> None:
     for n in range(12):
         make_lead(member, name=f"Ann {n}", email=f"ann{n}@example.com")

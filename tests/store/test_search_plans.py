@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from functools import partial
 from typing import Any
 
 import pytest
 
+from leads.domain.models import WorkItem
 from leads.domain.queries import LeadFilter, LeadSortKey, PageRequest
+from leads.domain.ranks import rank_for_arrival
+from leads.store import connection
 from leads.store import leads as lead_store
+from leads.store.documents import to_document
 from tests.store.test_query_plans import (
+    BASE_TIME,
     SORTS,
     Doc,
     Explainer,
@@ -149,3 +156,59 @@ def test_the_start_up_back_fill_once_done_reads_no_lead(world: World, explainer:
     stats = explain["executionStats"]
     assert stats["nReturned"] == 0
     assert stats["totalKeysExamined"] <= 3 and stats["totalDocsExamined"] == 0, describe(explain)
+
+
+# A whole phone number among 2,000 and then 20,000 leads whose phones share their last groups
+# (one last group in 1,000 per area code, as the bench's in 10,000): walking its longest group
+# read the leads holding it, ten times more at ten times the leads.
+PHONE_QUERIES = ["+1 200 555 0042", "(200) 555-0042", "200-555-0042", "+12005550042"]
+
+
+def _phone_leads(start: int, stop: int) -> None:
+    created = BASE_TIME
+    connection.leads().insert_many(
+        [
+            to_document(
+                WorkItem(
+                    uid=f"LEAD-202601-{n + 1:06d}",
+                    name=f"Lead {n}",
+                    phone=f"+1 {200 + n // 1_000} 555 {n * 7919 % 1_000:04d}",
+                    current_stage="stage-new",
+                    rank=rank_for_arrival(created),
+                    created_at=created + timedelta(minutes=n),
+                    updated_at=created,
+                    stage_entered_at=created,
+                ),
+                "lead",
+            )
+            for n in range(start, stop)
+        ]
+    )
+
+
+def _phone_keys(explainer: Explainer) -> dict[tuple[str, str], int]:
+    """Keys examined by the list page and the quick search for each of PHONE_QUERIES."""
+    keys: dict[tuple[str, str], int] = {}
+    for query in PHONE_QUERIES:
+        listed = explainer.only(
+            partial(lead_store.find_leads, LeadFilter(search=query), PageRequest())
+        )
+        _assert_no_collscan(listed)
+        assert listed["executionStats"]["nReturned"] == 1, (query, describe(listed))
+        keys[query, "list"] = _keys_examined(listed)
+        quick = explainer.only(partial(lead_store.search_hits, query))
+        _assert_no_collscan(quick)
+        keys[query, "quick"] = _keys_examined(quick)
+    return keys
+
+
+def test_a_whole_phone_number_reads_no_more_keys_among_ten_times_the_leads(
+    explainer: Explainer,
+) -> None:
+    _phone_leads(0, 2_000)
+    few = _phone_keys(explainer)
+    _phone_leads(2_000, 20_000)
+    many = _phone_keys(explainer)
+    assert many == few
+    # The number itself, and the ten numbers its first ten digits start (a number being typed).
+    assert max(many.values()) <= 12, many
