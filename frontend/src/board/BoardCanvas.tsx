@@ -2,7 +2,7 @@
 // the card in the air, the drop bar of closed stages, and the form a move opens when the target
 // asks for fields or a lost reason. While a card is dragged every column and drop zone shows
 // what the card's moves say about it: it takes the card, it asks first, or it is dimmed with
-// the server's reason.
+// the server's reason. Selected cards (useBoardSelection) are dragged together (useGroupMove).
 import { DndContext, DragOverlay, type SensorDescriptor, type SensorOptions } from "@dnd-kit/core";
 import { useIsMutating } from "@tanstack/react-query";
 import { useCallback, useMemo, useRef } from "react";
@@ -29,7 +29,8 @@ const NO_SENSORS: SensorDescriptor<SensorOptions>[] = [];
 
 const SCREEN_READER_INSTRUCTIONS =
   "Press Space to pick up the lead card, the arrow keys to move it within a column or to " +
-  "another stage, Space to drop it, Escape to cancel. Press Enter to open the lead.";
+  "another stage, Space to drop it, Escape to cancel. Press Enter to open the lead, Shift+Enter " +
+  "to select it: picking up a selected card carries all the selected ones.";
 
 interface Props {
   board: Board;

@@ -144,7 +144,11 @@ export const SortableCard = memo(function SortableCard({
     // dnd-kit's listener picks the card up on Space; Enter (when not dragging) opens it. The
     // cast: dnd-kit types its listeners as bare `Function`s.
     (listeners?.onKeyDown as ((event: KeyboardEvent) => void) | undefined)?.(event);
-    if (event.key === "Enter" && !isDragging && !event.defaultPrevented) onOpen(card.uid);
+    // Shift/Cmd/Ctrl+Enter selects it, as the same click does.
+    if (event.key === "Enter" && !isDragging && !event.defaultPrevented) {
+      if (selectsInstead(event)) onSelect(card.uid);
+      else onOpen(card.uid);
+    }
   };
   return (
     <div

@@ -85,6 +85,13 @@ describe("selecting cards on the board", () => {
     expect(card("a").getAttribute("data-selected")).toBe("false");
   });
 
+  it("selects a card from the keyboard with Shift+Enter, Enter alone still opening it", () => {
+    renderBoard();
+    fireEvent.keyDown(card("b"), { key: "Enter", shiftKey: true });
+    expect(card("b").getAttribute("data-selected")).toBe("true");
+    expect(screen.getByTestId("board-selection-count").textContent).toBe("1 selected");
+  });
+
   it("offers the list's bulk actions for the selected cards", () => {
     renderBoard();
     fireEvent.click(card("a"), { shiftKey: true });
