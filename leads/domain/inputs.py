@@ -386,7 +386,7 @@ _BULK_FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     # action: (required, allowed)
     "move": (
         frozenset({"to_stage"}),
-        frozenset({"to_stage", "note", "lost_reason", "lost_note"}),
+        frozenset({"to_stage", "note", "lost_reason", "lost_note", "above", "below"}),
     ),
     "assign": (frozenset({"user_ids"}), frozenset({"user_ids", "mode"})),
     "tag": (frozenset({"tags"}), frozenset({"tags"})),
@@ -413,6 +413,14 @@ class LeadBulk(Input):
         None, description="move to a lost stage: one of the config's lost_reasons"
     )
     lost_note: LostNote | None = None
+    above: LeadUid | None = Field(
+        None,
+        description="move: the card the moved leads go below in the target column, in the order "
+        "of `uids` (with `below`, or alone; neither: each arrives on top)",
+    )
+    below: LeadUid | None = Field(
+        None, description="move: the card the moved leads go above in the target column"
+    )
     user_ids: Annotated[list[str], Field(max_length=20)] | None = Field(
         None, description="assign: user uids"
     )

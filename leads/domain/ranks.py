@@ -65,3 +65,18 @@ def rank_between(above: str | None, below: str | None) -> str:
     if above is not None and below is not None and above >= below:
         raise ValueError("the card above must rank before the card below")
     return _midpoint(above or "", below)
+
+
+def ranks_between(above: str | None, below: str | None, count: int) -> list[str]:
+    """`count` ascending ranks between `above` and `below` (as rank_between takes them): the
+    middle one first, then each half, so the keys grow by a character per ~5 halvings of the
+    count, not per card."""
+    if count <= 0:
+        return []
+    half = count // 2
+    middle = rank_between(above, below)
+    return [
+        *ranks_between(above, middle, half),
+        middle,
+        *ranks_between(middle, below, count - half - 1),
+    ]

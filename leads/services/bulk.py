@@ -8,10 +8,17 @@ from dataclasses import dataclass
 from pydantic import ValidationError
 
 from leads.domain.changes import LeadChange, with_derived_fields
-from leads.domain.errors import ConfigNotFound, DomainError, LeadNotFound, VersionConflict
+from leads.domain.errors import (
+    ConfigNotFound,
+    DomainError,
+    LeadNotFound,
+    StaleBoard,
+    VersionConflict,
+)
 from leads.domain.events import EventKind, WriteStamp, actor_of
 from leads.domain.inputs import LeadBulk, LeadUpdate
 from leads.domain.models import User, utcnow
+from leads.domain.ranks import ranks_between
 from leads.store import leads as lead_store
 
 from .lead_writes import Decide, Loaded, lead_write
@@ -54,7 +61,37 @@ def _tag_decision(tags: list[str], *, add: bool, actor: User) -> Decide:
     return decide
 
 
-def _decision(data: LeadBulk, actor: User) -> Decide:
+def _neighbours(data: LeadBulk) -> list[str]:
+    return [uid for uid in (data.above, data.below) if uid is not None]
+
+
+def _placement(data: LeadBulk, uids: list[str], context: lead_store.LeadsContext) -> dict[str, str]:
+    """uid -> its rank in the target column, between the cards `above` and `below` in the
+    order of `uids` (a board's drop of several cards); none when neither is named. Raises
+    StaleBoard for a neighbour that is one of the leads or no longer in that column, as a
+    single Kanban move does: nothing is moved then."""
+    named = _neighbours(data)
+    if not named:
+        return {}
+    ranks: list[str | None] = []
+    for uid in (data.above, data.below):
+        if uid is None:
+            ranks.append(None)
+            continue
+        record = context.records.get(uid)
+        if uid in uids or record is None or record.lead.current_stage != data.to_stage:
+            raise StaleBoard(f"{uid} is no longer in that column; reload the board.")
+        ranks.append(record.lead.rank)
+    try:
+        placed = ranks_between(ranks[0], ranks[1], len(uids))
+    except ValueError:
+        raise StaleBoard(
+            "Those cards are no longer next to each other; reload the board."
+        ) from None
+    return dict(zip(uids, placed, strict=True))
+
+
+def _decision(data: LeadBulk, actor: User, ranks: dict[str, str]) -> Decide:
     """The single operation's decision for the action; what it checks once for every lead
     (the users assigned) fails the whole request."""
     if data.action == "move":
@@ -65,7 +102,7 @@ def _decision(data: LeadBulk, actor: User) -> Decide:
             lost_reason=data.lost_reason,
             lost_note=data.lost_note,
         )
-        return move_decision(request, actor=actor)
+        return move_decision(request, actor=actor, ranks=ranks)
     if data.action == "assign":
         assert data.user_ids is not None
         return assign_decision(user_ids=data.user_ids, mode=data.mode or "replace", actor=actor)
@@ -82,14 +119,16 @@ def leads_bulk(*, data: LeadBulk, actor: User) -> list[BulkResult]:
     each. The changes are written in one bulk write. A lead someone changed between the read
     and that write is decided again on its own, like a single write is, unless the client
     named the version it read or the action is a move (whose loser hears version_conflict).
-    Raises ValidationFailed (unknown users to assign), ConfigNotFound."""
+    Raises ValidationFailed (unknown users to assign), ConfigNotFound, StaleBoard (a move's
+    `above` / `below`)."""
     uids = list(dict.fromkeys(data.uids))
     if data.action == "delete":
         return _delete(uids, data.versions, actor)
-    decide = _decision(data, actor)
-    context = lead_store.get_leads_with_workflow(uids)
+    # The neighbours of a placed move are read in the same round trip as the leads.
+    context = lead_store.get_leads_with_workflow([*uids, *_neighbours(data)])
     if context.config is None:
         raise ConfigNotFound()
+    decide = _decision(data, actor, _placement(data, uids, context))
     results: dict[str, BulkResult] = {}
     changes: list[tuple[str, int, LeadChange]] = []
     for uid in uids:

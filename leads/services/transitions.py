@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -105,11 +106,15 @@ def lead_transition(
     return _stage_write(uid, actor, expected_version, move_decision(request, actor=actor))
 
 
-def move_decision(request: MoveRequest, *, actor: User) -> Decide:
-    """THE decision of a transition, for one lead (lead_transition) or many (a bulk move)."""
+def move_decision(
+    request: MoveRequest, *, actor: User, ranks: Mapping[str, str] | None = None
+) -> Decide:
+    """THE decision of a transition, for one lead (lead_transition) or many (a bulk move,
+    whose leads may be given their `ranks` in the target column: else each arrives on top)."""
 
     def decide(loaded: Loaded) -> LeadChange:
-        return _move(loaded, request, actor=actor, rank=None)
+        rank = ranks.get(loaded.lead.uid) if ranks else None
+        return _move(loaded, request, actor=actor, rank=rank)
 
     return decide
 

@@ -161,6 +161,74 @@ def test_bulk_move_to_an_unknown_stage_refuses_each_lead_naming_to_stage(member:
     assert "to_stage" in results[lead.uid]["error"]["fields"]
 
 
+def _column(user: User, stage: str) -> list[str]:
+    response = client_for(user).get("/api/leads/kanban/", {"stage": stage})
+    assert response.status_code == 200, response.content
+    return [card["uid"] for card in response.json()["columns"][0]["leads"]]
+
+
+def _free_leads(member: User, count: int) -> list[str]:
+    uids = [make_lead(member).uid for _ in range(count)]
+    for uid in uids:
+        complete_required_tasks(uid, member)
+    return uids
+
+
+def test_a_placed_bulk_move_puts_the_leads_between_the_neighbours_in_the_order_sent(
+    member: User,
+) -> None:
+    top, bottom = _free_leads(member, 2)
+    for uid in (bottom, top):  # a later arrival goes on top
+        _bulk(member, uids=[uid], action="move", to_stage="stage-contacted")
+    assert _column(member, "stage-contacted") == [top, bottom]
+    first, second, third = _free_leads(member, 3)
+    blocked = make_lead(member)  # its required task open: refused, the others land in order
+    client = client_for(member)
+    client.get("/api/leads/kanban/")  # the bearer token made before the count
+
+    with count_round_trips() as placed:
+        response = client.post(
+            URL,
+            {
+                "uids": [third, blocked.uid, first, second],
+                "action": "move",
+                "to_stage": "stage-contacted",
+                "above": top,
+                "below": bottom,
+            },
+            format="json",
+        )
+
+    results = _by_uid(response)
+    assert results[blocked.uid]["error"]["code"] == "blocking_tasks"
+    assert _column(member, "stage-contacted") == [top, third, first, second, bottom]
+    # As an unplaced move: the leads and their neighbours read in one, one bulk write.
+    assert placed.count == AUTH_ROUND_TRIPS + 2
+
+
+def test_a_bulk_move_placed_below_the_last_card_lands_at_the_bottom(member: User) -> None:
+    (last,) = _free_leads(member, 1)
+    _bulk(member, uids=[last], action="move", to_stage="stage-contacted")
+    first, second = _free_leads(member, 2)
+
+    _bulk(member, uids=[first, second], action="move", to_stage="stage-contacted", above=last)
+
+    assert _column(member, "stage-contacted") == [last, first, second]
+
+
+@pytest.mark.parametrize("neighbour", ["moved", "elsewhere", "unknown"])
+def test_a_bulk_move_next_to_a_card_no_longer_in_that_column_is_a_409_moving_nothing(
+    member: User, neighbour: str
+) -> None:
+    moving, other = _free_leads(member, 2)
+    above = {"moved": moving, "elsewhere": other, "unknown": "LEAD-209901-00001"}[neighbour]
+
+    response = _bulk(member, uids=[moving], action="move", to_stage="stage-contacted", above=above)
+
+    assert_error(response, 409, "stale_board")
+    assert lead_get(uid=moving, actor=member).lead.current_stage == "stage-new"
+
+
 def _racing_write(monkeypatch: pytest.MonkeyPatch, uid: str, actor: User) -> None:
     """Someone edits lead `uid` after the bulk action read it, just before it writes."""
     write = lead_store.write_lead_changes
@@ -295,6 +363,7 @@ def test_nulls_for_another_actions_fields_are_as_absent(member: User) -> None:
         ({"action": "move", "to_stage": "stage-won", "tags": ["x"]}, "tags"),
         ({"action": "delete", "user_ids": []}, "user_ids"),
         ({"action": "tag", "tags": ["x"], "mode": "add"}, "mode"),
+        ({"action": "assign", "user_ids": [], "above": "LEAD-1"}, "above"),
         ({"action": "archive"}, "action"),
         ({"action": "delete", "versions": {"LEAD-1": 0}}, "versions.LEAD-1"),
     ],

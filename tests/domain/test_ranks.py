@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from leads.domain.ranks import is_valid_rank, rank_between, rank_for_arrival
+from leads.domain.ranks import is_valid_rank, rank_between, rank_for_arrival, ranks_between
 
 # The longest key each 200-move run below produced when these tests were written, plus slack:
 # without rebalancing a key grows by about one digit every five moves into the same gap.
@@ -215,3 +215,19 @@ def test_a_card_moved_to_the_bottom_stays_below_later_arrivals() -> None:
     now = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
     bottom = rank_between(rank_for_arrival(now), None)
     assert bottom > rank_for_arrival(now + timedelta(days=365))
+
+
+@pytest.mark.parametrize(("above", "below"), [(None, None), ("h", None), (None, "h"), ("h", "i")])
+def test_ranks_between_gives_each_card_a_valid_rank_in_order_between_the_neighbours(
+    above: str | None, below: str | None
+) -> None:
+    ranks = ranks_between(above, below, 500)
+
+    assert len(set(ranks)) == 500
+    assert_sorted_and_valid([*([above] if above else []), *ranks, *([below] if below else [])])
+    # Bisection: the keys grow with the log of the count, not with the count.
+    assert max(len(rank) for rank in ranks) <= 6
+
+
+def test_ranks_between_for_no_card_is_empty() -> None:
+    assert ranks_between("h", "i", 0) == []

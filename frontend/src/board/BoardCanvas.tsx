@@ -2,31 +2,35 @@
 // the card in the air, the drop bar of closed stages, and the form a move opens when the target
 // asks for fields or a lost reason. While a card is dragged every column and drop zone shows
 // what the card's moves say about it: it takes the card, it asks first, or it is dimmed with
-// the server's reason.
+// the server's reason. Selected cards (useBoardSelection) are dragged together (useGroupMove).
 import { DndContext, DragOverlay, type SensorDescriptor, type SensorOptions } from "@dnd-kit/core";
 import { useIsMutating } from "@tanstack/react-query";
 import { useCallback, useMemo, useRef } from "react";
 import { useNavigate } from "react-router-dom";
-import type { Board, FieldDefinition } from "../api/types";
+import type { Board, Card, FieldDefinition } from "../api/types";
 import { useLiveHold } from "../live/LiveProvider";
 import type { LostReasonOption } from "../moves/LostReasonInputs";
 import { moveCardKey, useLoadMore, useQuickAdd } from "./api";
 import { CardBody, type UsersById } from "./BoardCard";
 import { BoardColumn } from "./BoardColumn";
 import { useCollapsedColumns } from "./collapse";
-import { dropNote, dropState } from "./dragState";
+import { dropNote, dropState, type DropOutcome } from "./dragState";
 import { DropBar } from "./DropBar";
 import type { BoardFilters } from "./filters";
 import { RequiredFieldsModal } from "./RequiredFields";
 import { ScrollCue, useScrollEdges } from "./ScrollCue";
 import { useDragMachine } from "./useDragMachine";
 import { useMoveFlow } from "./useMoveFlow";
+import { BoardSelectionBar } from "./BoardSelectionBar";
+import { useBoardSelection } from "./useBoardSelection";
+import { useGroupMove } from "./useGroupMove";
 
 const NO_SENSORS: SensorDescriptor<SensorOptions>[] = [];
 
 const SCREEN_READER_INSTRUCTIONS =
   "Press Space to pick up the lead card, the arrow keys to move it within a column or to " +
-  "another stage, Space to drop it, Escape to cancel. Press Enter to open the lead.";
+  "another stage, Space to drop it, Escape to cancel. Press Enter to open the lead, Shift+Enter " +
+  "to select it: picking up a selected card carries all the selected ones.";
 
 interface Props {
   board: Board;
@@ -54,7 +58,24 @@ export function BoardCanvas({
 }: Props) {
   const navigate = useNavigate();
   const flow = useMoveFlow(board, filters, variables, lostReasons);
-  const { drag, sensors, collisionDetection, announcements, handlers } = useDragMachine(board, flow.onDrop);
+  // The selection reads whether a card is in the air (Escape then cancels the drag, not it);
+  // the drag machine, which cards the grabbed one carries along.
+  const inAir = useRef(false);
+  const selection = useBoardSelection(board, inAir);
+  const group = useGroupMove(board, filters, lostReasons, selection.clear);
+  const { onDrop: dropOne } = flow;
+  const { onGroupDrop } = group;
+  const onDrop = useCallback(
+    (outcome: DropOutcome, card: Card, byKeyboard: boolean) =>
+      outcome.kind === "group" ? onGroupDrop(outcome.plan) : dropOne(outcome, card, byKeyboard),
+    [dropOne, onGroupDrop],
+  );
+  const { drag, sensors, collisionDetection, announcements, handlers } = useDragMachine(
+    board,
+    onDrop,
+    selection.selected,
+  );
+  inAir.current = drag !== null && !drag.dropped;
   // Others' changes wait while a card is in the air and until its move is settled: a board
   // refetched then would pull the card from under the pointer, or back to where it was.
   const moving = useIsMutating({ mutationKey: moveCardKey }) > 0;
@@ -87,6 +108,10 @@ export function BoardCanvas({
     () => (drag ? new Map(drag.board.columns.map((c) => [c.uid, c.leads])) : null),
     [drag],
   );
+  const carried = useMemo(
+    () => (dragging?.group ? new Set(dragging.group.map((member) => member.card.uid)) : null),
+    [dragging],
+  );
 
   return (
     <DndContext
@@ -116,6 +141,9 @@ export function BoardCanvas({
               onCreate={onCreate}
               onLoadMore={onLoadMore}
               onOpen={onOpen}
+              selected={selection.selected}
+              carried={carried}
+              onSelect={selection.toggle}
               collapsed={collapsed(column)}
               onToggle={toggle}
             />
@@ -135,7 +163,12 @@ export function BoardCanvas({
           // dnd-kit measures the overlay's first element for collisions and keyboard moves:
           // that frame stays upright, only the card inside it is tilted.
           <div className="card-overlay-frame" data-testid="drag-overlay">
-            <div className="card card-overlay">
+            <div className={`card card-overlay${dragging.group ? " card-overlay-stack" : ""}`}>
+              {dragging.group ? (
+                <span className="card-stack-count" data-testid="drag-count" aria-hidden="true">
+                  {dragging.group.length}
+                </span>
+              ) : null}
               <CardBody card={dragging.card} users={users} />
             </div>
           </div>
@@ -144,6 +177,10 @@ export function BoardCanvas({
       {flow.ask ? (
         <RequiredFieldsModal request={flow.ask} onSubmit={flow.submitAsk} onClose={flow.closeAsk} />
       ) : null}
+      {group.ask ? (
+        <RequiredFieldsModal request={group.ask} onSubmit={group.submitAsk} onClose={group.closeAsk} />
+      ) : null}
+      {canDrag ? <BoardSelectionBar selection={selection} hidden={dragging !== null} /> : null}
     </DndContext>
   );
 }

@@ -6,6 +6,7 @@ import { memo, type KeyboardEvent } from "react";
 import type { Card, User } from "../api/types";
 import { daysSince, formatDateTime, formatMoney, initials } from "../app/queries";
 import { Avatar } from "../ui/components";
+import { selectsInstead } from "./useBoardSelection";
 
 export type UsersById = ReadonlyMap<string, User>;
 
@@ -118,8 +119,24 @@ interface CardProps {
   onOpen: (uid: string) => void;
 }
 
-/** A card people can drag (pointer or keyboard: Space to pick up, arrows, Space to drop). */
-export const SortableCard = memo(function SortableCard({ card, users, onOpen }: CardProps) {
+interface SortableProps extends CardProps {
+  /** Picked (Shift or Cmd/Ctrl-click) to be dragged or acted on with the others. */
+  selected: boolean;
+  /** Carried along in the drag of another selected card: shown faded where it was. */
+  carried: boolean;
+  onSelect: (uid: string) => void;
+}
+
+/** A card people can drag (pointer or keyboard: Space to pick up, arrows, Space to drop);
+ * Shift- or Cmd/Ctrl-click selects it instead of opening it. */
+export const SortableCard = memo(function SortableCard({
+  card,
+  users,
+  onOpen,
+  selected,
+  carried,
+  onSelect,
+}: SortableProps) {
   const { attributes, listeners, setNodeRef, transform, transition, isDragging } = useSortable({
     id: card.uid,
   });
@@ -127,22 +144,38 @@ export const SortableCard = memo(function SortableCard({ card, users, onOpen }: 
     // dnd-kit's listener picks the card up on Space; Enter (when not dragging) opens it. The
     // cast: dnd-kit types its listeners as bare `Function`s.
     (listeners?.onKeyDown as ((event: KeyboardEvent) => void) | undefined)?.(event);
-    if (event.key === "Enter" && !isDragging && !event.defaultPrevented) onOpen(card.uid);
+    // Shift/Cmd/Ctrl+Enter selects it, as the same click does.
+    if (event.key === "Enter" && !isDragging && !event.defaultPrevented) {
+      if (selectsInstead(event)) onSelect(card.uid);
+      else onOpen(card.uid);
+    }
   };
   return (
     <div
       ref={setNodeRef}
-      className={`card card-draggable${isDragging ? " card-placeholder" : ""}${cardState(card)}`}
+      className={`card card-draggable${isDragging ? " card-placeholder" : ""}${selected ? " card-selected" : ""}${carried ? " card-carried" : ""}${cardState(card)}`}
       style={{ transform: CSS.Translate.toString(transform), transition }}
       data-testid={`card-${card.uid}`}
       data-stale={card.stale_days !== null ? "true" : "false"}
       data-overdue={card.overdue ? "true" : "false"}
+      data-selected={selected ? "true" : "false"}
       {...attributes}
       {...listeners}
       aria-roledescription="draggable lead card"
       onKeyDown={onKeyDown}
-      onClick={() => onOpen(card.uid)}
+      // Shift-click would otherwise select the text between two cards.
+      onMouseDown={(event) => {
+        if (event.shiftKey) event.preventDefault();
+      }}
+      onClick={(event) => (selectsInstead(event) ? onSelect(card.uid) : onOpen(card.uid))}
     >
+      {selected ? (
+        <span className="card-check" aria-hidden="true">
+          ✓
+        </span>
+      ) : null}
+      {/* Read with the card's name: the role a draggable card has no aria-selected for. */}
+      {selected ? <span className="visually-hidden">Selected. </span> : null}
       <CardBody card={card} users={users} />
     </div>
   );

@@ -32,6 +32,10 @@ interface Props {
   onCreate: (name: string, data: Record<string, unknown> | undefined) => Promise<Lead>;
   onLoadMore: (stage: string, cursor: string) => Promise<void>;
   onOpen: (uid: string) => void;
+  /** The selected cards, and the ones carried along in a drag (faded where they are). */
+  selected: ReadonlySet<string>;
+  carried: ReadonlySet<string> | null;
+  onSelect: (uid: string) => void;
   collapsed: boolean;
   onToggle: (column: Column) => void;
 }
@@ -56,6 +60,9 @@ export const BoardColumn = memo(function BoardColumn({
   onCreate,
   onLoadMore,
   onOpen,
+  selected,
+  carried,
+  onSelect,
   collapsed,
   onToggle,
 }: Props) {
@@ -95,7 +102,6 @@ export const BoardColumn = memo(function BoardColumn({
 
   const ids = cards.map((card) => card.uid);
   const remaining = Math.max(0, column.count - cards.length);
-  const CardView = canDrag ? SortableCard : StaticCard;
   const dimmed = drop === "refused";
   const accepting = drop === "open" || drop === "fields";
   const dropClasses = `${dimmed ? " column-dimmed" : ""}${accepting ? " column-accepting" : ""}`;
@@ -178,9 +184,21 @@ export const BoardColumn = memo(function BoardColumn({
         {quickAdd ? <QuickAdd variables={variables} onCreate={onCreate} /> : null}
         <SortableContext id={column.uid} items={ids} strategy={verticalListSortingStrategy}>
           <div className="column-cards">
-            {cards.map((card) => (
-              <CardView key={card.uid} card={card} users={users} onOpen={onOpen} />
-            ))}
+            {cards.map((card) =>
+              canDrag ? (
+                <SortableCard
+                  key={card.uid}
+                  card={card}
+                  users={users}
+                  onOpen={onOpen}
+                  selected={selected.has(card.uid)}
+                  carried={carried?.has(card.uid) ?? false}
+                  onSelect={onSelect}
+                />
+              ) : (
+                <StaticCard key={card.uid} card={card} users={users} onOpen={onOpen} />
+              ),
+            )}
           </div>
         </SortableContext>
         {cards.length === 0 ? (

@@ -6,6 +6,14 @@ import type { Board, Card, Move, MoveReason } from "../api/types";
 import { askText, moveState, movesByStage, reasonText, type MoveState } from "../app/moves";
 import type { MoveRequest } from "./api";
 import { findCard } from "./boardModel";
+import {
+  groupDropNote,
+  groupDropState,
+  groupOf,
+  planGroupDrop,
+  type GroupMember,
+  type GroupPlan,
+} from "./groupDrag";
 
 /** What a column does with the dragged card: its own column takes it back (a reorder). */
 export type DropState = "source" | MoveState;
@@ -21,12 +29,20 @@ export interface DragState {
   /** Dropped, and the board shows the drop until the cache update reaches the screen. */
   dropped: boolean;
   byKeyboard: boolean;
+  /** The selected cards dragged along with this one (it among them); null: it goes alone. */
+  group: GroupMember[] | null;
 }
 
-export function startDrag(board: Board, uid: string, byKeyboard: boolean): DragState | null {
+export function startDrag(
+  board: Board,
+  uid: string,
+  byKeyboard: boolean,
+  selected: ReadonlySet<string> = new Set(),
+): DragState | null {
   const place = findCard(board, uid);
   if (!place) return null;
   return {
+    group: groupOf(board, selected, uid),
     uid,
     card: place.card,
     source: place.stage,
@@ -40,6 +56,7 @@ export function startDrag(board: Board, uid: string, byKeyboard: boolean): DragS
 /** A stage the card has no move to (a stage added since the board loaded) is refused: the
  * server would be asked about a move nobody was shown. */
 export function dropState(drag: DragState, stage: string): DropState {
+  if (drag.group) return groupDropState(drag.group, stage);
   if (stage === drag.source) return "source";
   const move = drag.moves.get(stage);
   return move ? moveState(move) : "refused";
@@ -61,6 +78,7 @@ export function dropReasons(drag: DragState, stage: string): MoveReason[] {
 
 /** What a column says while the card is over the board: the refusal, or the fields it asks. */
 export function dropNote(drag: DragState, stage: string): string | null {
+  if (drag.group) return groupDropNote(drag.group, stage);
   switch (dropState(drag, stage)) {
     case "refused":
       return reasonText(dropReasons(drag, stage));
@@ -75,7 +93,8 @@ export type DropOutcome =
   | { kind: "none" }
   | { kind: "refuse"; stage: string; reasons: MoveReason[] }
   | { kind: "move"; request: MoveRequest }
-  | { kind: "ask"; request: MoveRequest; reasons: MoveReason[] };
+  | { kind: "ask"; request: MoveRequest; reasons: MoveReason[] }
+  | { kind: "group"; plan: GroupPlan };
 
 /**
  * What a drop on `target` does, `final` being the board with the card where it landed: nothing
@@ -83,6 +102,10 @@ export type DropOutcome =
  * (fields, a lost reason), or the move.
  */
 export function dropOutcome(drag: DragState, origin: Board, final: Board, target: string): DropOutcome {
+  if (drag.group) {
+    const plan = planGroupDrop(drag.group, final, drag.uid, target);
+    return plan.uids.length > 0 ? { kind: "group", plan } : { kind: "none" };
+  }
   const state = dropState(drag, target);
   if (state === "refused") return { kind: "refuse", stage: target, reasons: dropReasons(drag, target) };
   const landed = findCard(final, drag.uid);

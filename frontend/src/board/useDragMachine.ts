@@ -15,7 +15,10 @@ import type { Board, Card } from "../api/types";
 import { useSortableSensors } from "../ui/useSortableSensors";
 import { findCard, moveCard } from "./boardModel";
 import { boardCollision, dropIndex, isColumnId, stageOf } from "./collision";
+import { moveCards } from "./groupDrag";
 import { accepts, dropOutcome, dropState, startDrag, type DragState, type DropOutcome } from "./dragState";
+
+const NOTHING_SELECTED: ReadonlySet<string> = new Set();
 
 /** How long a drop may wait for its cache update before the board shows the cache as it is. */
 const DROP_SETTLE_MS = 500;
@@ -46,6 +49,8 @@ function swallowClickAfterRelease() {
 export function useDragMachine(
   board: Board,
   onDrop: (outcome: DropOutcome, card: Card, byKeyboard: boolean) => void,
+  /** The selected cards: grabbing one of them drags them all. */
+  selected: ReadonlySet<string> = NOTHING_SELECTED,
 ) {
   const [drag, setDrag] = useState<DragState | null>(null);
   // Handlers read the drag through refs: dnd-kit calls them between renders.
@@ -53,6 +58,8 @@ export function useDragMachine(
   const shownBoard = useRef<Board | null>(null);
   const lastOver = useRef<UniqueIdentifier | null>(null);
   const justMoved = useRef(false);
+  const selectedRef = useRef(selected);
+  selectedRef.current = selected;
   const update = useCallback((next: DragState | null) => {
     dragRef.current = next;
     shownBoard.current = next?.board ?? null;
@@ -88,7 +95,7 @@ export function useDragMachine(
   const onDragStart = useCallback(
     ({ active, activatorEvent }: DragStartEvent) => {
       lastOver.current = null;
-      update(startDrag(board, String(active.id), activatorEvent instanceof KeyboardEvent));
+      update(startDrag(board, String(active.id), activatorEvent instanceof KeyboardEvent, selectedRef.current));
     },
     [board, update],
   );
@@ -131,7 +138,11 @@ export function useDragMachine(
       }
       const outcome = dropOutcome(current, board, final, target);
       // A move keeps the drop on screen until the cache has it; anything else puts it back.
-      update(outcome.kind === "move" ? { ...current, board: final, dropped: true } : null);
+      if (outcome.kind === "move") update({ ...current, board: final, dropped: true });
+      else if (outcome.kind === "group" && outcome.plan.going.length > 0 && !outcome.plan.asksLostReason) {
+        const { going, stage, above, below } = outcome.plan;
+        update({ ...current, board: moveCards(board, going, stage, above, below), dropped: true });
+      } else update(null);
       onDrop(outcome, current.card, current.byKeyboard);
       if (current.byKeyboard) focusCard(current.uid);
     },
@@ -147,8 +158,12 @@ export function useDragMachine(
 
   const announcements = useMemo<Announcements>(() => {
     const stageNames = new Map(board.columns.map((column) => [column.uid, column.name]));
-    const cardName = (id: UniqueIdentifier) =>
-      dragRef.current?.card.name ?? findCard(board, String(id))?.card.name ?? "the card";
+    const cardName = (id: UniqueIdentifier) => {
+      const current = dragRef.current;
+      const name = current?.card.name ?? findCard(board, String(id))?.card.name ?? "the card";
+      const others = (current?.group?.length ?? 1) - 1;
+      return others > 0 ? `${name} and ${others} other selected card${others === 1 ? "" : "s"}` : name;
+    };
     const overName = (id: UniqueIdentifier) => {
       const current = dragRef.current;
       const stage = stageOf(current?.board ?? board, id);

@@ -111,6 +111,7 @@ export function useMoveFlow(
           );
           return;
         case "none":
+        case "group": // several cards: BoardCanvas hands them to useGroupMove
           return;
       }
     },

@@ -92,6 +92,8 @@ describe("bulkRequest", () => {
       note: null,
       lost_reason: null,
       lost_note: null,
+      above: null,
+      below: null,
       user_ids: null,
       mode: null,
     });

@@ -17,6 +17,8 @@ export function bulkRequest(uids: string[], action: BulkAction, fields: Partial<
     note: null,
     lost_reason: null,
     lost_note: null,
+    above: null,
+    below: null,
     user_ids: null,
     mode: null,
     tags: null,
