@@ -27,6 +27,7 @@ import argparse
 import hashlib
 import hmac
 import json
+import logging
 import os
 import signal
 import statistics
@@ -78,6 +79,8 @@ from leads.store.indexes import ensure_indexes  # noqa: E402
 from leads.store.mongod import LocalMongod  # noqa: E402
 
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# httpx notes every request at INFO: the floor's thousands of POSTs would bury the figures.
+logging.getLogger("httpx").setLevel(logging.WARNING)
 DB = "bench"
 PACED_LEADS = 50
 # Everything waited for is bounded: a stuck worker ends the run, not the machine.
