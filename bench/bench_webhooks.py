@@ -1,7 +1,7 @@
 """Webhook delivery latency and throughput: from a lead's move to a receiver on 127.0.0.1.
 
     .venv/bin/python bench/bench_webhooks.py [--paced 500] [--pace 20] [--burst 2000]
-                                             [--burst-leads 200]
+                                             [--burst-leads 200] [--movers 4]
 
 Starts a local mongod (a one-member replica set), a real `manage.py worker` process (the
 change-stream reader, the webhook dispatcher and sender, as production runs them) and a
@@ -14,9 +14,10 @@ service (`lead_transition`, the API's own write path); from the write's acknowle
 delivery's arrival, median and p99. Each is split into its legs with the times MongoDB wrote
 in its oplog: until the reader stored the event, until the dispatcher stored the delivery,
 until the sender began its first attempt, until the receiver had it.
-(b) throughput: `--burst` moves across `--burst-leads` leads as fast as one client moves them;
-deliveries a second from the first move until the last delivery arrived, and each lead's
-deliveries in the order of its moves. Its floor: as many signed POSTs of a delivery's body
+(b) throughput: `--burst` moves across `--burst-leads` leads as fast as `--movers` threads move
+them (each its own leads); deliveries a second from the first move until the last delivery
+arrived, and from the end of the moves while the backlog drains; each lead's deliveries in the
+order of its moves. Its floor: as many signed POSTs of a delivery's body
 sent by a plain httpx client straight to the receiver, one at a time and from as many threads
 as the sender lets one webhook have in flight.
 """
@@ -311,7 +312,12 @@ def main() -> None:
     parser.add_argument("--pace", type=float, default=20.0, help="paced moves a second")
     parser.add_argument("--burst", type=int, default=2000)
     parser.add_argument("--burst-leads", type=int, default=200)
+    parser.add_argument(
+        "--movers", type=int, default=4, help="threads making the burst's moves (leads split)"
+    )
     args = parser.parse_args()
+    if args.burst_leads % args.movers:
+        parser.error("--burst-leads must be a multiple of --movers (each mover has its own leads)")
 
     with tempfile.TemporaryDirectory() as data, LocalMongod(dbpath=data) as mongod:
         connection.configure(uri=mongod.uri, db_name=DB)
@@ -385,9 +391,17 @@ def run(args: Any, paced: Leads, burst: Leads, receiver: Receiver) -> dict[str, 
     receiver.clear()
 
     moves_started = time.time()
-    for n in range(args.burst):
-        burst.move(burst.uids[n % len(burst.uids)])
-    moved_in = time.time() - moves_started
+
+    def mover(first: int) -> None:
+        # Each mover has its own leads (every `--movers`-th): a lead's moves stay in order.
+        for n in range(first, args.burst, args.movers):
+            burst.move(burst.uids[n % len(burst.uids)])
+
+    with ThreadPoolExecutor(args.movers) as pool:
+        list(pool.map(mover, range(args.movers)))
+    moves_ended = time.time()
+    moved_in = moves_ended - moves_started
+    backlog = args.burst - receiver.count("lead.moved")
     wait_until(lambda: receiver.count("lead.moved") >= args.burst, "the burst's deliveries")
     with receiver.lock:
         burst_arrivals = list(receiver.arrivals)
@@ -419,6 +433,8 @@ def run(args: Any, paced: Leads, burst: Leads, receiver: Receiver) -> dict[str, 
             "first_arrival_after_s": round(first - moves_started, 2),
             "last_arrival_after_s": round(last - moves_started, 2),
             "deliveries_per_s": round(delivered / (last - moves_started), 1),
+            "undelivered_when_the_moves_ended": backlog,
+            "drain_per_s_after_the_moves_ended": round(backlog / (last - moves_ended), 1),
             "in_order_per_lead": order,
             "repeats": repeats,
         },
