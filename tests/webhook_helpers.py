@@ -115,14 +115,18 @@ class WorkerThreads:
     def __init__(self, owner: str = "test-worker", **sender: Any) -> None:
         self.owner = owner
         self.stop = threading.Event()
-        wake = threading.Event()
+        wake, stored = threading.Event(), threading.Event()
         kwargs = {"stop": self.stop, "owner": owner}
         self.sender = webhook_delivery.Sender(owner, self.stop, _render_lead, wake, **sender)
         self.threads = [
-            threading.Thread(target=event_services.read_events, kwargs=kwargs, daemon=True),
+            threading.Thread(
+                target=event_services.read_events,
+                kwargs={**kwargs, "stored": stored},
+                daemon=True,
+            ),
             threading.Thread(
                 target=webhook_delivery.dispatch_events,
-                kwargs={**kwargs, "wake": wake},
+                kwargs={**kwargs, "wake": wake, "stored": stored},
                 daemon=True,
             ),
             threading.Thread(target=self.sender.run, daemon=True),

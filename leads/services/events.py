@@ -24,9 +24,9 @@ from leads.store.documents import CONFIG, STAGE
 
 logger = logging.getLogger(__name__)
 
-# How long a change waits at most before its event is stored when the collection is quiet.
+# How long the server holds the reader's getMore when no change comes (a quiet collection).
 AWAIT_MS = 200
-# Events stored per round trip when changes come in bursts (an import, a bulk action).
+# Events stored per round trip at most when changes come in bursts (an import, a bulk action).
 BATCH = 500
 # The server no longer has the stored token's place in its oplog.
 _HISTORY_LOST = 286
@@ -58,9 +58,12 @@ def event_of(change: Doc, seq: int) -> Event | None:
 
 
 class _Reader:
-    def __init__(self, owner: str, stop: threading.Event) -> None:
+    def __init__(
+        self, owner: str, stop: threading.Event, stored: threading.Event | None = None
+    ) -> None:
         self.owner = owner
         self.stop = stop
+        self.stored = stored or threading.Event()
         self.lease = lease_seconds()
 
     def _lease_until(self) -> Any:
@@ -102,11 +105,20 @@ class _Reader:
                 change = stream.try_next()
                 if change is not None:
                     pending.append(change)
-                if pending and (change is None or len(pending) >= BATCH):
+                # Stored as soon as what the server returned is read: the changes of one getMore
+                # go together (a burst's many, in one insert), and none waits for the next
+                # getMore, which under a steady trickle of writes would never come back empty.
+                if pending and (
+                    change is None
+                    or len(pending) >= BATCH
+                    or not event_store.has_buffered_changes(stream)
+                ):
                     after = self.store(pending, seq)
                     if after is None:
                         return
                     seq, pending, renewed = after, [], time.monotonic()
+                    # The webhook dispatcher of this worker reads them now, not at its next poll.
+                    self.stored.set()
                 elif not pending and time.monotonic() - renewed > renew_every:
                     # Quiet: keep the lease, and the token, which moves on with the oplog.
                     token = stream.resume_token
@@ -119,9 +131,12 @@ class _Reader:
                     renewed = time.monotonic()
 
 
-def read_events(*, stop: threading.Event, owner: str) -> None:
-    """Be the change-stream reader whenever no other worker is, until `stop` is set."""
-    reader = _Reader(owner, stop)
+def read_events(
+    *, stop: threading.Event, owner: str, stored: threading.Event | None = None
+) -> None:
+    """Be the change-stream reader whenever no other worker is, until `stop` is set; `stored`
+    is set each time events were stored."""
+    reader = _Reader(owner, stop, stored)
     try:
         while not stop.is_set():
             try:

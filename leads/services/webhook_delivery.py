@@ -92,8 +92,14 @@ def dispatch(events: list[Event], webhooks: list[Webhook], *, now: datetime) -> 
 
 
 class _Dispatcher:
-    def __init__(self, owner: str, stop: threading.Event, wake: threading.Event) -> None:
-        self.owner, self.stop, self.wake = owner, stop, wake
+    def __init__(
+        self,
+        owner: str,
+        stop: threading.Event,
+        wake: threading.Event,
+        stored: threading.Event,
+    ) -> None:
+        self.owner, self.stop, self.wake, self.stored = owner, stop, wake, stored
         self.lease = lease_seconds()
 
     def _until(self) -> datetime:
@@ -117,6 +123,8 @@ class _Dispatcher:
                 return
         renewed = time.monotonic()
         while not self.stop.is_set():
+            # Cleared before reading: events stored after the read wake the wait below.
+            self.stored.clear()
             events = event_store.events_after(position, BATCH)
             if events:
                 oldest = events[0].seq
@@ -129,7 +137,9 @@ class _Dispatcher:
                     self.wake.set()
                 position = events[-1].seq
             elif time.monotonic() - renewed < self.lease / 3:
-                self.stop.wait(POLL_SECONDS)
+                # Woken by this worker's reader when it stores events; the poll is for a reader
+                # in another worker (and for `stop`).
+                self.stored.wait(POLL_SECONDS)
                 continue
             if not webhook_store.save_dispatcher_position(
                 owner=self.owner, seq=position, lease_until=self._until()
@@ -155,10 +165,16 @@ def _guarded(name: str, stop: threading.Event, pause: float, step: Callable[[], 
 
 
 def dispatch_events(
-    *, stop: threading.Event, owner: str, wake: threading.Event | None = None
+    *,
+    stop: threading.Event,
+    owner: str,
+    wake: threading.Event | None = None,
+    stored: threading.Event | None = None,
 ) -> None:
-    """Be the webhook dispatcher whenever no other worker is, until `stop` is set."""
-    dispatcher = _Dispatcher(owner, stop, wake or threading.Event())
+    """Be the webhook dispatcher whenever no other worker is, until `stop` is set. It sets
+    `wake` (the sender's) when it stored deliveries, and reads new events as soon as `stored`
+    (the reader's) is set."""
+    dispatcher = _Dispatcher(owner, stop, wake or threading.Event(), stored or threading.Event())
 
     def step() -> None:
         if dispatcher.claim():

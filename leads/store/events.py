@@ -140,3 +140,13 @@ def lead_changes(resume_after: Doc | None, *, await_ms: int) -> Iterator[ChangeS
         _ANNOUNCED, resume_after=resume_after, max_await_time_ms=await_ms, batch_size=500
     ) as stream:
         yield stream
+
+
+def has_buffered_changes(stream: ChangeStream[Doc]) -> bool:
+    """Whether `stream` holds changes it has read but not handed out yet (the rest of what its
+    last getMore returned): the next `try_next()` then answers at once, without a round trip.
+    PyMongo has no public call for it; its own `ChangeStream.try_next` asks the cursor the same
+    (pymongo is pinned in pyproject.toml). Should that change, this says False: each change is
+    then stored as it comes, which is slower in a burst, never wrong."""
+    has_next = getattr(getattr(stream, "_cursor", None), "_has_next", None)
+    return bool(has_next()) if callable(has_next) else False

@@ -106,6 +106,30 @@ def test_each_write_of_a_lead_is_announced_once_as_its_kind_with_who_did_it(
     assert versions == sorted(versions) and len(set(versions)) == len(versions)
 
 
+def test_under_a_steady_trickle_of_writes_each_is_announced_within_a_second(
+    team: dict[str, Any],
+) -> None:
+    # A write every 50 ms: the reader's getMore never comes back empty, so an event must not
+    # wait for a quiet moment (or a full batch) to be stored.
+    member = team["member"]
+    written: list[float] = []
+    seen: dict[int, float] = {}
+    with Reader():
+        started = time.monotonic()
+        while time.monotonic() - started < 3.0:
+            make_lead(member)
+            written.append(time.monotonic())
+            for event in event_store.events_after(max(seen, default=0)):
+                seen.setdefault(event.seq, time.monotonic())
+            time.sleep(0.05)
+        _wait_until(lambda: len(event_store.events_after(0)) >= len(written), "every event")
+        for event in event_store.events_after(max(seen, default=0)):
+            seen.setdefault(event.seq, time.monotonic())
+    first_seq = min(seen)
+    lags = [seen[first_seq + n] - at for n, at in enumerate(written)]
+    assert max(lags) < 1.0, [round(lag, 2) for lag in lags]
+
+
 def test_stage_and_config_changes_are_announced(team: dict[str, Any]) -> None:
     admin = client_for(make_user(UserRole.ADMIN))
     with Reader():

@@ -14,6 +14,7 @@ import pytest
 
 from leads.domain.enums import UserRole
 from leads.domain.models import utcnow
+from leads.services import webhook_delivery
 from leads.services.transitions import lead_transition
 from leads.store import webhooks as webhook_store
 from tests.builders import admin_client, client_for, make_lead, make_pipeline, make_user
@@ -75,6 +76,25 @@ def test_a_move_is_delivered_signed_with_the_lead_and_its_previous_and_current_s
     assert listed[0]["attempts"][0]["status_code"] == 200
     state = admin_client().get(f"/api/webhooks/{hook['uid']}/").json()["state"]
     assert state["last_success_at"] is not None and state["failing_since"] is None
+
+
+def test_a_move_is_delivered_as_soon_as_its_event_is_stored_not_at_the_dispatcher_s_next_poll(
+    receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A poll far longer than the delivery may take: only the reader's wake-up can be in time.
+    monkeypatch.setattr(webhook_delivery, "POLL_SECONDS", 5.0)
+    monkeypatch.setenv("LEADCRM_WEBHOOK_LEASE_SECONDS", "30")
+    ping, pong = ping_pong_pipeline()
+    member = make_user(UserRole.MEMBER)
+    lead = make_lead(member, name="Acme")
+    _register(receiver, events=["lead.moved"])
+    with WorkerThreads():
+        time.sleep(0.3)  # the dispatcher has found nothing new and waits
+        lead_transition(uid=lead.uid, to_stage=pong.uid, actor=member)
+        moved = time.monotonic()
+        receiver.wait_for(1, seconds=10)
+        took = time.monotonic() - moved
+    assert took < 2.0, took
 
 
 def test_an_update_carries_the_changed_fields_old_values_and_a_deleted_lead_is_null(

@@ -2,8 +2,10 @@
 
 A DRF view like every other endpoint (the same authentication, permissions, error handler and
 schema); only the body is asynchronous. The view finds where the stream starts (two round
-trips at most) and hands Django an async iterator: under ASGI the open stream is a task in the
-event loop that waits on its queue (leads/api/streams.py), not a thread at work.
+trips at most) and hands back an async iterator. Under ASGI this path is served by
+leads.api.stream_handler: the view runs in a borrowed thread that goes back to the pool when
+it returns, and the open stream is a task in the event loop that waits on its queue
+(leads/api/streams.py), holding no thread.
 """
 
 from __future__ import annotations

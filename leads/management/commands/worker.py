@@ -47,16 +47,18 @@ class Command(BaseCommand):
                 # announces the writes (services.events).
                 # Webhooks: whichever worker holds the dispatcher's lease turns events into
                 # deliveries; every worker sends due ones (services.webhook_delivery).
-                wake = threading.Event()
+                # Each wakes the next when it has work for it: the reader the dispatcher
+                # (events stored), the dispatcher the sender (deliveries stored).
+                stored, wake = threading.Event(), threading.Event()
                 threads = [
                     threading.Thread(
                         target=read_events,
-                        kwargs={"stop": stop, "owner": name},
+                        kwargs={"stop": stop, "owner": name, "stored": stored},
                         name="event-reader",
                     ),
                     threading.Thread(
                         target=dispatch_events,
-                        kwargs={"stop": stop, "owner": name, "wake": wake},
+                        kwargs={"stop": stop, "owner": name, "wake": wake, "stored": stored},
                         name="webhook-dispatcher",
                     ),
                     threading.Thread(
