@@ -247,6 +247,8 @@ def run_rule(rule: Rule, event: Event, *, in_round: int) -> Run:
         state = run.actions[index]
         if state.status is ActionStatus.FAILED:
             error, status = state.message, RunStatus.FAILED
+        elif state.status is ActionStatus.SKIPPED and status is RunStatus.OK:
+            error, status = state.message, RunStatus.SKIPPED  # the lead was deleted
         if state.status is not ActionStatus.PENDING:
             continue
         if status is not RunStatus.OK:

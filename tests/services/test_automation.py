@@ -266,8 +266,9 @@ def test_a_replay_of_the_same_events_runs_nothing_again(executor: Executor) -> N
     assert len(_runs(rule)) == 1 and _stats(rule)["runs"] == 1
 
 
+@pytest.mark.parametrize("crash_at", [0, 1])
 def test_a_crash_between_applying_an_action_and_recording_it_applies_it_once(
-    executor: Executor, monkeypatch: pytest.MonkeyPatch
+    executor: Executor, monkeypatch: pytest.MonkeyPatch, crash_at: int
 ) -> None:
     make_pipeline()
     admin = make_user(UserRole.ADMIN)
@@ -285,7 +286,7 @@ def test_a_crash_between_applying_an_action_and_recording_it_applies_it_once(
     save = automation_store.save_run_action
 
     def dies_recording_the_task(run: str, index: int, action: Any) -> None:
-        if index == 1 and action.status == "ok":
+        if index == crash_at and action.status == "ok":
             raise Killed()
         save(run, index, action)
 
@@ -293,7 +294,8 @@ def test_a_crash_between_applying_an_action_and_recording_it_applies_it_once(
     with pytest.raises(Killed):
         executor.step()
     half = lead_get(uid=lead.uid, actor=member).lead
-    assert [t.title for t in half.tasks].count("Qualify") == 1  # applied, not recorded
+    # Applied, not recorded.
+    assert [t.title for t in half.tasks].count("Qualify") == crash_at
     assert half.assigned_to == [users[0].uid] and half.tags == []
     monkeypatch.setattr(automation_store, "save_run_action", save)
     executor.step(since=start)  # the worker restarted: the position was not saved
@@ -304,7 +306,7 @@ def test_a_crash_between_applying_an_action_and_recording_it_applies_it_once(
     assert automation_store.get_rule(rule).turns == 1  # type: ignore[union-attr]
     (run,) = _runs(rule)
     assert run["status"] == "ok"
-    assert run["actions"][1]["message"] == "applied before the worker restarted"
+    assert "applied before the worker restarted" in run["actions"][crash_at]["message"]
     assert _stats(rule)["runs"] == 1
 
 
