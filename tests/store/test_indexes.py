@@ -73,7 +73,11 @@ EXPECTED_JOB_AND_IMPORT_INDEXES = [
 EXPECTED_EVENT_INDEXES = ["seq_unique", "expires_at_ttl"]
 EXPECTED_WEBHOOK_INDEXES = [
     *("uid_unique", "created_at"),
-    *("status_due", "lane_status_seq", "webhook_created"),
+    *("status_due", "lane_status_seq", "webhook_created", "expires_at_ttl"),
+]
+EXPECTED_AUTOMATION_INDEXES = [
+    *("uid_unique", "created_at"),
+    *("rule_seq_unique", "rule_at", "expires_at_ttl"),
 ]
 # DESIGN section 2, word for word: each must be an index or the leading keys of one.
 DESIGN_LEAD_INDEXES: list[Key] = [
@@ -201,6 +205,7 @@ def test_ensure_indexes_returns_every_index_name() -> None:
             *EXPECTED_JOB_AND_IMPORT_INDEXES,
             *EXPECTED_EVENT_INDEXES,
             *EXPECTED_WEBHOOK_INDEXES,
+            *EXPECTED_AUTOMATION_INDEXES,
         ]
     )
 
