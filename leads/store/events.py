@@ -31,7 +31,8 @@ EVENT_INDEXES = [
 # Where the one reader of the `leads` change stream is: who holds it (a lease) and the resume
 # token of the last change it stored events for.
 EVENT_READER = "event_reader"
-_READER = LeasedRole(EVENT_READER, "leads")
+READER_ROLE = "leads"
+_READER = LeasedRole(EVENT_READER, READER_ROLE)
 
 
 def events() -> Collection[Doc]:
