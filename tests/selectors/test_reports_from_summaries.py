@@ -17,7 +17,7 @@ from leads.selectors import reports
 from leads.services import workflow as workflow_services
 from leads.store import reports as report_store
 from tests import report_summaries, reports_world
-from tests.reports_world import NOW, World, create, june, move
+from tests.reports_world import NOW, World, create, june, log, move
 
 JUNE = ReportFilter(start=datetime(2026, 6, 1, tzinfo=UTC), end=datetime(2026, 7, 1, tzinfo=UTC))
 MARCH = ReportFilter(start=datetime(2026, 3, 1, tzinfo=UTC), end=datetime(2026, 4, 1, tzinfo=UTC))
@@ -166,12 +166,7 @@ def test_several_activities_of_a_day_and_a_lead_reopened_after_losing_count_alik
     world: World,
 ) -> None:
     for hour in (9, 10, 11):
-        with recorded_at(datetime(2026, 6, 15, hour, tzinfo=UTC)):
-            reports_world.lead_services.activity_log(
-                uid=world.leads["L3"],
-                data=reports_world.ActivityCreate.model_validate({"type": "call", "body": "x"}),
-                actor=world.alice,
-            )
+        log(world.leads["L3"], "call", datetime(2026, 6, 15, hour, tzinfo=UTC), world.alice)
     # L7, lost on the 6th, reopened into Qualified on the 16th: no longer lost, Qualified entered.
     move(world.leads["L7"], world.stages["qualified"], june(16), world.admin)
 
