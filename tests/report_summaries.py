@@ -7,7 +7,12 @@ from datetime import timedelta
 from typing import Any
 
 from leads.domain.models import utcnow
-from leads.domain.report_facts import funnel_steps_of, report_activity, report_visits
+from leads.domain.report_facts import (
+    funnel_steps_of,
+    report_activity,
+    report_funnel,
+    report_visits,
+)
 from leads.selectors.workflow import config_get, stage_list
 from leads.store import events as event_store
 from leads.store.connection import database, leads
@@ -39,6 +44,7 @@ def _fact(lead: dict[str, Any], value_field: str | None, date_field: str | None,
         "lost_reason": lead.get("lost_reason"),
         "expected_close": data.get(date_field) if date_field else None,
         "visits": visits,
+        "funnel": report_funnel(visits),
         "activity": report_activity(lead),
         "version": lead.get("version"),
     }
@@ -53,11 +59,14 @@ def build() -> None:
     facts = database()[LEAD_FACTS]
     facts.delete_many({})
     facts.create_indexes(REPORT_FACT_INDEXES)
-    documents = [
-        _fact(lead, value_field, date_field, funnel) for lead in leads().find({"type": "lead"})
-    ]
-    if documents:
-        facts.insert_many(documents)
+    batch: list[dict[str, Any]] = []
+    for lead in leads().find({"type": "lead"}, batch_size=1000):
+        batch.append(_fact(lead, value_field, date_field, funnel))
+        if len(batch) == 1000:
+            facts.insert_many(batch)
+            batch = []
+    if batch:
+        facts.insert_many(batch)
     database()[SUMMARIES_STATE].replace_one(
         {"_id": SUMMARIES_STATE_ID},
         {

@@ -30,8 +30,9 @@ def funnel_steps_of(stages: Sequence[WorkStage]) -> list[str]:
 
 def report_visits(lead_doc: dict[str, Any], funnel: Sequence[str]) -> list[dict[str, Any]]:
     """The lead's stage visits in time order, each with its funnel `step` (the stage's place
-    among the funnel's steps; -1 for lost and deleted stages) and `moved` (a later visit reached
-    a further step: skipping stages counts, moving back does not)."""
+    among the funnel's steps; -1 for lost and deleted stages), `moved` (a later visit reached
+    a further step: skipping stages counts, moving back does not) and, once it ended, `days`
+    (its length in days, from milliseconds as the server divides them)."""
     history = lead_doc.get("history")
     entries = history if isinstance(history, list) else []
     visits = [
@@ -48,9 +49,26 @@ def report_visits(lead_doc: dict[str, Any], funnel: Sequence[str]) -> list[dict[
             "exited_at": _moment(visit.get("exited_at")),
             "step": step,
             "moved": later > step >= 0,
+            "days": _days(visit.get("entered_at"), visit.get("exited_at")),
         }
         for visit, step, later in zip(visits, steps, further, strict=True)
     ]
+
+
+def report_funnel(visits: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The funnel steps the lead ever entered (each once, in the order first entered) and
+    whether any of its visits there moved on: the whole history's funnel without a visit walk."""
+    moved: dict[str, bool] = {}
+    for visit in visits:
+        if visit["step"] >= 0 and visit["entered_at"] is not None:
+            moved[visit["stage"]] = moved.get(visit["stage"], False) or visit["moved"]
+    return [{"stage": stage, "moved": went_on} for stage, went_on in moved.items()]
+
+
+def _days(entered: Any, exited: Any) -> float | None:
+    if not isinstance(entered, datetime) or not isinstance(exited, datetime):
+        return None
+    return ((exited - entered) // timedelta(milliseconds=1)) / 86_400_000
 
 
 def _moment(value: Any) -> datetime | None:

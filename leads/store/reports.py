@@ -459,6 +459,21 @@ def funnel_fact_pipeline(report_filter: ReportFilter) -> list[Doc]:
     counted = {
         "$and": [{"$gte": ["$$visit.step", 0]}, _in_period("$$visit.entered_at", report_filter)]
     }
+    if period is None:
+        # The whole history: the steps each lead entered are kept with its fact.
+        return [
+            {"$match": match},
+            {"$unwind": "$funnel"},
+            {
+                "$group": {
+                    "_id": "$funnel.stage",
+                    "entered": {"$sum": 1},
+                    "moved_on": {"$sum": {"$cond": ["$funnel.moved", 1, 0]}},
+                    "won": {"$sum": {"$cond": [{"$eq": ["$status", "won"]}, 1, 0]}},
+                }
+            },
+            {"$project": {"_id": 0, "stage": "$_id", "entered": 1, "moved_on": 1, "won": 1}},
+        ]
     hits = {"$filter": {"input": _array("$visits"), "as": "visit", "cond": counted}}
     moved = {"$filter": {"input": "$hits", "cond": {"$eq": ["$$this.moved", True]}}}
     return [
@@ -560,6 +575,8 @@ def _visit_times(now: datetime) -> list[Doc]:
 
 
 def stage_times_fact_pipeline(report_filter: ReportFilter, now: datetime) -> list[Doc]:
+    """Stage times over lead_facts: a completed visit carries its days, so each visit costs
+    one step through the $group (mean and longest come from the sorted days per stage)."""
     match = _fact_match(report_filter)
     period = _period(report_filter)
     if period is not None:
@@ -570,18 +587,57 @@ def stage_times_fact_pipeline(report_filter: ReportFilter, now: datetime) -> lis
             {"visits": {"$elemMatch": {"exited_at": period}}},
         ]
     # else index: facts_status_closed (every fact: the status range keyed by the lookup)
-    exited = {"$eq": [{"$type": "$$visit.exited_at"}, "date"]}
+    done = {"$isNumber": "$$visit.days"}
     counted = {
-        "$or": [
-            {"$and": [{"$not": [exited]}, {"$eq": ["$status", "open"]}]},
-            _in_period("$$visit.exited_at", report_filter),
+        "$and": [
+            {"$eq": [{"$type": "$$visit.entered_at"}, "date"]},
+            {
+                "$or": [
+                    # where an open lead waits now; a closed lead's open visit is no wait
+                    {"$and": [{"$not": [done]}, {"$eq": ["$status", "open"]}]},
+                    {"$and": [done, _in_period("$$visit.exited_at", report_filter)]},
+                ]
+            },
         ]
     }
     visits = {"$filter": {"input": _array("$visits"), "as": "visit", "cond": counted}}
+    days = {
+        "$ifNull": [
+            "$visit.days",
+            {"$divide": [{"$subtract": [{"$literal": now}, "$visit.entered_at"]}, DAY_MS]},
+        ]
+    }
+    named = {"$eq": [{"$type": "$visit.name"}, "string"]}
     return [
         {"$match": match},
         {"$project": {"_id": 0, "visit": visits}},
-        *_visit_times(now),
+        {"$unwind": "$visit"},
+        {
+            "$group": {
+                "_id": {"stage": "$visit.stage", "done": {"$isNumber": "$visit.days"}},
+                "days": {"$push": days},
+                # the name the latest named visit recorded: objects compare field by field
+                "latest": {
+                    "$max": {
+                        "$cond": [named, {"at": "$visit.entered_at", "name": "$visit.name"}, None]
+                    }
+                },
+            }
+        },
+        {"$set": {"days": {"$sortArray": {"input": "$days", "sortBy": 1}}}},
+        {
+            "$project": {
+                "_id": 0,
+                "stage": "$_id.stage",
+                "done": "$_id.done",
+                "recorded_name": "$latest.name",
+                "count": {"$size": "$days"},
+                "mean_days": {"$avg": "$days"},
+                "max_days": {"$last": "$days"},
+                "median_days": _percentile("$days", 0.5),
+                "p90_days": _percentile("$days", 0.9),
+            }
+        },
     ]
 
 
@@ -670,7 +726,7 @@ def win_rate(
 ) -> tuple[Workflow, list[OutcomeCount]]:
     return _report(
         win_rate_pipeline(report_filter, group_by),
-        win_rate_pipeline(report_filter, group_by, _FACTS),
+        win_rate_pipeline(report_filter, group_by, FACTS),
         OutcomeCount,
     )
 
@@ -718,7 +774,7 @@ _LEADS = _Side(
     visits=_stage_visits,
 )
 # A fact holds the value and the close date as stored (domain/facts.py): the same rules apply.
-_FACTS = _Side(
+FACTS = _Side(
     match=lambda report_filter: _fact_match(report_filter),
     value=lambda: _amount("$value"),
     stage="$stage",
@@ -797,7 +853,7 @@ def forecast_pipeline(report_filter: ReportFilter, side: _Side | None = None) ->
 
 def forecast(report_filter: ReportFilter) -> tuple[Workflow, list[ForecastCount]]:
     return _report(
-        forecast_pipeline(report_filter), forecast_pipeline(report_filter, _FACTS), ForecastCount
+        forecast_pipeline(report_filter), forecast_pipeline(report_filter, FACTS), ForecastCount
     )
 
 
@@ -847,7 +903,7 @@ def lost_reasons_pipeline(report_filter: ReportFilter, side: _Side | None = None
 def lost_reasons(report_filter: ReportFilter) -> tuple[Workflow, list[LostCount]]:
     return _report(
         lost_reasons_pipeline(report_filter),
-        lost_reasons_pipeline(report_filter, _FACTS),
+        lost_reasons_pipeline(report_filter, FACTS),
         LostCount,
     )
 
@@ -935,16 +991,14 @@ def activity_fact_pipeline(report_filter: ReportFilter, group_by: ActivityGroup)
     counted = _in_period("$$count.day", report_filter)
     key = {"$ifNull": ["$count.actor", None]} if group_by == "user" else "$count.type"
     completed = {"$eq": ["$count.type", TASK_COMPLETED]}
+    counts = (
+        {"$filter": {"input": _array("$activity"), "as": "count", "cond": counted}}
+        if period is not None
+        else _array("$activity")
+    )
     pipeline: list[Doc] = [
         {"$match": match},
-        {
-            "$project": {
-                "_id": 0,
-                "count": {
-                    "$filter": {"input": _array("$activity"), "as": "count", "cond": counted}
-                },
-            }
-        },
+        {"$project": {"_id": 0, "count": counts}},
         {"$unwind": "$count"},
         {
             "$group": {
