@@ -201,6 +201,16 @@ class DuplicatesOut(BaseModel):
     results: list[LeadMatchOut] = Field(description="oldest first, at most `limit`")
 
 
+class MergePreviewOut(BaseModel):
+    """What merging `other` into this lead asks of the user."""
+
+    other: str
+    conflicts: list[str] = Field(
+        description="the fields both leads hold different values of (`email`, `data.<key>`, ...),"
+        " compared as the merge compares them (emails ignoring case, phones by their digits)"
+    )
+
+
 class LeadPageOut(BaseModel):
     results: list[LeadListItem]
     next: str | None = Field(description="URL of the next page, or null on the last one")

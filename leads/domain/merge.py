@@ -74,6 +74,39 @@ def check_choices(choices: Mapping[str, Side], kept: WorkItem, other: WorkItem) 
         raise ValidationFailed("Some merge choices are not valid.", fields=errors)
 
 
+def _same_value(name: str, kept: WorkItem, other: WorkItem) -> bool:
+    """Whether both leads hold the same value of `name`: an email or a phone compared by its
+    key, as duplicates are found (`Ann@X.com` is `ann@x.com`), anything else as stored."""
+    if name == "email":
+        return kept.email_key == other.email_key
+    if name == "phone":
+        return kept.phone_key == other.phone_key
+    if name.startswith("data."):
+        key = name.removeprefix("data.")
+        return bool(kept.data.get(key) == other.data.get(key))
+    return bool(getattr(kept, name) == getattr(other, name))
+
+
+def _value_of(name: str, lead: WorkItem) -> Any:
+    if name.startswith("data."):
+        return lead.data.get(name.removeprefix("data."))
+    return getattr(lead, name)
+
+
+def merge_conflicts(kept: WorkItem, other: WorkItem) -> list[str]:
+    """The fields whose value the user chooses: both leads hold one and they differ (core
+    fields first, then custom fields by key). Anything else merges without asking."""
+    keys = sorted(set(kept.data) | set(other.data))
+    names = [*MERGE_CORE_FIELDS, *(f"data.{key}" for key in keys)]
+    return [
+        name
+        for name in names
+        if not is_blank(_value_of(name, kept))
+        and not is_blank(_value_of(name, other))
+        and not _same_value(name, kept, other)
+    ]
+
+
 def _pick(name: str, mine: Any, theirs: Any, choices: Mapping[str, Side]) -> Any:
     """The kept value: the one chosen, else this lead's unless it is empty."""
     choice = choices.get(name)

@@ -3,7 +3,11 @@
 One reader runs at a time, whichever worker holds its lease; the others wait to take over. It
 stores each event with its change's id, then the resume token of the last one, so a reader
 killed between the two reads those changes again and finds their events stored: none is lost,
-none announced twice, and their order is the change stream's (the oplog's)."""
+none announced twice, and their order is the change stream's (the oplog's).
+
+It also keeps the board's summaries (services/summaries.py): before saving the token of a batch
+it makes the facts of the batch's leads those of the leads as they are now and adds the
+difference to the totals, which a replayed batch leaves as they are."""
 
 from __future__ import annotations
 
@@ -22,6 +26,8 @@ from leads.store import events as event_store
 from leads.store.connection import Doc, is_database_unavailable
 from leads.store.documents import CONFIG, STAGE
 
+from .summaries import LeaseLost, SummaryKeeper
+
 logger = logging.getLogger(__name__)
 
 # How long a change waits at most before its event is stored when the collection is quiet.
@@ -30,6 +36,9 @@ AWAIT_MS = 200
 BATCH = 500
 # The server no longer has the stored token's place in its oplog.
 _HISTORY_LOST = 286
+_LEAD_KINDS = frozenset(
+    {EventKind.LEAD_CREATED, EventKind.LEAD_UPDATED, EventKind.LEAD_MOVED, EventKind.LEAD_DELETED}
+)
 
 
 def lease_seconds() -> float:
@@ -62,6 +71,7 @@ class _Reader:
         self.owner = owner
         self.stop = stop
         self.lease = lease_seconds()
+        self.summaries = SummaryKeeper(self.claim)
 
     def _lease_until(self) -> Any:
         return utcnow() + timedelta(seconds=self.lease)
@@ -76,16 +86,24 @@ class _Reader:
         was lost (another reader goes on from the saved token)."""
         stored = event_store.stored_change_ids([change["_id"]["_data"] for change in changes])
         documents = []
+        touched: dict[str, None] = {}
+        config_changed = False
         for change in changes:
+            event = event_of(change, seq + 1)
+            if event is None:
+                continue
+            if event.kind in _LEAD_KINDS:
+                touched[event.uid] = None
+            config_changed = config_changed or event.kind is EventKind.CONFIG_CHANGED
             if change["_id"]["_data"] in stored:
                 continue
-            event = event_of(change, seq + 1)
-            if event is not None:
-                seq += 1
-                documents.append(
-                    event_store.event_document(event, change_id=change["_id"]["_data"])
-                )
+            seq += 1
+            documents.append(event_store.event_document(event, change_id=change["_id"]["_data"]))
         event_store.insert_events(documents)
+        # Every lead of the batch, announced now or before a restart: applying is idempotent.
+        # A rebuild (a new value field) reads every lead as it is, these included.
+        if not (config_changed and self.summaries.config_changed()):
+            self.summaries.apply(list(touched))
         saved = event_store.save_reader_token(
             owner=self.owner, token=changes[-1]["_id"], lease_until=self._lease_until()
         )
@@ -95,7 +113,13 @@ class _Reader:
         """Read changes while this reader holds the lease."""
         seq = event_store.last_seq()
         renew_every = self.lease / 3
-        with event_store.lead_changes(event_store.reader_token(), await_ms=AWAIT_MS) as stream:
+        saved = event_store.reader_token()
+        with event_store.lead_changes(saved, await_ms=AWAIT_MS) as stream:
+            # Opened first: a change made during a rebuild is in the stream, applied after it.
+            try:
+                self.summaries.start(missed_changes=saved is None)
+            except LeaseLost:
+                return
             renewed = time.monotonic()
             pending: list[Doc] = []
             while not self.stop.is_set():
@@ -103,7 +127,10 @@ class _Reader:
                 if change is not None:
                     pending.append(change)
                 if pending and (change is None or len(pending) >= BATCH):
-                    after = self.store(pending, seq)
+                    try:
+                        after = self.store(pending, seq)
+                    except LeaseLost:
+                        return
                     if after is None:
                         return
                     seq, pending, renewed = after, [], time.monotonic()
@@ -115,6 +142,10 @@ class _Reader:
                     if not event_store.save_reader_token(
                         owner=self.owner, token=dict(token), lease_until=self._lease_until()
                     ):
+                        return
+                    try:
+                        self.summaries.check()
+                    except LeaseLost:
                         return
                     renewed = time.monotonic()
 
@@ -134,6 +165,7 @@ def read_events(*, stop: threading.Event, owner: str) -> None:
                 # Down for longer than the oplog reaches back: what happened meanwhile cannot
                 # be told; clients resync when they see the gap in their stream's ids.
                 logger.error("event reader: the change stream's history is lost; from now on")
+                # Starting without a token also rebuilds the summaries: changes were missed.
                 event_store.forget_reader_token()
                 continue
             except PyMongoError as exc:

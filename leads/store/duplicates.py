@@ -69,7 +69,7 @@ class MergePair:
     other_paged: int = 0
 
 
-def get_merge_pair(kept_uid: str, other_uid: str, session: Session) -> MergePair:
+def get_merge_pair(kept_uid: str, other_uid: str, session: Session | None = None) -> MergePair:
     """Both leads, the config and every stage, in one round trip."""
     found: dict[str, WorkItem] = {}
     paged: dict[str, int] = {}

@@ -180,6 +180,46 @@ def test_a_merge_keeps_this_leads_values_fills_its_blanks_and_deletes_the_other(
     assert client_for(member).get(f"/api/leads/{other.uid}/").status_code == 404
 
 
+def test_the_merge_preview_asks_only_about_values_that_really_differ(
+    member: User, pair: tuple[WorkItem, WorkItem]
+) -> None:
+    kept, other = pair
+    client = client_for(member)
+
+    with count_round_trips() as trips:
+        response = client.get(f"/api/leads/{kept.uid}/merge/?other={other.uid}")
+
+    assert response.status_code == 200, response.json()
+    # The emails differ only in case (one address); the phone and company are blank on the
+    # kept lead and the industry on it too: none of those asks anything.
+    assert response.json() == {"other": other.uid, "conflicts": ["name", "data.budget"]}
+    assert trips.commands[AUTH_ROUND_TRIPS:] == ["find"]  # both leads and the workflow
+
+
+def test_a_phone_written_differently_is_no_merge_conflict(member: User) -> None:
+    kept = make_lead(member, name="Bo", phone="+1 (415) 555-0100", company="Acme")
+    other = make_lead(member, name="Bo", phone="+1.415.555.0100", company="Acme Inc")
+
+    response = client_for(member).get(f"/api/leads/{kept.uid}/merge/?other={other.uid}")
+
+    assert response.json()["conflicts"] == ["company"]
+
+
+def test_a_merge_preview_of_a_missing_lead_is_404_and_of_itself_400(
+    member: User, pair: tuple[WorkItem, WorkItem]
+) -> None:
+    kept, _ = pair
+    client = client_for(member)
+
+    missing = client.get(f"/api/leads/{kept.uid}/merge/?other=L-2026-01-99999")
+    itself = client.get(f"/api/leads/{kept.uid}/merge/?other={kept.uid}")
+    unnamed = client.get(f"/api/leads/{kept.uid}/merge/")
+
+    assert_error(missing, 404, "lead_not_found", "other")
+    assert_error(itself, 400, "invalid", "other")
+    assert_error(unnamed, 400, "invalid", "other")
+
+
 def test_chosen_fields_come_from_the_lead_chosen(
     member: User, pair: tuple[WorkItem, WorkItem]
 ) -> None:

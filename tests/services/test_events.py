@@ -3,7 +3,6 @@ stopped or killed goes on from its stored token, missing nothing and repeating n
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -13,49 +12,13 @@ import pytest
 from leads.domain.enums import UserRole
 from leads.domain.events import Event
 from leads.domain.models import CONFIG_UID
-from leads.services import events as event_services
 from leads.store import events as event_store
 from tests.builders import client_for, complete_required_tasks, make_lead, make_pipeline, make_user
-
-
-class Killed(BaseException):
-    """Stands for the worker process dying: no handler of the reader's sees it."""
-
-
-class Reader:
-    """A reader running in a thread, as a worker runs it."""
-
-    def __init__(self, owner: str = "test-reader") -> None:
-        self.owner = owner
-        self.stop = threading.Event()
-        self.failure: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        try:
-            event_services.read_events(stop=self.stop, owner=self.owner)
-        except BaseException as exc:  # a Killed reader, or a bug the test should show
-            self.failure = exc
-
-    def __enter__(self) -> Reader:
-        self.thread.start()
-        _wait_until(lambda: event_store.reader_token() is not None, "the reader to start")
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop.set()
-        self.thread.join(timeout=10)
-
-
-def _wait_until(condition: Any, what: str, seconds: float = 15) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.05)
+from tests.event_reader import Killed, Reader, wait_until
 
 
 def _events(count: int) -> list[Event]:
-    _wait_until(lambda: len(event_store.events_after(0)) >= count, f"{count} events")
+    wait_until(lambda: len(event_store.events_after(0)) >= count, f"{count} events")
     time.sleep(0.5)  # and no more than that
     return event_store.events_after(0)
 
@@ -174,7 +137,7 @@ def test_a_reader_killed_after_storing_events_but_before_its_token_repeats_none(
     uids = [make_lead(member, name=f"L{n}").uid for n in range(4)]
     dying = Reader()
     dying.thread.start()
-    _wait_until(lambda: dying.failure is not None, "the reader to die")
+    wait_until(lambda: dying.failure is not None, "the reader to die")
     assert isinstance(dying.failure, Killed)
     monkeypatch.setattr(event_store, "save_reader_token", real_save)
     event_store.release_reader(owner=dying.owner)  # as its lease running out would

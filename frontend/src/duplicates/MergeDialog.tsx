@@ -4,7 +4,7 @@ import { useState } from "react";
 import type { FieldDefinition, Lead } from "../api/types";
 import { useLead } from "../leads/api";
 import { ErrorBanner, Modal, ModalActions, Spinner } from "../ui/components";
-import { useMergeLead } from "./api";
+import { useMergeLead, useMergePreview } from "./api";
 import { mergeBody, mergeRows, type Side } from "./logic";
 
 export function MergeDialog({
@@ -19,12 +19,15 @@ export function MergeDialog({
   onClose: () => void;
 }) {
   const other = useLead(otherUid);
+  const preview = useMergePreview(lead.uid, otherUid);
   const merge = useMergeLead(lead.uid);
   const [choices, setChoices] = useState<Record<string, Side>>({});
-  const rows = other.data ? mergeRows(lead, other.data, definitions) : [];
+  const ready =
+    other.data && preview.data ? { other: other.data, conflicts: preview.data.conflicts } : null;
+  const rows = ready ? mergeRows(lead, ready.other, definitions, ready.conflicts) : [];
   const submit = () => {
-    if (!other.data) return;
-    merge.mutate(mergeBody(lead, other.data, choices), { onSuccess: onClose });
+    if (!ready) return;
+    merge.mutate(mergeBody(lead, ready.other, choices), { onSuccess: onClose });
   };
   return (
     <Modal
@@ -36,19 +39,20 @@ export function MergeDialog({
           label="Merge"
           busyLabel="Merging…"
           busy={merge.isPending}
-          disabled={!other.data}
+          disabled={!ready}
           onAction={submit}
           testId="merge-confirm"
         />
       }
     >
       {other.isError ? <ErrorBanner error={other.error} /> : null}
+      {preview.isError ? <ErrorBanner error={preview.error} /> : null}
       {merge.isError ? <ErrorBanner error={merge.error} /> : null}
-      {!other.data && !other.isError ? <Spinner label="Loading the other lead" /> : null}
-      {other.data ? (
+      {!ready && !other.isError && !preview.isError ? <Spinner label="Loading the other lead" /> : null}
+      {ready ? (
         <>
           <p className="muted">
-            {other.data.name} ({otherUid}) is folded into this lead and then deleted: its tasks,
+            {ready.other.name} ({otherUid}) is folded into this lead and then deleted: its tasks,
             activities and history join this lead's, tags and assignees are combined. Where both
             leads hold a different value, choose which one to keep.
           </p>

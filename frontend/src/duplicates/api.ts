@@ -50,6 +50,19 @@ export function useContactMatches(email: string, phone: string) {
   });
 }
 
+/** The fields a merge of `otherUid` into `uid` asks about: the server compares them. */
+export function useMergePreview(uid: string, otherUid: string) {
+  return useQuery({
+    queryKey: [...duplicateKeys.of(uid), "merge", otherUid] as const,
+    queryFn: () =>
+      unwrap(
+        api.GET("/api/leads/{uid}/merge/", {
+          params: { path: { uid }, query: { other: otherUid } },
+        }),
+      ),
+  });
+}
+
 export function useMergeLead(uid: string) {
   const queryClient = useQueryClient();
   return useMutation({

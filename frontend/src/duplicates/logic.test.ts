@@ -10,14 +10,16 @@ function lead(values: Partial<Lead>): Lead {
 }
 
 describe("mergeRows", () => {
-  it("marks a field as a conflict only when both leads hold different values", () => {
+  it("marks as conflicts the fields the server's preview names, and only those", () => {
     const rows = mergeRows(
-      lead({ name: "Ann", company: null, data: { budget: 5 } }),
-      lead({ uid: "LEAD-2", name: "Annie", company: "Acme", data: { budget: 5, industry: "saas" } }),
+      lead({ name: "Ann", email: "ann@x.com", company: null, data: { budget: 5 } }),
+      lead({ uid: "LEAD-2", name: "Annie", email: "ANN@x.com", company: "Acme", data: { budget: 5, industry: "saas" } }),
       [budget, industry],
+      ["name"],
     );
     expect(rows.map((row) => [row.field, row.conflict])).toEqual([
       ["name", true],
+      ["email", false],
       ["company", false],
       ["data.budget", false],
       ["data.industry", false],

@@ -12,7 +12,8 @@ export interface MergeRow {
   label: string;
   mine: string;
   theirs: string;
-  /** Both leads hold a value and the values differ: the user picks one. */
+  /** The server says both leads hold different values (emails ignoring case, phones by their
+   * digits): the user picks one. */
   conflict: boolean;
 }
 
@@ -31,12 +32,19 @@ function shown(value: unknown, definition?: FieldDefinition): string {
   return String(value);
 }
 
-/** Every field either lead has a value for, side by side, core fields first. */
-export function mergeRows(lead: Lead, other: Lead, definitions: FieldDefinition[]): MergeRow[] {
+/** Every field either lead has a value for, side by side, core fields first; `conflicts` are
+ * the server's merge preview. */
+export function mergeRows(
+  lead: Lead,
+  other: Lead,
+  definitions: FieldDefinition[],
+  conflicts: readonly string[],
+): MergeRow[] {
   const rows: MergeRow[] = [];
+  const asked = new Set(conflicts);
   const add = (field: string, label: string, mine: string, theirs: string) => {
     if (!mine && !theirs) return;
-    rows.push({ field, label, mine, theirs, conflict: Boolean(mine && theirs && mine !== theirs) });
+    rows.push({ field, label, mine, theirs, conflict: asked.has(field) });
   };
   for (const [name, label] of CORE) add(name, label, shown(lead[name]), shown(other[name]));
   const keys = new Set([...Object.keys(lead.data ?? {}), ...Object.keys(other.data ?? {})]);

@@ -8,13 +8,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from leads.domain.inputs import LeadMerge
+from leads.domain.inputs import LeadMerge, LeadUid
 from leads.domain.merge import DUPLICATES_SHOWN
 from leads.selectors import duplicates as duplicate_selectors
 from leads.services import merges as merge_services
 
 from ..mappers import match_out
-from ..schemas import DuplicatesOut, LeadOut
+from ..schemas import DuplicatesOut, LeadOut, MergePreviewOut
 from .base import ERRORS, actor, body, expected_version, query_parameters, render
 from .leads import lead_response
 
@@ -38,7 +38,23 @@ class LeadDuplicatesView(APIView):
         return render(DuplicatesOut(results=[match_out(match, **keys) for match in matches]))
 
 
+class MergePreviewParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    other: LeadUid = Field(description="uid of the lead that would be folded in")
+
+
 class LeadMergeView(APIView):
+    @extend_schema(
+        operation_id="leads_merge_preview",
+        parameters=query_parameters(MergePreviewParams),
+        responses={200: MergePreviewOut, **ERRORS},
+    )
+    def get(self, request: Request, uid: str) -> HttpResponse:
+        params = MergePreviewParams.model_validate(request.query_params.dict())
+        conflicts = duplicate_selectors.merge_preview(uid=uid, other_uid=params.other)
+        return render(MergePreviewOut(other=params.other, conflicts=conflicts))
+
     @extend_schema(
         operation_id="leads_merge", request=LeadMerge, responses={200: LeadOut, **ERRORS}
     )
