@@ -58,13 +58,14 @@ from leads.management.sample_history import (  # noqa: E402
     plan_leads,
 )
 from leads.selectors.workflow import config_get, stage_list  # noqa: E402
+from leads.services.summaries import summaries_rebuild  # noqa: E402
 from leads.services.users import auth_login, user_create  # noqa: E402
 from leads.store import connection  # noqa: E402
+from leads.store import events as event_store  # noqa: E402
 from leads.store import reports as report_store  # noqa: E402
+from leads.store.facts import LEAD_FACTS  # noqa: E402
 from leads.store.indexes import ensure_indexes  # noqa: E402
 from leads.store.mongod import LocalMongod  # noqa: E402
-from leads.store.report_sources import LEAD_FACTS  # noqa: E402
-from tests import report_summaries  # noqa: E402
 
 Doc = dict[str, Any]
 
@@ -467,12 +468,15 @@ def main() -> None:
         kb = seed(args.leads, sellers, admin.uid, now, args.copies)
         seeded = time.perf_counter() - started
         started = time.perf_counter()
-        with connection.deadline(3600):
-            report_summaries.build()
+        # What the reader does when it finds no summaries (services/summaries.py).
+        summaries_rebuild(owner="bench-reader", lease_seconds=3600, wait_seconds=0)
         built = time.perf_counter() - started
         facts_kb = connection.database().command("collStats", LEAD_FACTS)["avgObjSize"] / 1024
         # The summaries are read while a reader holds its lease; nothing writes meanwhile.
-        report_summaries.hold_reader_lease()
+        lease_from = datetime.now(UTC)
+        event_store.claim_reader(
+            owner="bench-reader", now=lease_from, lease_until=lease_from + timedelta(hours=6)
+        )
         client = APIClient()
         token = auth_login(username=admin.username, password=PASSWORD).token
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")

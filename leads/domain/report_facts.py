@@ -1,7 +1,7 @@
 """What a lead contributes to the pipeline reports, computed once when its fact is written
 (domain/facts.py) so a report reads a few figures per lead instead of walking its history.
 
-Pure: a stored lead document (a dict, as the change stream and the rebuild read it) in, plain
+Pure: a stored lead document (a mapping, as the reader and the rebuild read it) in, plain
 values out. The funnel's figures depend on the funnel's steps (the open and won stages in
 pipeline order): facts record the steps they were computed with, and reports read the facts
 only while those are the workflow's steps (store/reports.py), else the leads.
@@ -10,7 +10,7 @@ only while those are the workflow's steps (store/reports.py), else the leads.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -28,25 +28,17 @@ def funnel_steps_of(stages: Sequence[WorkStage]) -> list[str]:
     return [stage.uid for stage in stages if stage.kind is not StageKind.LOST]
 
 
-def report_visits(lead_doc: dict[str, Any], funnel: Sequence[str]) -> list[dict[str, Any]]:
-    """The lead's stage visits in time order, each with its funnel `step` (the stage's place
-    among the funnel's steps; -1 for lost and deleted stages), `moved` (a later visit reached
-    a further step: skipping stages counts, moving back does not) and, once it ended, `days`
-    (its length in days, from milliseconds as the server divides them)."""
-    history = lead_doc.get("history")
-    entries = history if isinstance(history, list) else []
-    visits = [
-        entry for entry in entries if isinstance(entry, dict) and entry.get("kind") == "stage_visit"
-    ]
+def report_visits(visits: Sequence[dict[str, Any]], funnel: Sequence[str]) -> list[dict[str, Any]]:
+    """The stage visits of a fact (time order; stage, name, entered_at, exited_at), each with
+    its funnel `step` (the stage's place among the funnel's steps; -1 for lost and deleted
+    stages), `moved` (a later visit reached a further step: skipping stages counts, moving back
+    does not) and, once it ended, `days` (its length, from milliseconds as the server divides)."""
     positions = {uid: index for index, uid in enumerate(funnel)}
     steps = [positions.get(str(visit.get("stage")), -1) for visit in visits]
     further = [max(steps[index + 1 :], default=-1) for index in range(len(steps))]
     return [
         {
-            "stage": visit.get("stage"),
-            "name": visit.get("name") if isinstance(visit.get("name"), str) else None,
-            "entered_at": _moment(visit.get("entered_at")),
-            "exited_at": _moment(visit.get("exited_at")),
+            **visit,
             "step": step,
             "moved": later > step >= 0,
             "days": _days(visit.get("entered_at"), visit.get("exited_at")),
@@ -71,17 +63,12 @@ def _days(entered: Any, exited: Any) -> float | None:
     return ((exited - entered) // timedelta(milliseconds=1)) / 86_400_000
 
 
-def _moment(value: Any) -> datetime | None:
-    # What is stored there that is no date (bad data) counts as nothing, as in the reports.
-    return value if isinstance(value, datetime) else None
-
-
 def _day(moment: datetime) -> datetime:
     moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     return datetime(moment.year, moment.month, moment.day, tzinfo=UTC)
 
 
-def report_activity(lead_doc: dict[str, Any]) -> list[dict[str, Any]]:
+def report_activity(lead_doc: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The lead's embedded activities the activity report counts (logged by a seller, or a task
     completed), counted per UTC day, actor and type (`task` for a completion); sorted, so the
     same activities always give the same list."""

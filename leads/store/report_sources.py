@@ -1,14 +1,8 @@
-"""Where the reports find the summaries the change-stream reader keeps (lead_facts), and the
-indexes the reports' queries on them use."""
+"""The indexes the reports' queries on the lead facts (store/facts.py) use."""
 
 from __future__ import annotations
 
 from pymongo import ASCENDING, IndexModel
-
-LEAD_FACTS = "lead_facts"
-SUMMARIES_STATE = "summaries"
-SUMMARIES_STATE_ID = "summaries"
-FACTS_DEFINITION = 1
 
 # Every one starts with `status`: the report's lookup keys the facts' side by it, so a report
 # that must read the leads instead finds no key here (store/reports.py `_report`).

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from leads.domain.facts import FACTS_VERSION
 from leads.domain.fields import MAX_AMOUNT
 from leads.domain.models import WorkItemConfig, WorkStage
 from leads.domain.report_facts import TASK_COMPLETED
@@ -37,7 +38,7 @@ from leads.domain.reports import (
 from .connection import Doc, leads, users
 from .documents import CONFIG, LEAD, STAGE, from_documents
 from .events import EVENT_READER, READER_ROLE
-from .report_sources import FACTS_DEFINITION, LEAD_FACTS, SUMMARIES_STATE, SUMMARIES_STATE_ID
+from .facts import LEAD_FACTS, SUMMARIES, SUMMARIES_STATE
 
 Row = TypeVar("Row", bound=BaseModel)
 
@@ -228,11 +229,11 @@ def _usable() -> Doc:
             "in": {
                 "$and": [
                     {"$eq": [{"$type": "$$state.built_at"}, "date"]},
-                    {"$eq": ["$$state.definition", FACTS_DEFINITION]},
+                    {"$eq": ["$$state.definition", FACTS_VERSION]},
                     {"$eq": ["$$state.value_field", {"$ifNull": ["$config.value_field", None]}]},
                     {
                         "$eq": [
-                            "$$state.close_date_field",
+                            "$$state.close_field",
                             {"$ifNull": ["$config.forecast_date_field", None]},
                         ]
                     },
@@ -302,8 +303,8 @@ def _report(
         {
             "$lookup": {
                 # index: _id
-                "from": SUMMARIES_STATE,
-                "pipeline": [{"$match": {"_id": SUMMARIES_STATE_ID}}],
+                "from": SUMMARIES,
+                "pipeline": [{"$match": {"_id": SUMMARIES_STATE}}],
                 "as": "summaries_state",
             }
         },

@@ -122,6 +122,7 @@ def test_summaries_built_for_another_value_field_or_funnel_are_not_read(world: W
     workflow_services.config_update(changes=ConfigUpdate(value_field=None), expected_version=None)
     assert not report_store.forecast(JUNE)[0].from_summaries
     report_summaries.build()
+    report_summaries.hold_reader_lease()
     assert report_store.forecast(JUNE)[0].from_summaries
 
     # A reorder changes which visits moved on: facts computed with the old order are not read.

@@ -11,6 +11,7 @@ import pytest
 
 from leads.domain.enums import UserRole
 from leads.domain.facts import exact_amount, lead_fact, totals_key
+from leads.domain.report_facts import funnel_steps_of
 from leads.store import facts as facts_store
 from leads.store import workflow as workflow_store
 from tests.builders import client_for, make_pipeline, make_user
@@ -31,8 +32,9 @@ def team() -> Iterator[dict[str, Any]]:
 
 def fresh_facts() -> list[dict[str, Any]]:
     """Every lead's fact computed now from the leads."""
-    config = workflow_store.get_config()
-    facts = [lead_fact(source, config) for source in facts_store.all_fact_sources()]
+    config, stages = workflow_store.get_config_and_stages()
+    funnel = funnel_steps_of(stages)
+    facts = [lead_fact(source, config, funnel) for source in facts_store.all_fact_sources()]
     return sorted(facts, key=lambda fact: str(fact["_id"]))
 
 
