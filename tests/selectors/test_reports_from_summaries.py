@@ -10,13 +10,18 @@ from typing import Any
 
 import pytest
 
+from leads.domain.facts import lead_fact
 from leads.domain.inputs import ConfigUpdate, StageCreate, StageReorder, StageUpdate
 from leads.domain.models import recorded_at
+from leads.domain.report_facts import funnel_steps_of
 from leads.domain.reports import ReportFilter
 from leads.selectors import reports
 from leads.services import workflow as workflow_services
+from leads.store import facts as facts_store
 from leads.store import reports as report_store
+from leads.store import workflow as workflow_store
 from tests import report_summaries, reports_world
+from tests.event_reader import Reader, wait_until
 from tests.reports_world import NOW, World, create, june, log, move
 
 JUNE = ReportFilter(start=datetime(2026, 6, 1, tzinfo=UTC), end=datetime(2026, 7, 1, tzinfo=UTC))
@@ -176,3 +181,42 @@ def test_several_activities_of_a_day_and_a_lead_reopened_after_losing_count_alik
     assert (date(2026, 6, 15), "call", 3) in [(r.week, r.key, r.activities) for r in by_type]
     funnel = {row.name: row.entered for row in reports.report_funnel(report_filter=JUNE)}
     assert funnel["Qualified"] == 4
+
+
+def test_the_facts_the_reader_keeps_change_by_change_give_the_leads_figures(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("LEADCRM_EVENT_READER_LEASE_SECONDS", "1.5")
+    with Reader():
+        world = reports_world.build()
+        # a stage renamed (no rebuild: the names recorded stay) and two swapped (a rebuild:
+        # which visits moved on changes) while the reader runs
+        workflow_services.stage_update(
+            uid=world.stages["proposal"].uid, changes=StageUpdate(name="Offer"),
+            expected_version=None,
+        )  # fmt: skip
+        order = ["new", "proposal", "qualified", "won", "lost"]
+        workflow_services.stage_reorder(
+            data=StageReorder(order=[world.stages[key].uid for key in order])
+        )
+        wait_until(
+            lambda: (
+                facts_store.count_facts() == len(world.leads)
+                and all(fact == _fresh(fact) for fact in facts_store.all_facts())
+            ),
+            "the reader to apply every lead",
+        )
+        wait_until(
+            lambda: report_store.funnel_counts(JUNE)[0].from_summaries, "the summaries rebuilt"
+        )
+        from_summaries = _every_report(world)
+    report_summaries.release_reader_lease()
+    assert not report_store.funnel_counts(JUNE)[0].from_summaries
+    assert _every_report(world) == from_summaries
+
+
+def _fresh(fact: dict[str, Any]) -> dict[str, Any]:
+    """The fact of `fact`'s lead computed now from the lead."""
+    config, stages = workflow_store.get_config_and_stages()
+    (source,) = facts_store.fact_sources([fact["_id"]])
+    return lead_fact(source, config, funnel_steps_of(stages))
