@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from leads.domain.enums import WorkItemStatus
 from leads.domain.facts import FACTS_VERSION
 from leads.domain.fields import MAX_AMOUNT
 from leads.domain.models import WorkItemConfig, WorkStage
@@ -249,15 +250,13 @@ def _usable() -> Doc:
 # What a lookup's key is when its side must read nothing: no document has it, so the index
 # finds no key (a `$match` on a variable would scan the whole collection to find nothing).
 _NOTHING = "\u0000none"
-_FACT_STATUSES = ["open", "won", "lost", "archived"]
+_FACT_STATUSES = [status.value for status in WorkItemStatus]
 
 
-def _report(
-    lead_pipeline: list[Doc], fact_pipeline: list[Doc], row_model: type[Row]
-) -> tuple[Workflow, list[Row]]:
-    """The workflow and the rows the report makes, in ONE aggregation: of the summaries
-    (`fact_pipeline` over lead_facts) when they are usable, else of the leads (`lead_pipeline`).
-    Each side's lookup is keyed so that the side not chosen reads no document."""
+def report_pipeline(lead_pipeline: list[Doc], fact_pipeline: list[Doc]) -> list[Doc]:
+    """The aggregation (on `leads`) that reads the workflow, then runs `fact_pipeline` over
+    lead_facts when the summaries are usable, else `lead_pipeline` over the leads. Each side's
+    lookup is keyed so that the side not chosen reads no document."""
 
     def of_type(doc_type: str) -> Doc:
         return {
@@ -268,7 +267,7 @@ def _report(
             }
         }
 
-    variables = {
+    variables: Doc = {
         "value_field": {"$ifNull": ["$config.value_field", None]},
         "date_field": {"$ifNull": ["$config.forecast_date_field", None]},
         "stage_uids": "$stages.uid",
@@ -276,7 +275,7 @@ def _report(
         "stage_kinds": "$stages.kind",
         "probabilities": "$stages.probability",
     }
-    pipeline: list[Doc] = [
+    return [
         {"$match": {"type": {"$in": [CONFIG, STAGE]}}},
         {"$unset": "_id"},
         {"$sort": {"order": 1, "uid": 1}},
@@ -357,6 +356,13 @@ def _report(
             }
         },
     ]
+
+
+def _report(
+    lead_pipeline: list[Doc], fact_pipeline: list[Doc], row_model: type[Row]
+) -> tuple[Workflow, list[Row]]:
+    """The workflow and the rows the report makes, in ONE aggregation (report_pipeline)."""
+    pipeline = report_pipeline(lead_pipeline, fact_pipeline)
     # index: type_uid (the config and the stages); the lookups name their own
     found = list(leads().aggregate(pipeline))
     if not found:
