@@ -9,13 +9,14 @@ from django.core import signing
 
 from leads.domain.attention import idle_days
 from leads.domain.errors import StageNotFound, ValidationFailed
+from leads.domain.facts import FACTS_VERSION
 from leads.domain.fields import missing_values
 from leads.domain.models import BoardCard, User, WorkStage, utcnow
 from leads.domain.queries import LeadFilter
 from leads.domain.transitions import Move, MoveSubject, Pipeline, lead_moves
 from leads.selectors.leads import with_attention
+from leads.store import facts as facts_store
 from leads.store import leads as lead_store
-from leads.store import workflow as workflow_store
 
 _CURSOR_SALT = "leads.kanban.cursor"
 
@@ -81,6 +82,20 @@ class _MovesOfCards:
         return self._seen[key]
 
 
+def summaries_usable(context: facts_store.BoardContext, now: datetime) -> bool:
+    """Whether the board may read its totals from the summaries: built for the config's value
+    field and fact definition, and kept (a reader holds its lease: without one, no write would
+    reach them)."""
+    state, config = context.summaries, context.config
+    return (
+        state is not None
+        and state.definition == FACTS_VERSION
+        and state.value_field == (config.value_field if config is not None else None)
+        and context.reader_lease_until is not None
+        and context.reader_lease_until > now
+    )
+
+
 def kanban_board(
     *,
     lead_filter: LeadFilter,
@@ -90,9 +105,11 @@ def kanban_board(
     cursor: str | None = None,
 ) -> Board:
     """Columns in pipeline order (only `stage` when given, from `cursor` on), each card with the
-    moves open to `actor`, in two round trips whatever the number of leads. Raises
+    moves open to `actor`, in two round trips whatever the number of leads (the totals from the
+    summaries when they are usable, else counted from the leads). Raises
     StageNotFound, ValidationFailed."""
-    config, stages = workflow_store.get_config_and_stages()
+    context = facts_store.board_context()
+    config, stages = context.config, context.stages
     moves_of = _MovesOfCards(Pipeline.of(stages, config), actor)
     now = utcnow()
     shown = stages
@@ -105,6 +122,7 @@ def kanban_board(
     after = {stage: _decode(cursor, stage)} if stage is not None and cursor else None
     value_field = config.value_field if config is not None else None
     totals, cards = lead_store.kanban(
+        summaries=summaries_usable(context, now),
         lead_filter=with_attention(lead_filter, stages),
         stage_uids=[s.uid for s in shown],
         per_column=per_column + 1,

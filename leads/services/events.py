@@ -5,7 +5,7 @@ stores each event with its change's id, then the resume token of the last one, s
 killed between the two reads those changes again and finds their events stored: none is lost,
 none announced twice, and their order is the change stream's (the oplog's).
 
-It also keeps the board's summaries (services/summaries.py): before saving the token of a batch
+It also keeps the board's summaries (services/summaries.py): before storing a batch's events
 it makes the facts of the batch's leads those of the leads as they are now and adds the
 difference to the totals, which a replayed batch leaves as they are."""
 
@@ -101,11 +101,12 @@ class _Reader:
                 continue
             seq += 1
             documents.append(event_store.event_document(event, change_id=change["_id"]["_data"]))
-        event_store.insert_events(documents)
         # Every lead of the batch, announced now or before a restart: applying is idempotent.
-        # A rebuild (a new value field) reads every lead as it is, these included.
+        # A rebuild (a new value field) reads every lead as it is, these included. Before the
+        # events: a client that reloads the board on an event finds the totals include it.
         if not (config_changed and self.summaries.config_changed()):
             self.summaries.apply(list(touched))
+        event_store.insert_events(documents)
         saved = event_store.save_reader_token(
             owner=self.owner, token=changes[-1]["_id"], lease_until=self._lease_until()
         )

@@ -374,11 +374,14 @@ def board_context() -> BoardContext:
     )
 
 
-def board_totals_rows(statuses: list[str]) -> list[Doc]:
-    """The stages' totals over `statuses`, as rows of the board's aggregation ($unionWith
-    pipeline on stage_totals): `_id` the stage, count, value_total."""
+def board_totals_rows(statuses: list[str], stage: str | None = None) -> list[Doc]:
+    """The start of the board's aggregation on stage_totals: each stage's count and value
+    total over `statuses` (only `stage`'s when given), as rows `_id` the stage."""
+    match: Doc = {"status": {"$in": statuses}}
+    if stage is not None:
+        match["stage"] = stage
     return [
-        {"$match": {"status": {"$in": statuses}}},
+        {"$match": match},
         {
             "$group": {
                 "_id": "$stage",

@@ -115,6 +115,17 @@ LEAD_INDEXES = [
         [("type", ASCENDING), ("history.stage", ASCENDING), ("history.entered_at", ASCENDING)],
         name="type_visit_stage_entered",
     ),
+    # the board's oldest entry per stage when its totals come from the summaries: one
+    # DISTINCT_SCAN per status (store/leads.py _summary_rows)
+    IndexModel(
+        [
+            ("type", ASCENDING),
+            ("status", ASCENDING),
+            ("current_stage", ASCENDING),
+            ("stage_entered_at", ASCENDING),
+        ],
+        name="type_status_stage_entered",
+    ),
     # stages in pipeline order; slugs unique among stages only
     IndexModel([("type", ASCENDING), ("order", ASCENDING), ("uid", ASCENDING)], name="type_order"),
     IndexModel(

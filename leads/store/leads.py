@@ -41,6 +41,7 @@ from leads.domain.search import (
 )
 
 from . import activities as activity_store
+from . import facts as facts_store
 from .activities import ACTIVITY_COUNT, SPILL_PROJECTION
 from .connection import Doc, Session, in_transaction, leads
 from .documents import (
@@ -525,6 +526,51 @@ def _totals_rows(pipeline: list[Doc], hint: str | None, batch_size: int) -> Iter
 
 
 _BAD_VALUE = 2
+_STATUSES = [status.value for status in WorkItemStatus]
+
+
+def _summary_rows(base: Doc) -> list[Doc]:
+    """The board's totals rows from stage_totals for a filter on type, stage and status only:
+    the counts and sums, and each stage's oldest entry per status (an index probe each)."""
+    wanted = base.get("status")
+    if isinstance(wanted, str):
+        statuses = [wanted]
+    elif isinstance(wanted, dict):  # {"$ne": "archived"}: every status but the one hidden
+        statuses = [status for status in _STATUSES if status != wanted["$ne"]]
+    else:
+        statuses = list(_STATUSES)
+    stage = base.get("current_stage")
+    pipeline = facts_store.board_totals_rows(statuses, stage)
+    for status in statuses:
+        match: Doc = {"type": LEAD, "status": status}
+        if stage is not None:
+            match["current_stage"] = stage
+        pipeline.append(
+            {
+                "$unionWith": {
+                    "coll": leads().name,
+                    "pipeline": [
+                        {"$match": match},
+                        {
+                            "$sort": {
+                                "type": 1,
+                                "status": 1,
+                                "current_stage": 1,
+                                "stage_entered_at": 1,
+                            }
+                        },
+                        {
+                            "$group": {
+                                "_id": "$current_stage",
+                                "oldest_entered_at": {"$first": "$stage_entered_at"},
+                            }
+                        },
+                        {"$set": {"row": "oldest"}},
+                    ],
+                }
+            }
+        )
+    return pipeline
 
 
 def kanban(
@@ -535,6 +581,7 @@ def kanban(
     value_field: str | None,
     data_keys: list[str],
     after: dict[str, tuple[str, str]] | None = None,
+    summaries: bool = False,
 ) -> tuple[dict[str, Doc], dict[str, list[BoardCard]]]:
     """Column totals (count, value sum, oldest entry) for every stage and the first
     `per_column` cards of each listed stage in rank order, in ONE aggregation.
@@ -544,6 +591,11 @@ def kanban(
     each column's cards come from its own $unionWith branch, an index walk of type_stage_rank
     that stops after `per_column` cards, so no stage's leads are all loaded and empty stages
     simply have no rows.
+
+    With `summaries` (the reader keeps them for the config's value field) a filter on stage
+    and status alone reads its counts and sums from stage_totals instead (store/facts.py: a
+    few documents whatever the number of leads) and each column's oldest entry from one index
+    probe per status; the aggregation then runs on stage_totals, still one round trip.
     """
     base = _filter_query(lead_filter)
     value = f"$data.{value_field}" if value_field else 0
@@ -563,18 +615,24 @@ def kanban(
             0,
         ]
     }
-    pipeline: list[Doc] = [
-        {"$match": base},
-        {
-            "$group": {
-                "_id": "$current_stage",
-                "count": {"$sum": 1},
-                "value_total": {"$sum": amount},
-                "oldest_entered_at": {"$min": "$stage_entered_at"},
-            }
-        },
-        {"$set": {"row": "totals"}},
-    ]
+    covered = set(base) <= _BOARD_TOTALS_KEYS
+    from_summaries = summaries and covered
+    pipeline: list[Doc] = (
+        _summary_rows(base)
+        if from_summaries
+        else [
+            {"$match": base},
+            {
+                "$group": {
+                    "_id": "$current_stage",
+                    "count": {"$sum": 1},
+                    "value_total": {"$sum": amount},
+                    "oldest_entered_at": {"$min": "$stage_entered_at"},
+                }
+            },
+            {"$set": {"row": "totals"}},
+        ]
+    )
     card = {**_card_projection(value_field, data_keys), "row": {"$literal": "card"}}
     for stage_uid in stage_uids:
         column: Doc = {**base, "current_stage": stage_uid}
@@ -601,20 +659,33 @@ def kanban(
         )
     totals: dict[str, Doc] = {}
     cards: dict[str, list[BoardCard]] = {uid: [] for uid in stage_uids}
-    covered = set(base) <= _BOARD_TOTALS_KEYS
-    # index: type_stage_rank (each branch); for the totals board_totals__<value field>
-    # (covered, hinted), or the index of a filter on other fields (the planner's choice)
-    rows = _totals_rows(
-        pipeline,
-        board_totals_index_name(value_field) if covered else None,
-        max(101, per_column * (len(stage_uids) + 1)),
-    )
+    batch_size = max(101, per_column * (len(stage_uids) + 1))
+    if from_summaries:
+        # index: _id (every totals document: stages x statuses); type_status_stage_entered
+        # (DISTINCT_SCAN, one key per stage) for the oldest entries; type_stage_rank (each
+        # card branch)
+        rows: Iterator[Doc] = facts_store.stage_totals().aggregate(pipeline, batchSize=batch_size)
+    else:
+        # index: type_stage_rank (each branch); for the totals board_totals__<value field>
+        # (covered, hinted), or the index of a filter on other fields (the planner's choice)
+        rows = _totals_rows(
+            pipeline, board_totals_index_name(value_field) if covered else None, batch_size
+        )
     card_rows: list[Doc] = []
+    oldest: dict[str, datetime] = {}
     for row in rows:
-        if row.pop("row") == "totals":
+        kind = row.pop("row")
+        if kind == "totals":
             totals[row.pop("_id")] = row
+        elif kind == "oldest":
+            stage, entered = row["_id"], row["oldest_entered_at"]
+            if stage not in oldest or entered < oldest[stage]:
+                oldest[stage] = entered
         else:
             card_rows.append(row)
+    for stage, entered in oldest.items():
+        if stage in totals:
+            totals[stage]["oldest_entered_at"] = entered
     for board_card in readable_documents(BoardCard, card_rows):
         cards[board_card.current_stage].append(board_card)
     return totals, cards

@@ -3,19 +3,36 @@ they are, and the totals the sum of the facts, whatever the writes, replays and 
 
 from __future__ import annotations
 
+import io
+import random
+import threading
+import time
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
-from leads.domain.enums import UserRole
+from leads.domain.enums import StageKind, UserRole
 from leads.domain.facts import exact_amount, lead_fact, totals_key
+from leads.domain.imports import ImportOptions
+from leads.domain.inputs import ConfigUpdate, StageUpdate
+from leads.domain.models import User
 from leads.domain.report_facts import funnel_steps_of
+from leads.services import imports as import_services
+from leads.services import workflow as workflow_services
+from leads.services.jobs import job_run_now
+from leads.store import events as event_store
 from leads.store import facts as facts_store
+from leads.store import leads as lead_store
 from leads.store import workflow as workflow_store
-from tests.builders import client_for, make_pipeline, make_user
-from tests.event_reader import Reader, wait_until
+from leads.store.connection import count_round_trips
+from tests.builders import client_for, field, make_config, make_pipeline, make_stage, make_user
+from tests.event_reader import Killed, Reader, wait_until
+from tests.imports_helpers import csv_bytes
+
+# The bearer token's look-up.
+AUTH_ROUND_TRIPS = 1
 
 
 @pytest.fixture(autouse=True)
@@ -90,3 +107,238 @@ def test_the_reader_keeps_facts_and_totals_of_created_moved_edited_and_deleted_l
     assert totals[totals_key(stages["new"].uid, "open")] == (2, Decimal("307.3"))
     assert totals[totals_key(stages["lost"].uid, "lost")] == (1, Decimal(0))
     assert len(facts_store.all_facts()) == 3
+
+
+def _open_pipeline() -> dict[str, str]:
+    """Stages A, B, C, Won and Lost, each allowed to move to every other, with no tasks: every
+    move of the mix is allowed. Value field `budget`, close-date field `close_on`."""
+    make_config(field("budget", "currency"), field("close_on", "date"), value_field="budget")
+    workflow_services.config_update(
+        changes=ConfigUpdate(forecast_date_field="close_on"), expected_version=None
+    )
+    stages = {
+        "a": make_stage("A", order=0),
+        "b": make_stage("B", order=1),
+        "c": make_stage("C", order=2),
+        "won": make_stage("Won", kind=StageKind.WON, order=3),
+        "lost": make_stage("Lost", kind=StageKind.LOST, order=4),
+    }
+    uids = [stage.uid for stage in stages.values()]
+    for stage in stages.values():
+        workflow_services.stage_update(
+            uid=stage.uid,
+            changes=StageUpdate(allowed_next_stages=[uid for uid in uids if uid != stage.uid]),
+            expected_version=None,
+            actor=make_user(UserRole.ADMIN),
+        )
+    workflow_services.config_update(
+        changes=ConfigUpdate(initial_stage=stages["a"].uid), expected_version=None
+    )
+    return {name: stage.uid for name, stage in stages.items()}
+
+
+def _import(actor: User, count: int) -> None:
+    data = csv_bytes([["Name", "Budget"]] + [[f"Imported {n}", str(n * 10)] for n in range(count)])
+    upload = import_services.import_upload(
+        stream=io.BytesIO(data), name="leads.csv", size=len(data), actor=actor
+    )
+    import_services.import_run(
+        uid=upload.job.uid,
+        options=ImportOptions.model_validate({"mapping": upload.suggested_mapping}),
+        actor=actor,
+    )
+    job_run_now(uid=upload.job.uid)
+
+
+def test_totals_equal_the_leads_after_a_random_mix_of_every_kind_of_write() -> None:
+    stages = _open_pipeline()
+    admin = make_user(UserRole.ADMIN, username="ada")
+    client = client_for(admin)
+    rng = random.Random(20261130)
+    uids: list[str] = []
+
+    def some(count: int) -> list[str]:
+        return rng.sample(uids, min(count, len(uids)))
+
+    def create() -> None:
+        body: dict[str, Any] = {"name": f"L{len(uids)}"}
+        if rng.random() < 0.8:
+            body["data"] = {"budget": round(rng.uniform(0, 5000), 2), "close_on": "2026-12-01"}
+        uids.append(client.post("/api/leads/", body, format="json").json()["uid"])
+
+    def move() -> None:
+        for uid in some(1):
+            target = rng.choice(list(stages.values()))
+            body: dict[str, Any] = {"to_stage": target}
+            if target == stages["lost"]:
+                body["lost_reason"] = "price"
+            client.post(f"/api/leads/{uid}/transition/", body, format="json")
+
+    def edit_value() -> None:
+        for uid in some(1):
+            budget = rng.choice([None, 0, 0.1, 0.2, 1234.56, 99999.99])
+            client.patch(f"/api/leads/{uid}/", {"data": {"budget": budget}}, format="json")
+
+    def archive_or_restore() -> None:
+        for uid in some(1):
+            status = rng.choice(["archived", "open"])
+            client.patch(f"/api/leads/{uid}/", {"status": status}, format="json")
+
+    def bulk() -> None:
+        chosen = some(rng.randint(2, 6))
+        action = rng.choice(["move", "tag", "assign", "delete"])
+        body: dict[str, Any] = {"uids": chosen, "action": action}
+        if action == "move":
+            body["to_stage"] = rng.choice([stages["a"], stages["b"], stages["won"]])
+        elif action == "tag":
+            body["tags"] = ["hot"]
+        elif action == "assign":
+            body["user_ids"] = [admin.uid]
+        client.post("/api/leads/bulk/", body, format="json")
+        if action == "delete":
+            uids[:] = [uid for uid in uids if uid not in chosen]
+
+    def delete() -> None:
+        for uid in some(1):
+            client.delete(f"/api/leads/{uid}/")
+            uids.remove(uid)
+
+    def merge() -> None:
+        pair = some(2)
+        if len(pair) == 2:
+            client.post(f"/api/leads/{pair[0]}/merge/", {"other": pair[1]}, format="json")
+            uids.remove(pair[1])
+
+    writes = (
+        [create] * 4 + [move] * 4 + [edit_value] * 2 + [archive_or_restore, bulk, delete, merge]
+    )
+    with Reader():
+        for step in range(70):
+            rng.choice(writes)()
+            if step == 30:
+                _import(admin, 12)
+            if step % 20 == 19:
+                wait_for_exact_summaries()  # later writes change facts that exist
+        for uid in uids[:3]:
+            client.post(f"/api/leads/{uid}/transition/", {"to_stage": stages["b"]}, format="json")
+        wait_for_exact_summaries()
+        deleted = client.delete(f"/api/stages/{stages['b']}/?move_to={stages['c']}")
+        assert deleted.json()["moved_leads"] >= 3, deleted.json()
+        wait_for_exact_summaries()
+    totals = kept_totals()
+    assert sum(count for count, _ in totals.values()) == len(fresh_facts()) > 20
+    assert not any(key.startswith(f"{stages['b']}:") for key in totals)
+    assert {key.split(":")[1] for key in totals} == {"open", "won", "lost", "archived"}
+    # The board's figures from the summaries are those it counts from the leads.
+    with Reader():
+        from_summaries = _board_figures(client)
+    assert from_summaries == _board_figures(client)
+
+
+def _board_figures(client: Any) -> list[tuple[str, int, float, str | None]]:
+    columns = client.get("/api/leads/kanban/").json()["columns"]
+    return [(c["uid"], c["count"], c["value_total"], c["oldest_entered_at"]) for c in columns]
+
+
+def _spy_on_the_board(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Whether each board request read its totals from stage_totals (the summaries)."""
+    used: list[bool] = []
+    inside = threading.local()  # the reader and the checks read stage_totals too
+    real_kanban, real_totals = lead_store.kanban, facts_store.stage_totals
+
+    def kanban(**kwargs: Any) -> Any:
+        used.append(False)
+        inside.board = True
+        try:
+            return real_kanban(**kwargs)
+        finally:
+            inside.board = False
+
+    def stage_totals() -> Any:
+        if getattr(inside, "board", False):
+            used[-1] = True
+        return real_totals()
+
+    monkeypatch.setattr(lead_store, "kanban", kanban)
+    monkeypatch.setattr(facts_store, "stage_totals", stage_totals)
+    return used
+
+
+def test_the_board_reads_the_summaries_while_a_reader_keeps_them_and_counts_without_one(
+    team: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = team["client"]
+    used = _spy_on_the_board(monkeypatch)
+    with Reader():
+        for n in range(5):
+            client.post("/api/leads/", {"name": f"L{n}", "data": {"budget": 10 * n}}, format="json")
+        wait_for_exact_summaries()
+        with count_round_trips() as trips:
+            kept = _board_figures(client)
+        assert trips.count - AUTH_ROUND_TRIPS <= 2
+        # A filter the summaries do not hold counts from the leads.
+        client.get("/api/leads/kanban/", {"tag": "hot"})
+    counted = _board_figures(client)  # the reader is gone: its lease was handed back
+    assert used == [True, False, False]
+    assert kept == counted
+    assert kept[0][1:3] == (5, 100.0)
+
+
+def test_a_value_field_change_rebuilds_the_summaries_and_the_board_sums_the_new_field(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    make_pipeline(field("budget", "currency"), field("deal", "currency"))
+    admin = client_for(make_user(UserRole.ADMIN))
+    used = _spy_on_the_board(monkeypatch)
+    with Reader():
+        for n in range(4):
+            body = {"name": f"L{n}", "data": {"budget": 1 + n, "deal": 1000 * n}}
+            admin.post("/api/leads/", body, format="json")
+        wait_for_exact_summaries()
+        assert _board_figures(admin)[0][2] == 10.0
+        changed = admin.patch("/api/config/", {"value_field": "deal"}, format="json")
+        assert changed.status_code == 200, changed.json()
+        wait_until(
+            lambda: (
+                (state := facts_store.summaries_state()) is not None and state.value_field == "deal"
+            ),
+            "the rebuild for the new value field",
+        )
+        assert _board_figures(admin)[0][2] == 6000.0
+        wait_for_exact_summaries()
+    assert used[-1] is True
+
+
+def test_a_reader_killed_after_applying_a_batch_but_before_its_token_leaves_totals_exact(
+    team: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = team["client"]
+    with Reader():
+        client.post("/api/leads/", {"name": "Before", "data": {"budget": 5}}, format="json")
+        wait_for_exact_summaries()
+    built = facts_store.summaries_state()
+    real_save = event_store.save_reader_token
+
+    def die_after_applying(**kwargs: Any) -> bool:
+        if facts_store.count_facts() > 1:
+            raise Killed()
+        return real_save(**kwargs)
+
+    monkeypatch.setattr(event_store, "save_reader_token", die_after_applying)
+    for n in range(3):
+        client.post("/api/leads/", {"name": f"L{n}", "data": {"budget": 7}}, format="json")
+    dying = Reader()
+    dying.thread.start()
+    wait_until(lambda: dying.failure is not None, "the reader to die")
+    assert isinstance(dying.failure, Killed)
+    assert summaries_exact()  # applied, but the token says the batch is still to do
+    monkeypatch.setattr(event_store, "save_reader_token", real_save)
+    event_store.release_reader(owner=dying.owner)
+
+    with Reader(owner="next-worker"):
+        client.post("/api/leads/", {"name": "After", "data": {"budget": 1}}, format="json")
+        wait_until(lambda: facts_store.count_facts() == 5, "the last lead's fact")
+        time.sleep(0.5)  # the replayed batch applied too
+        assert summaries_exact()
+    assert facts_store.summaries_state() == built, "replayed, not rebuilt"
+    assert sum(count for count, _ in kept_totals().values()) == 5

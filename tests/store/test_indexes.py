@@ -37,6 +37,12 @@ EXPECTED_LEAD_INDEXES: dict[str, Key] = {
     "type_status_closed": [("type", 1), ("status", 1), ("closed_at", 1)],
     "type_last_activity": [("type", 1), ("last_activity_at", 1)],
     "type_visit_stage_entered": [("type", 1), ("history.stage", 1), ("history.entered_at", 1)],
+    "type_status_stage_entered": [
+        ("type", 1),
+        ("status", 1),
+        ("current_stage", 1),
+        ("stage_entered_at", 1),
+    ],
     "type_order": [("type", 1), ("order", 1), ("uid", 1)],
     "stage_slug_unique": [("type", 1), ("slug", 1)],
     "activity_page_lead_page": [("type", 1), ("lead", 1), ("page", 1)],

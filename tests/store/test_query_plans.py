@@ -27,6 +27,7 @@ from leads.domain.enums import ActivityType, WorkItemStatus
 from leads.domain.models import Activity, TaskInstance, WorkItem, WorkStage, utcnow
 from leads.domain.queries import LeadFilter, LeadSortKey, PageRequest
 from leads.domain.ranks import rank_for_arrival
+from leads.services import summaries as summary_services
 from leads.services import users as user_services
 from leads.store import activities as activity_store
 from leads.store import connection, indexes
@@ -892,3 +893,54 @@ def test_the_leads_of_a_bulk_action_are_one_query_on_the_uid_index(
     _assert_no_collscan(versions)
     assert set(plan_indexes(versions)) == {"type_uid"}
     assert versions["executionStats"]["totalDocsExamined"] == len(uids)
+
+
+@pytest.mark.parametrize(
+    "lead_filter",
+    [LeadFilter(hide_archived=True), LeadFilter(), LeadFilter(status=WorkItemStatus.WON)],
+    ids=["as the board asks", "archived too", "one status"],
+)
+def test_the_oldest_entry_of_each_column_is_one_index_key_per_stage_and_status(
+    world: World, lead_filter: LeadFilter
+) -> None:
+    probes = [
+        stage["$unionWith"]["pipeline"]
+        for stage in lead_store._summary_rows(lead_store._filter_query(lead_filter))
+        if "$unionWith" in stage
+    ]
+    assert len(probes) == (1 if lead_filter.status else 4 - lead_filter.hide_archived)
+    for probe in probes:
+        explain = connection.database().command(
+            {
+                "explain": {"aggregate": "leads", "pipeline": probe, "cursor": {}},
+                "verbosity": "executionStats",
+            }
+        )
+        assert "DISTINCT_SCAN" in plan_stages(explain), describe(explain)
+        assert plan_indexes(explain) == ["type_status_stage_entered"], describe(explain)
+        stats = _totals_stats(explain)
+        assert stats["totalDocsExamined"] == 0, describe(explain)
+        # One key per stage, and a seek past it.
+        assert stats["totalKeysExamined"] <= 2 * len(world.stages) + 2, stats
+
+
+def test_the_board_reads_its_totals_from_the_summaries_in_one_query_of_a_few_documents(
+    world: World, explainer: Explainer
+) -> None:
+    summary_services.summaries_rebuild(owner="test", lease_seconds=30, wait_seconds=0)
+    stage_uids = [stage.uid for stage in world.stages.values()]
+    commands = explainer.sent_by(
+        lambda: lead_store.kanban(
+            lead_filter=LeadFilter(hide_archived=True),
+            stage_uids=stage_uids,
+            per_column=10,
+            value_field="budget",
+            data_keys=["budget"],
+            summaries=True,
+        )
+    )
+    assert [command.get("aggregate") for command in commands] == ["stage_totals"]
+    explain = explainer.explain(commands[0])
+    stats = explain["stages"][0]["$cursor"]["executionStats"]
+    # The stages' totals documents (archived ones too: their status is checked on them).
+    assert stats["totalDocsExamined"] <= len(world.stages) * len(WorkItemStatus)

@@ -64,6 +64,16 @@ function alreadyShown(event: LiveEvent, versionOf: (uid: string) => number | und
   return version !== undefined && version >= event.version;
 }
 
+/** Whether `event` changes a board's column totals: a lead that came, went or changed column,
+ * status or value. The server keeps the totals from the events' own stream, a moment after the
+ * card (README: Board totals), so a board that shows the card already (this user's own write)
+ * still reloads them once the event says they include it. */
+function changesTotals(event: LiveEvent, board: Board | undefined): boolean {
+  if (event.kind !== "lead.updated") return true;
+  const valueField = board?.value_field;
+  return event.fields.some((field) => field === "status" || (valueField != null && field === `data.${valueField}`));
+}
+
 function boardVersions(board: Board | undefined) {
   return (uid: string) => {
     for (const column of board?.columns ?? []) {
@@ -236,7 +246,9 @@ export class LiveSync {
     // One board per filter set: each asks the server again with its own filters, so what the
     // filters let through (and the totals) is the server's answer.
     for (const query of cache.findAll({ queryKey: queryKeys.board })) {
-      if (stale(boardVersions(query.state.data as Board | undefined))) refetch(query.queryKey, true);
+      const board = query.state.data as Board | undefined;
+      const totals = batch.leads.some((event) => changesTotals(event, board));
+      if (totals || stale(boardVersions(board))) refetch(query.queryKey, true);
     }
     for (const query of cache.findAll({ queryKey: queryKeys.leads })) {
       if (stale(listVersions(query.state.data as LeadPage | undefined))) refetch(query.queryKey, true);
