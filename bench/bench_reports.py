@@ -58,9 +58,12 @@ from leads.management.sample_history import (  # noqa: E402
     plan_leads,
 )
 from leads.selectors.workflow import config_get, stage_list  # noqa: E402
+from leads.services.summaries import summaries_rebuild  # noqa: E402
 from leads.services.users import auth_login, user_create  # noqa: E402
 from leads.store import connection  # noqa: E402
+from leads.store import events as event_store  # noqa: E402
 from leads.store import reports as report_store  # noqa: E402
+from leads.store.facts import LEAD_FACTS  # noqa: E402
 from leads.store.indexes import ensure_indexes  # noqa: E402
 from leads.store.mongod import LocalMongod  # noqa: E402
 
@@ -270,8 +273,8 @@ def seed(count: int, sellers: list[str], creator: str, now: datetime, copies: in
 class Report:
     name: str
     path: str
-    pipeline: Callable[[], list[Doc]]  # the lead pipeline the store runs
-    fields: list[str]  # what it reads of each lead
+    pipeline: Callable[[], list[Doc]]  # the pipeline the store runs over lead_facts
+    fields: list[str]  # what it reads of each fact
     store: Callable[[], Any]  # the store's whole aggregation
 
 
@@ -296,13 +299,18 @@ def _ms(call: Callable[[], Any]) -> tuple[float, int]:
 
 
 def _floors(report: Report) -> tuple[Callable[[], Any], Callable[[], Any]]:
-    match = report.pipeline()[0]["$match"]
+    # The report's own $match, with the status range its lookup keys the facts by.
+    match = {
+        "status": {"$in": ["open", "won", "lost", "archived"]},
+        **report.pipeline()[0]["$match"],
+    }
     projection = {"_id": 0, **{field: 1 for field in report.fields}}
+    facts = connection.database()[LEAD_FACTS]
 
     def group_floor() -> Any:
         with connection.deadline(600):
             return list(
-                connection.leads().aggregate(
+                facts.aggregate(
                     [
                         {"$match": match},
                         {"$project": projection},
@@ -313,7 +321,7 @@ def _floors(report: Report) -> tuple[Callable[[], Any], Callable[[], Any]]:
 
     def find_floor() -> Any:
         with connection.deadline(600):
-            return sum(1 for _ in connection.leads().find(match, projection, batch_size=10_000))
+            return sum(1 for _ in facts.find(match, projection, batch_size=10_000))
 
     return group_floor, find_floor
 
@@ -330,7 +338,9 @@ def measure(client: APIClient, report: Report, query: dict[str, str], repeat: in
     def store() -> Any:
         # The same aggregation without Django, given as long as it takes.
         with connection.deadline(600):
-            return report.store()
+            workflow, rows = report.store()
+        assert workflow.from_summaries, f"{report.name} did not read the summaries"
+        return rows
 
     group_floor, find_floor = _floors(report)
     answers = serve()
@@ -363,48 +373,48 @@ def measure(client: APIClient, report: Report, query: dict[str, str], repeat: in
 
 
 def reports(report_filter: ReportFilter, now: datetime) -> list[Report]:
-    visits = ["status", "history"]
+    visits = ["status", "visits"]
     return [
         Report(
             "funnel",
             "/api/reports/funnel/",
-            lambda: report_store.funnel_pipeline(report_filter),
+            lambda: report_store.funnel_fact_pipeline(report_filter),
             visits,
             lambda: report_store.funnel_counts(report_filter),
         ),
         Report(
             "stage-times",
             "/api/reports/stage-times/",
-            lambda: report_store.stage_times_pipeline(report_filter, now),
+            lambda: report_store.stage_times_fact_pipeline(report_filter, now),
             visits,
             lambda: report_store.stage_times(report_filter, now),
         ),
         Report(
             "win-rate by month",
             "/api/reports/win-rate/",
-            lambda: report_store.win_rate_pipeline(report_filter, "month"),
-            ["status", "closed_at", "data", "assigned_to", "source"],
+            lambda: report_store.win_rate_pipeline(report_filter, "month", report_store.FACTS),
+            ["status", "closed_at", "value", "assigned_to", "source"],
             lambda: report_store.win_rate(report_filter, "month"),
         ),
         Report(
             "forecast",
             "/api/reports/forecast/",
-            lambda: report_store.forecast_pipeline(report_filter),
-            ["status", "closed_at", "data", "current_stage"],
+            lambda: report_store.forecast_pipeline(report_filter, report_store.FACTS),
+            ["status", "closed_at", "value", "stage", "expected_close"],
             lambda: report_store.forecast(report_filter),
         ),
         Report(
             "lost-reasons",
             "/api/reports/lost-reasons/",
-            lambda: report_store.lost_reasons_pipeline(report_filter),
-            ["lost_reason", "data", "history"],
+            lambda: report_store.lost_reasons_pipeline(report_filter, report_store.FACTS),
+            ["lost_reason", "value", "visits"],
             lambda: report_store.lost_reasons(report_filter),
         ),
         Report(
             "activity by user",
             "/api/reports/activity/",
-            lambda: report_store.activity_pipeline(report_filter, "user"),
-            ["activities"],
+            lambda: report_store.activity_fact_pipeline(report_filter, "user"),
+            ["activity"],
             lambda: report_store.activity(report_filter, "user"),
         ),
     ]
@@ -457,15 +467,27 @@ def main() -> None:
         started = time.perf_counter()
         kb = seed(args.leads, sellers, admin.uid, now, args.copies)
         seeded = time.perf_counter() - started
+        started = time.perf_counter()
+        # What the reader does when it finds no summaries (services/summaries.py).
+        summaries_rebuild(owner="bench-reader", lease_seconds=3600, wait_seconds=0)
+        built = time.perf_counter() - started
+        facts_kb = connection.database().command("collStats", LEAD_FACTS)["avgObjSize"] / 1024
+        # The summaries are read while a reader holds its lease; nothing writes meanwhile.
+        lease_from = datetime.now(UTC)
+        event_store.claim_reader(
+            owner="bench-reader", now=lease_from, lease_until=lease_from + timedelta(hours=6)
+        )
         client = APIClient()
         token = auth_login(username=admin.username, password=PASSWORD).token
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
         version = connection.database().command("buildInfo")["version"]
         print(
             f"\ncode: {Path(leads.__file__).parent.parent}; MongoDB {version}, "
-            f"{args.cache_gb} GB cache; {os.cpu_count()} cores\n{args.leads} leads over "
+            f"{args.cache_gb} GB cache; {os.cpu_count()} cores; load {os.getloadavg()[0]:.1f}\n"
+            f"{args.leads} leads over "
             f"{HISTORY_DAYS} days ({args.leads // args.copies} plans, each inserted "
             f"{args.copies} times) seeded in {seeded:.0f} s, {kb:.1f} KB each on average; "
+            f"summaries built in {built:.0f} s, {facts_kb:.2f} KB a fact on average; "
             f"{args.repeat} runs each, service, store and floors alternating; service round "
             "trips include 1 for the bearer token; service max is the slowest run"
         )
@@ -489,7 +511,7 @@ def main() -> None:
                 measure(client, report, query, args.repeat)
                 for report in reports(report_filter, now)
             ]
-            _print(f"### {title}", rows)
+            _print(f"### {title} (load {os.getloadavg()[0]:.1f})", rows)
         connection.close()
 
 

@@ -26,6 +26,7 @@ from leads.domain.enums import StageKind, UserRole
 from leads.domain.fields import FieldOption
 from leads.domain.inputs import ActivityCreate, ConfigUpdate, LeadCreate, StageUpdate
 from leads.domain.models import User, WorkStage, recorded_at
+from leads.domain.reports import ReportFilter
 from leads.selectors.leads import lead_get
 from leads.services import leads as lead_services
 from leads.services import workflow as workflow_services
@@ -34,6 +35,9 @@ from leads.services.transitions import lead_transition
 from tests.builders import field, make_config, make_stage, make_user
 
 NOW = datetime(2026, 7, 1, 12, tzinfo=UTC)
+JUNE_FILTER = ReportFilter(
+    start=datetime(2026, 6, 1, tzinfo=UTC), end=datetime(2026, 7, 1, tzinfo=UTC)
+)
 
 
 def june(day: int) -> datetime:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -19,9 +19,11 @@ from typing import Any
 from .enums import WorkItemStatus
 from .fields import MAX_AMOUNT
 from .models import WorkItemConfig
+from .report_facts import report_activity, report_funnel, report_visits
 
 # The definition of a fact: a change here makes every reader rebuild the facts it keeps.
-FACTS_VERSION = 1
+# 2: what the reports count (report_facts.py): visits' funnel steps and days, activity counts.
+FACTS_VERSION = 2
 
 # The lead fields a fact is made of: what a reader asks the server for (the history is sent
 # as its stage visits only).
@@ -37,6 +39,7 @@ SOURCE_FIELDS = (
     "closed_at",
     "lost_reason",
     "history",
+    "activities",
     "version",
 )
 
@@ -103,8 +106,12 @@ def _visits(history: Any) -> list[dict[str, Any]]:
     ]
 
 
-def lead_fact(lead: Mapping[str, Any], config: WorkItemConfig | None) -> dict[str, Any]:
+def lead_fact(
+    lead: Mapping[str, Any], config: WorkItemConfig | None, funnel: Sequence[str] = ()
+) -> dict[str, Any]:
     """The fact of a stored lead (a document with at least SOURCE_FIELDS): `_id` its uid.
+    `funnel` is the funnel's steps (report_facts.funnel_steps_of the stages) the visits' steps
+    are counted by.
 
     Never fails on what an older version or an import stored: a value that is no amount is
     None, a close date that is no date None, a history entry that is no stage visit left out."""
@@ -113,7 +120,7 @@ def lead_fact(lead: Mapping[str, Any], config: WorkItemConfig | None) -> dict[st
     value_field = config.value_field if config is not None else None
     close_field = config.forecast_date_field if config is not None else None
     status = _text(lead.get("status")) or WorkItemStatus.OPEN.value
-    visits = _visits(lead.get("history"))
+    visits = report_visits(_visits(lead.get("history")), funnel)
     lost_from = None
     if status == WorkItemStatus.LOST.value and len(visits) >= 2:
         # the visit before the lost one: the stage the lead was lost from
@@ -133,6 +140,8 @@ def lead_fact(lead: Mapping[str, Any], config: WorkItemConfig | None) -> dict[st
         "lost_from": lost_from,
         "expected_close": close_day(data.get(close_field)) if close_field else None,
         "visits": visits,
+        "funnel": report_funnel(visits),
+        "activity": report_activity(lead),
         "version": version if isinstance(version, int) else None,
     }
 

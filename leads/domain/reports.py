@@ -42,6 +42,8 @@ class Workflow:
 
     config: WorkItemConfig | None
     stages: list[WorkStage]
+    # Whether the report read the summaries kept by the change-stream reader (else the leads).
+    from_summaries: bool = False
 
     def stage(self, uid: str | None) -> WorkStage | None:
         return next((stage for stage in self.stages if stage.uid == uid), None)

@@ -36,6 +36,8 @@ AWAIT_MS = 200
 BATCH = 500
 # The server no longer has the stored token's place in its oplog.
 _HISTORY_LOST = 286
+# What facts read of the workflow changes with these (the funnel's steps with the stages).
+_WORKFLOW_KINDS = frozenset({EventKind.CONFIG_CHANGED, EventKind.STAGE_CHANGED})
 _LEAD_KINDS = frozenset(
     {EventKind.LEAD_CREATED, EventKind.LEAD_UPDATED, EventKind.LEAD_MOVED, EventKind.LEAD_DELETED}
 )
@@ -97,7 +99,7 @@ class _Reader:
                 continue
             if event.kind in _LEAD_KINDS:
                 touched[event.uid] = None
-            config_changed = config_changed or event.kind is EventKind.CONFIG_CHANGED
+            config_changed = config_changed or event.kind in _WORKFLOW_KINDS
             if change["_id"]["_data"] in stored:
                 continue
             seq += 1

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from leads.domain.facts import FACTS_VERSION, lead_fact
 from leads.domain.models import WorkItemConfig, utcnow
+from leads.domain.report_facts import funnel_steps_of
 from leads.store import events as event_store
 from leads.store import facts as facts_store
 from leads.store import workflow as workflow_store
@@ -24,12 +25,15 @@ class LeaseLost(Exception):
     """Another worker took the reader's lease: this one stops writing summaries."""
 
 
-def _built_for(state: facts_store.SummariesState | None, config: WorkItemConfig | None) -> bool:
+def _built_for(
+    state: facts_store.SummariesState | None, config: WorkItemConfig | None, funnel: list[str]
+) -> bool:
     return (
         state is not None
         and state.definition == FACTS_VERSION
         and state.value_field == (config.value_field if config else None)
         and state.close_field == (config.forecast_date_field if config else None)
+        and state.funnel == funnel
     )
 
 
@@ -41,27 +45,38 @@ class SummaryKeeper:
     def __init__(self, renew: Callable[[], bool]) -> None:
         self._renew = renew
         self.config: WorkItemConfig | None = None
+        self.funnel: list[str] = []
+
+    def load_workflow(self) -> None:
+        """What facts read of the workflow: the config, and the funnel's steps."""
+        config, stages = workflow_store.get_config_and_stages()
+        self.config, self.funnel = config, funnel_steps_of(stages)
+
+    def _built(self) -> bool:
+        return _built_for(facts_store.summaries_state(), self.config, self.funnel)
 
     def fact_of(self, lead: Doc) -> Doc:
-        return lead_fact(lead, self.config)
+        return lead_fact(lead, self.config, self.funnel)
 
     def start(self, *, missed_changes: bool) -> None:
         """On taking the lease: rebuild unless the summaries are built for the config and no
         change can have been missed (the reader resumes from a saved position)."""
-        self.config = workflow_store.get_config()
-        if missed_changes or not _built_for(facts_store.summaries_state(), self.config):
+        self.load_workflow()
+        if missed_changes or not self._built():
             self.rebuild()
 
     def check(self) -> None:
         """When the stream is quiet: rebuild if someone asked for it (or the state is gone)."""
-        if not _built_for(facts_store.summaries_state(), self.config):
-            self.config = workflow_store.get_config()
+        if not self._built():
+            self.load_workflow()
             self.rebuild()
 
     def config_changed(self) -> bool:
-        """The config changed: rebuild when what facts read from it did; True if so."""
-        self.config = workflow_store.get_config()
-        if _built_for(facts_store.summaries_state(), self.config):
+        """The config or a stage changed: rebuild when what facts read of them did (the value
+        or close-date field; the funnel's steps, which a stage added, deleted or reordered
+        changes, a rename not); True if so."""
+        self.load_workflow()
+        if self._built():
             return False
         self.rebuild()
         return True
@@ -80,6 +95,7 @@ class SummaryKeeper:
         built = facts_store.rebuild(
             fact_of=self.fact_of,
             config=self.config,
+            funnel=self.funnel,
             definition=FACTS_VERSION,
             built_at=utcnow(),
             heartbeat=heartbeat,
@@ -108,7 +124,7 @@ def summaries_rebuild(*, owner: str, lease_seconds: float, wait_seconds: float) 
     if renew():
         try:
             keeper = SummaryKeeper(renew)
-            keeper.config = workflow_store.get_config()
+            keeper.load_workflow()
             return RebuildOutcome(by_reader=False, facts=keeper.rebuild())
         finally:
             event_store.release_reader(owner=owner)

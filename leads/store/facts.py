@@ -17,6 +17,7 @@ from pymongo.collection import Collection
 
 from leads.domain.facts import SOURCE_FIELDS, TotalsChange, totals_difference, totals_key
 from leads.domain.models import WorkItemConfig, WorkStage
+from leads.domain.reports import LOGGED_ACTIVITY_TYPES
 
 from .connection import Doc, Session, database, deadline, in_transaction, leads
 from .documents import CONFIG, LEAD, STAGE, from_document
@@ -25,7 +26,8 @@ from .events import EVENT_READER, READER_ROLE
 LEAD_FACTS = "lead_facts"
 STAGE_TOTALS = "stage_totals"
 SUMMARIES = "summaries"
-_STATE = "board"
+SUMMARIES_STATE = "board"
+_STATE = SUMMARIES_STATE
 
 # A rebuild reads every lead: far beyond a request's deadline at a million leads.
 REBUILD_SECONDS = 3600
@@ -57,7 +59,37 @@ def _stage_visits() -> Doc:
     }
 
 
-# What a fact is made of, and no more: never the activities, tasks or field changes.
+def _counted_activities() -> Doc:
+    """Of the activities, those the activity report counts (a seller's, or a task completed),
+    with what it reads of them: the rest never leaves the server."""
+    activities = {"$cond": [{"$isArray": "$activities"}, "$activities", []]}
+    counted = {
+        "$or": [
+            {"$in": ["$$activity.type", list(LOGGED_ACTIVITY_TYPES)]},
+            {
+                "$and": [
+                    {"$eq": ["$$activity.type", "task"]},
+                    {"$eq": ["$$activity.details.event", "completed"]},
+                ]
+            },
+        ]
+    }
+    return {
+        "$map": {
+            "input": {"$filter": {"input": activities, "as": "activity", "cond": counted}},
+            "as": "activity",
+            "in": {
+                "type": "$$activity.type",
+                "actor": "$$activity.actor",
+                "created_at": "$$activity.created_at",
+                "details": {"event": "$$activity.details.event"},
+            },
+        }
+    }
+
+
+# What a fact is made of, and no more: never the tasks or field changes, nor the activities
+# the reports do not count.
 _SOURCE_PROJECTION: Doc = {
     "_id": 0,
     **{name: 1 for name in SOURCE_FIELDS},
@@ -74,6 +106,7 @@ _SOURCE_PROJECTION: Doc = {
             },
         }
     },
+    "activities": _counted_activities(),
 }
 
 
@@ -164,6 +197,8 @@ class SummariesState:
     value_field: str | None
     close_field: str | None
     definition: int | None
+    # the funnel's steps the facts' visits are counted by (domain/report_facts.py)
+    funnel: list[str] | None = None
 
 
 def summaries_state() -> SummariesState | None:
@@ -182,6 +217,7 @@ def _state_of(state: Doc | None) -> SummariesState | None:
         value_field=state.get("value_field"),
         close_field=state.get("close_field"),
         definition=state.get("definition"),
+        funnel=state.get("funnel"),
     )
 
 
@@ -196,6 +232,7 @@ def rebuild(
     *,
     fact_of: FactOf,
     config: WorkItemConfig | None,
+    funnel: list[str],
     definition: int,
     built_at: datetime,
     heartbeat: Callable[[], None],
@@ -245,6 +282,7 @@ def rebuild(
             "value_field": config.value_field if config is not None else None,
             "close_field": config.forecast_date_field if config is not None else None,
             "definition": definition,
+            "funnel": funnel,
             "facts": built,
         },
         upsert=True,

@@ -20,12 +20,14 @@ from .connection import (
     views,
 )
 from .events import EVENT_INDEXES, events
+from .facts import lead_facts
 from .leads import (
     BOARD_TOTALS,
     board_totals_index_name,
     fill_missing_contact_keys,
     fill_missing_search_terms,
 )
+from .report_sources import REPORT_FACT_INDEXES
 from .webhooks import DELIVERY_INDEXES, WEBHOOK_INDEXES, deliveries, webhooks
 from .workflow import get_config
 
@@ -258,6 +260,7 @@ def ensure_indexes() -> list[str]:
         fill_missing_search_terms()
         names += audit().create_indexes(AUDIT_INDEXES)
         names += events().create_indexes(EVENT_INDEXES)
+        names += lead_facts().create_indexes(REPORT_FACT_INDEXES)
         names += webhooks().create_indexes(WEBHOOK_INDEXES)
         names += deliveries().create_indexes(DELIVERY_INDEXES)
         names += rules().create_indexes(RULE_INDEXES)

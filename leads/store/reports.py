@@ -10,14 +10,18 @@ field, an expected-close date) is read from the documents the index found.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from leads.domain.enums import WorkItemStatus
+from leads.domain.facts import FACTS_VERSION
 from leads.domain.fields import MAX_AMOUNT
 from leads.domain.models import WorkItemConfig, WorkStage
+from leads.domain.report_facts import TASK_COMPLETED
 from leads.domain.reports import (
     LOGGED_ACTIVITY_TYPES,
     ActivityCount,
@@ -34,6 +38,8 @@ from leads.domain.reports import (
 
 from .connection import Doc, leads, users
 from .documents import CONFIG, LEAD, STAGE, from_documents
+from .events import EVENT_READER, READER_ROLE
+from .facts import LEAD_FACTS, SUMMARIES, SUMMARIES_STATE
 
 Row = TypeVar("Row", bound=BaseModel)
 
@@ -51,6 +57,13 @@ def _lead_match(report_filter: ReportFilter) -> Doc:
         query["source"] = report_filter.source
     if report_filter.tag is not None:
         query["tags"] = report_filter.tag
+    return query
+
+
+def _fact_match(report_filter: ReportFilter) -> Doc:
+    """The filters on lead_facts. No `status` here: the lookup keys the facts' side by it."""
+    query = _lead_match(report_filter)
+    del query["type"]
     return query
 
 
@@ -104,7 +117,7 @@ def _data_value(field_var: str) -> Doc:
     return {"$let": {"vars": {"pair": {"$first": found}}, "in": "$$pair.v"}}
 
 
-def _amount(value: Doc) -> Doc:
+def _amount(value: Any) -> Doc:
     """A stored value as an amount: text, a non-finite number or one beyond ±MAX_AMOUNT counts
     0 (as on the board), so a sum stays finite. NaN sorts below every number in MongoDB, so the
     lower bound refuses it too."""
@@ -204,8 +217,46 @@ def _with_user_names(key: str = "_id") -> list[Doc]:
     ]
 
 
-def _report(lead_pipeline: list[Doc], row_model: type[Row]) -> tuple[Workflow, list[Row]]:
-    """The workflow and the rows `lead_pipeline` makes of the leads, in ONE aggregation."""
+def _usable() -> Doc:
+    """Whether the summaries answer for the workflow just read (`config`, `funnel`): built for
+    its value field, close-date field and funnel steps, and kept: a reader holds its lease (with
+    no reader running, a write would never reach them). Evaluated in the report's aggregation,
+    so choosing costs no round trip."""
+    state = {"$first": "$summaries_state"}
+    lease = {"$first": "$reader_lease"}
+    return {
+        "$let": {
+            "vars": {"state": state, "lease": lease},
+            "in": {
+                "$and": [
+                    {"$eq": [{"$type": "$$state.built_at"}, "date"]},
+                    {"$eq": ["$$state.definition", FACTS_VERSION]},
+                    {"$eq": ["$$state.value_field", {"$ifNull": ["$config.value_field", None]}]},
+                    {
+                        "$eq": [
+                            "$$state.close_field",
+                            {"$ifNull": ["$config.forecast_date_field", None]},
+                        ]
+                    },
+                    {"$eq": ["$$state.funnel", "$funnel"]},
+                    {"$ne": [{"$ifNull": ["$$lease.owner", None]}, None]},
+                    {"$gt": ["$$lease.lease_until", "$$NOW"]},
+                ]
+            },
+        }
+    }
+
+
+# What a lookup's key is when its side must read nothing: no document has it, so the index
+# finds no key (a `$match` on a variable would scan the whole collection to find nothing).
+_NOTHING = "\u0000none"
+_FACT_STATUSES = [status.value for status in WorkItemStatus]
+
+
+def report_pipeline(lead_pipeline: list[Doc], fact_pipeline: list[Doc]) -> list[Doc]:
+    """The aggregation (on `leads`) that reads the workflow, then runs `fact_pipeline` over
+    lead_facts when the summaries are usable, else `lead_pipeline` over the leads. Each side's
+    lookup is keyed so that the side not chosen reads no document."""
 
     def of_type(doc_type: str) -> Doc:
         return {
@@ -216,43 +267,103 @@ def _report(lead_pipeline: list[Doc], row_model: type[Row]) -> tuple[Workflow, l
             }
         }
 
-    pipeline: list[Doc] = [
+    variables: Doc = {
+        "value_field": {"$ifNull": ["$config.value_field", None]},
+        "date_field": {"$ifNull": ["$config.forecast_date_field", None]},
+        "stage_uids": "$stages.uid",
+        "funnel_uids": "$funnel",
+        "stage_kinds": "$stages.kind",
+        "probabilities": "$stages.probability",
+    }
+    return [
         {"$match": {"type": {"$in": [CONFIG, STAGE]}}},
         {"$unset": "_id"},
         {"$sort": {"order": 1, "uid": 1}},
         {"$group": {"_id": None, "workflow": {"$push": "$$ROOT"}}},
         {"$set": {"config": {"$first": of_type(CONFIG)}, "stages": of_type(STAGE)}},
         {
-            "$lookup": {
-                "from": leads().name,
-                "let": {
-                    "value_field": {"$ifNull": ["$config.value_field", None]},
-                    "date_field": {"$ifNull": ["$config.forecast_date_field", None]},
-                    "stage_uids": "$stages.uid",
-                    # the funnel's steps: the open and won stages, in pipeline order
-                    "funnel_uids": {
-                        "$map": {
-                            "input": {
-                                "$filter": {
-                                    "input": "$stages",
-                                    "as": "stage",
-                                    "cond": {"$ne": ["$$stage.kind", "lost"]},
-                                }
-                            },
-                            "as": "stage",
-                            "in": "$$stage.uid",
-                        }
-                    },
-                    "stage_kinds": "$stages.kind",
-                    "probabilities": "$stages.probability",
-                },
-                "pipeline": lead_pipeline,
-                "as": "rows",
+            "$set": {
+                # the funnel's steps: the open and won stages, in pipeline order
+                "funnel": {
+                    "$map": {
+                        "input": {
+                            "$filter": {
+                                "input": "$stages",
+                                "as": "stage",
+                                "cond": {"$ne": ["$$stage.kind", "lost"]},
+                            }
+                        },
+                        "as": "stage",
+                        "in": "$$stage.uid",
+                    }
+                }
             }
         },
-        {"$project": {"_id": 0, "config": 1, "stages": 1, "rows": 1}},
+        {
+            "$lookup": {
+                # index: _id
+                "from": SUMMARIES,
+                "pipeline": [{"$match": {"_id": SUMMARIES_STATE}}],
+                "as": "summaries_state",
+            }
+        },
+        {
+            "$lookup": {
+                # index: _id
+                "from": EVENT_READER,
+                "pipeline": [{"$match": {"_id": READER_ROLE}}],
+                "as": "reader_lease",
+            }
+        },
+        {"$set": {"from_summaries": _usable()}},
+        {
+            "$set": {
+                "lead_type": {"$cond": ["$from_summaries", _NOTHING, LEAD]},
+                "fact_statuses": {"$cond": ["$from_summaries", _FACT_STATUSES, [_NOTHING]]},
+            }
+        },
+        {
+            "$lookup": {
+                # the leads' pipeline when the summaries are not usable (its `type` is
+                # lead_type): the index its own $match names
+                "from": leads().name,
+                "localField": "lead_type",
+                "foreignField": "type",
+                "let": variables,
+                "pipeline": lead_pipeline,
+                "as": "lead_rows",
+            }
+        },
+        {
+            "$lookup": {
+                # the summaries' pipeline when they are usable (its `status` among
+                # fact_statuses): the index its own $match names
+                "from": LEAD_FACTS,
+                "localField": "fact_statuses",
+                "foreignField": "status",
+                "let": variables,
+                "pipeline": fact_pipeline,
+                "as": "fact_rows",
+            }
+        },
+        {
+            "$project": {
+                "_id": 0,
+                "config": 1,
+                "stages": 1,
+                "from_summaries": 1,
+                "rows": {"$concatArrays": ["$lead_rows", "$fact_rows"]},
+            }
+        },
     ]
-    # index: type_uid (the config and the stages); the lead pipeline names its own
+
+
+def _report(
+    lead_pipeline: list[Doc], fact_pipeline: list[Doc], row_model: type[Row]
+) -> tuple[Workflow, list[Row]]:
+    """The workflow and the rows the report makes, in ONE aggregation (report_pipeline)."""
+    pipeline = report_pipeline(lead_pipeline, fact_pipeline)
+    # index: type_uid (the config and the stages); the lookups name their own
     found = list(leads().aggregate(pipeline))
     if not found:
         return Workflow(config=None, stages=[]), []
@@ -261,6 +372,7 @@ def _report(lead_pipeline: list[Doc], row_model: type[Row]) -> tuple[Workflow, l
     workflow = Workflow(
         config=WorkItemConfig.model_validate(config) if config else None,
         stages=from_documents(WorkStage, result.get("stages") or []),
+        from_summaries=bool(result.get("from_summaries")),
     )
     return workflow, from_documents(row_model, result["rows"])
 
@@ -313,6 +425,14 @@ def funnel_pipeline(report_filter: ReportFilter) -> list[Doc]:
             }
         },
         {"$set": {"hits": hits}},
+        *_funnel_tail(moved),
+    ]
+
+
+def _funnel_tail(moved: Doc) -> list[Doc]:
+    """From each lead's `won` and `hits` (its counted visits, with `stage`) and the `moved` of
+    them: the funnel's counts per stage."""
+    return [
         {
             "$project": {
                 "won": 1,
@@ -334,8 +454,44 @@ def funnel_pipeline(report_filter: ReportFilter) -> list[Doc]:
     ]
 
 
+def funnel_fact_pipeline(report_filter: ReportFilter) -> list[Doc]:
+    """The funnel over lead_facts: each visit's step and whether it moved on were worked out
+    when the fact was written (domain/report_facts.py), so a lead costs one $filter."""
+    match = _fact_match(report_filter)
+    period = _period(report_filter)
+    if period is not None:
+        # index: facts_status_visit_entered
+        match["visits"] = {"$elemMatch": {"entered_at": period}}
+    # else index: facts_status_closed (every fact: the status range keyed by the lookup)
+    counted = {
+        "$and": [{"$gte": ["$$visit.step", 0]}, _in_period("$$visit.entered_at", report_filter)]
+    }
+    if period is None:
+        # The whole history: the steps each lead entered are kept with its fact.
+        return [
+            {"$match": match},
+            {"$unwind": "$funnel"},
+            {
+                "$group": {
+                    "_id": "$funnel.stage",
+                    "entered": {"$sum": 1},
+                    "moved_on": {"$sum": {"$cond": ["$funnel.moved", 1, 0]}},
+                    "won": {"$sum": {"$cond": [{"$eq": ["$status", "won"]}, 1, 0]}},
+                }
+            },
+            {"$project": {"_id": 0, "stage": "$_id", "entered": 1, "moved_on": 1, "won": 1}},
+        ]
+    hits = {"$filter": {"input": _array("$visits"), "as": "visit", "cond": counted}}
+    moved = {"$filter": {"input": "$hits", "cond": {"$eq": ["$$this.moved", True]}}}
+    return [
+        {"$match": match},
+        {"$project": {"_id": 0, "won": {"$eq": ["$status", "won"]}, "hits": hits}},
+        *_funnel_tail(moved),
+    ]
+
+
 def funnel_counts(report_filter: ReportFilter) -> tuple[Workflow, list[FunnelCount]]:
-    return _report(funnel_pipeline(report_filter), FunnelCount)
+    return _report(funnel_pipeline(report_filter), funnel_fact_pipeline(report_filter), FunnelCount)
 
 
 def stage_times_pipeline(report_filter: ReportFilter, now: datetime) -> list[Doc]:
@@ -364,10 +520,18 @@ def stage_times_pipeline(report_filter: ReportFilter, now: datetime) -> list[Doc
             "cond": {"$and": [{"$eq": ["$$visit.kind", "stage_visit"]}, counted]},
         }
     }
-    done = {"$eq": [{"$type": "$visit.exited_at"}, "date"]}
     return [
         {"$match": match},
         {"$project": {"_id": 0, "visit": visits}},
+        *_visit_times(now),
+    ]
+
+
+def _visit_times(now: datetime) -> list[Doc]:
+    """From one document per lead with the `visit`s counted: the count, mean, median, p90 and
+    longest days per stage, apart for the visits completed and those open now."""
+    done = {"$eq": [{"$type": "$visit.exited_at"}, "date"]}
+    return [
         {"$unwind": "$visit"},
         {
             "$project": {
@@ -417,12 +581,96 @@ def stage_times_pipeline(report_filter: ReportFilter, now: datetime) -> list[Doc
     ]
 
 
+def stage_times_fact_pipeline(report_filter: ReportFilter, now: datetime) -> list[Doc]:
+    """Stage times over lead_facts: a completed visit carries its days, so each visit costs
+    one step through the $group (mean and longest come from the sorted days per stage)."""
+    match = _fact_match(report_filter)
+    period = _period(report_filter)
+    if period is not None:
+        # index: facts_status_closed (open leads: their current visits) and
+        # facts_status_visit_exited (visits that ended in the period), one per branch
+        match["$or"] = [
+            {"status": "open"},
+            {"visits": {"$elemMatch": {"exited_at": period}}},
+        ]
+    # else index: facts_status_closed (every fact: the status range keyed by the lookup)
+    done = {"$isNumber": "$$visit.days"}
+    counted = {
+        "$and": [
+            {"$eq": [{"$type": "$$visit.entered_at"}, "date"]},
+            {
+                "$or": [
+                    # where an open lead waits now; a closed lead's open visit is no wait
+                    {"$and": [{"$not": [done]}, {"$eq": ["$status", "open"]}]},
+                    {"$and": [done, _in_period("$$visit.exited_at", report_filter)]},
+                ]
+            },
+        ]
+    }
+    visits = {"$filter": {"input": _array("$visits"), "as": "visit", "cond": counted}}
+    days = {
+        "$ifNull": [
+            "$visit.days",
+            {"$divide": [{"$subtract": [{"$literal": now}, "$visit.entered_at"]}, DAY_MS]},
+        ]
+    }
+    named = {"$eq": [{"$type": "$visit.name"}, "string"]}
+    return [
+        {"$match": match},
+        {"$project": {"_id": 0, "visit": visits}},
+        {"$unwind": "$visit"},
+        {
+            "$group": {
+                "_id": {"stage": "$visit.stage", "done": {"$isNumber": "$visit.days"}},
+                "days": {"$push": days},
+                # the name the latest named visit recorded: objects compare field by field
+                "latest": {
+                    "$max": {
+                        "$cond": [named, {"at": "$visit.entered_at", "name": "$visit.name"}, None]
+                    }
+                },
+            }
+        },
+        {"$set": {"days": {"$sortArray": {"input": "$days", "sortBy": 1}}}},
+        {
+            "$project": {
+                "_id": 0,
+                "stage": "$_id.stage",
+                "done": "$_id.done",
+                "recorded_name": "$latest.name",
+                "count": {"$size": "$days"},
+                "mean_days": {"$avg": "$days"},
+                "max_days": {"$last": "$days"},
+                "median_days": _percentile("$days", 0.5),
+                "p90_days": _percentile("$days", 0.9),
+            }
+        },
+    ]
+
+
 def stage_times(report_filter: ReportFilter, now: datetime) -> tuple[Workflow, list[VisitTimes]]:
-    return _report(stage_times_pipeline(report_filter, now), VisitTimes)
+    return _report(
+        stage_times_pipeline(report_filter, now),
+        stage_times_fact_pipeline(report_filter, now),
+        VisitTimes,
+    )
 
 
-def _closed_match(report_filter: ReportFilter, statuses: Sequence[str]) -> Doc:
-    match = _lead_match(report_filter)
+@dataclass(frozen=True)
+class _Side:
+    """Where a report reads a lead's figures: the lead document or its fact (lead_facts)."""
+
+    match: Callable[[ReportFilter], Doc]
+    value: Callable[[], Doc]
+    stage: str
+    close_day: Callable[[], Doc]
+    visits: Callable[[], Doc]
+
+
+def _closed_match(
+    report_filter: ReportFilter, statuses: Sequence[str], side: _Side | None = None
+) -> Doc:
+    match = (side or _LEADS).match(report_filter)
     match["status"] = {"$in": list(statuses)}
     period = _period(report_filter)
     if period is not None:
@@ -430,9 +678,12 @@ def _closed_match(report_filter: ReportFilter, statuses: Sequence[str]) -> Doc:
     return match
 
 
-def win_rate_pipeline(report_filter: ReportFilter, group_by: WinRateGroup) -> list[Doc]:
-    # index: type_status_closed
-    match = _closed_match(report_filter, ["won", "lost"])
+def win_rate_pipeline(
+    report_filter: ReportFilter, group_by: WinRateGroup, side: _Side | None = None
+) -> list[Doc]:
+    side = side or _LEADS
+    # index: type_status_closed (leads), facts_status_closed (facts)
+    match = _closed_match(report_filter, ["won", "lost"], side)
     keys: dict[str, Any] = {
         "month": {"$dateToString": {"format": "%Y-%m", "date": "$closed_at"}},
         "assignee": "$assigned_to",
@@ -444,7 +695,7 @@ def win_rate_pipeline(report_filter: ReportFilter, group_by: WinRateGroup) -> li
             "$project": {
                 "_id": 0,
                 "won": {"$eq": ["$status", "won"]},
-                "value": _lead_value(),
+                "value": side.value(),
                 "assigned_to": {
                     "$cond": [
                         {"$gt": [{"$size": _array("$assigned_to")}, 0]},
@@ -480,13 +731,16 @@ def win_rate_pipeline(report_filter: ReportFilter, group_by: WinRateGroup) -> li
 def win_rate(
     report_filter: ReportFilter, group_by: WinRateGroup
 ) -> tuple[Workflow, list[OutcomeCount]]:
-    return _report(win_rate_pipeline(report_filter, group_by), OutcomeCount)
+    return _report(
+        win_rate_pipeline(report_filter, group_by),
+        win_rate_pipeline(report_filter, group_by, FACTS),
+        OutcomeCount,
+    )
 
 
-def _close_day() -> Doc:
-    """The open lead's expected close date as "YYYY-MM-DD" (from a date or a datetime field);
-    null when it has none or what is stored is no date."""
-    value = _data_value("$$date_field")
+def _close_day(value: Any) -> Doc:
+    """The open lead's expected close date `value` as "YYYY-MM-DD" (from a date or a datetime
+    field); null when it has none or what is stored is no date."""
     return {
         "$let": {
             "vars": {"value": value},
@@ -519,13 +773,32 @@ def _close_day() -> Doc:
     }
 
 
-def forecast_pipeline(report_filter: ReportFilter) -> list[Doc]:
-    won = _closed_match(report_filter, ["won"])
-    open_leads = _lead_match(report_filter)
+_LEADS = _Side(
+    match=_lead_match,
+    value=_lead_value,
+    stage="$current_stage",
+    close_day=lambda: _close_day(_data_value("$$date_field")),
+    visits=_stage_visits,
+)
+# A fact holds the value and the close date as stored (domain/facts.py): the same rules apply.
+FACTS = _Side(
+    match=lambda report_filter: _fact_match(report_filter),
+    value=lambda: _amount("$value"),
+    stage="$stage",
+    close_day=lambda: _close_day("$expected_close"),
+    visits=lambda: _array("$visits"),
+)
+
+
+def forecast_pipeline(report_filter: ReportFilter, side: _Side | None = None) -> list[Doc]:
+    side = side or _LEADS
+    won = _closed_match(report_filter, ["won"], side)
+    open_leads = side.match(report_filter)
     open_leads["status"] = "open"
-    # index: type_status (open leads) and type_status_closed (won in the period), one per branch
+    # index: type_status (open leads) and type_status_closed (won in the period), one per
+    # branch; facts: facts_status_closed for both
     match: Doc = {"$or": [open_leads, won]}
-    position = {"$indexOfArray": ["$$stage_uids", "$current_stage"]}
+    position = {"$indexOfArray": ["$$stage_uids", side.stage]}
     probability = {
         "$cond": [
             {"$gte": [position, 0]},
@@ -545,12 +818,12 @@ def forecast_pipeline(report_filter: ReportFilter) -> list[Doc]:
             "$project": {
                 "_id": 0,
                 "open": {"$eq": ["$status", "open"]},
-                "value": _lead_value(),
+                "value": side.value(),
                 "probability": {"$ifNull": [probability, 0]},
                 "day": {
                     "$cond": [
                         {"$eq": ["$status", "open"]},
-                        _close_day(),
+                        side.close_day(),
                         {"$dateToString": {"format": "%Y-%m-%d", "date": "$closed_at"}},
                     ]
                 },
@@ -586,21 +859,24 @@ def forecast_pipeline(report_filter: ReportFilter) -> list[Doc]:
 
 
 def forecast(report_filter: ReportFilter) -> tuple[Workflow, list[ForecastCount]]:
-    return _report(forecast_pipeline(report_filter), ForecastCount)
+    return _report(
+        forecast_pipeline(report_filter), forecast_pipeline(report_filter, FACTS), ForecastCount
+    )
 
 
-def lost_reasons_pipeline(report_filter: ReportFilter) -> list[Doc]:
-    # index: type_status_closed
-    match = _closed_match(report_filter, ["lost"])
+def lost_reasons_pipeline(report_filter: ReportFilter, side: _Side | None = None) -> list[Doc]:
+    side = side or _LEADS
+    # index: type_status_closed (leads), facts_status_closed (facts)
+    match = _closed_match(report_filter, ["lost"], side)
     return [
         {"$match": match},
         {
             "$project": {
                 "_id": 0,
                 "reason": {"$ifNull": ["$lost_reason", None]},
-                "value": _lead_value(),
+                "value": side.value(),
                 # the visit before the lost one: the stage the lead was lost from
-                "from": {"$arrayElemAt": [_stage_visits(), -2]},
+                "from": {"$arrayElemAt": [side.visits(), -2]},
             }
         },
         {
@@ -632,7 +908,11 @@ def lost_reasons_pipeline(report_filter: ReportFilter) -> list[Doc]:
 
 
 def lost_reasons(report_filter: ReportFilter) -> tuple[Workflow, list[LostCount]]:
-    return _report(lost_reasons_pipeline(report_filter), LostCount)
+    return _report(
+        lost_reasons_pipeline(report_filter),
+        lost_reasons_pipeline(report_filter, FACTS),
+        LostCount,
+    )
 
 
 def _activity_stream(report_filter: ReportFilter) -> list[Doc]:
@@ -706,7 +986,47 @@ def activity_pipeline(report_filter: ReportFilter, group_by: ActivityGroup) -> l
     return pipeline
 
 
+def activity_fact_pipeline(report_filter: ReportFilter, group_by: ActivityGroup) -> list[Doc]:
+    """The activity report over lead_facts: each fact counts its lead's activities per UTC
+    day, actor and type (domain/report_facts.py), so a period of whole days is exact."""
+    match = _fact_match(report_filter)
+    period = _period(report_filter)
+    if period is not None:
+        # index: facts_status_activity_day
+        match["activity"] = {"$elemMatch": {"day": period}}
+    # else index: facts_status_closed (every fact: the status range keyed by the lookup)
+    counted = _in_period("$$count.day", report_filter)
+    key = {"$ifNull": ["$count.actor", None]} if group_by == "user" else "$count.type"
+    completed = {"$eq": ["$count.type", TASK_COMPLETED]}
+    counts = (
+        {"$filter": {"input": _array("$activity"), "as": "count", "cond": counted}}
+        if period is not None
+        else _array("$activity")
+    )
+    pipeline: list[Doc] = [
+        {"$match": match},
+        {"$project": {"_id": 0, "count": counts}},
+        {"$unwind": "$count"},
+        {
+            "$group": {
+                "_id": {"week": "$count.week", "key": key},
+                "activities": {"$sum": {"$cond": [completed, 0, "$count.count"]}},
+                "tasks_completed": {"$sum": {"$cond": [completed, "$count.count", 0]}},
+            }
+        },
+        {"$set": {"week": "$_id.week", "key": "$_id.key"}},
+        {"$unset": "_id"},
+    ]
+    if group_by == "user":
+        pipeline += _with_user_names("key")
+    return pipeline
+
+
 def activity(
     report_filter: ReportFilter, group_by: ActivityGroup
 ) -> tuple[Workflow, list[ActivityCount]]:
-    return _report(activity_pipeline(report_filter, group_by), ActivityCount)
+    return _report(
+        activity_pipeline(report_filter, group_by),
+        activity_fact_pipeline(report_filter, group_by),
+        ActivityCount,
+    )

@@ -55,7 +55,20 @@ def test_a_fact_holds_what_the_summaries_count_and_nothing_else() -> None:
         "lost_reason": None,
         "lost_from": None,
         "expected_close": "2026-07-15",
-        "visits": [{"stage": "new", "name": "New", "entered_at": MAY, "exited_at": None}],
+        "visits": [
+            {
+                "stage": "new",
+                "name": "New",
+                "entered_at": MAY,
+                "exited_at": None,
+                "step": -1,
+                "moved": False,
+                "days": None,
+            }
+        ],
+        # no funnel given: no stage is a step of it
+        "funnel": [],
+        "activity": [],
         "version": 3,
     }
 

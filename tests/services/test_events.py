@@ -85,7 +85,7 @@ def test_under_a_steady_trickle_of_writes_each_is_announced_within_a_second(
             for event in event_store.events_after(max(seen, default=0)):
                 seen.setdefault(event.seq, time.monotonic())
             time.sleep(0.05)
-        _wait_until(lambda: len(event_store.events_after(0)) >= len(written), "every event")
+        wait_until(lambda: len(event_store.events_after(0)) >= len(written), "every event")
         for event in event_store.events_after(max(seen, default=0)):
             seen.setdefault(event.seq, time.monotonic())
     first_seq = min(seen)

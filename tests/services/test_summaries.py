@@ -18,6 +18,7 @@ from leads.domain.facts import exact_amount, lead_fact, totals_key
 from leads.domain.imports import ImportOptions
 from leads.domain.inputs import ConfigUpdate, StageUpdate
 from leads.domain.models import User
+from leads.domain.report_facts import funnel_steps_of
 from leads.services import imports as import_services
 from leads.services import workflow as workflow_services
 from leads.services.jobs import job_run_now
@@ -48,8 +49,9 @@ def team() -> Iterator[dict[str, Any]]:
 
 def fresh_facts() -> list[dict[str, Any]]:
     """Every lead's fact computed now from the leads."""
-    config = workflow_store.get_config()
-    facts = [lead_fact(source, config) for source in facts_store.all_fact_sources()]
+    config, stages = workflow_store.get_config_and_stages()
+    funnel = funnel_steps_of(stages)
+    facts = [lead_fact(source, config, funnel) for source in facts_store.all_fact_sources()]
     return sorted(facts, key=lambda fact: str(fact["_id"]))
 
 

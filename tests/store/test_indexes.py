@@ -13,6 +13,7 @@ from leads.domain.models import WorkStage
 from leads.store import connection
 from leads.store import workflow as workflow_store
 from leads.store.audit import AUDIT
+from leads.store.facts import lead_facts
 from leads.store.indexes import LEAD_INDEXES, USER_INDEXES, ensure_indexes
 
 Key = list[tuple[str, int]]
@@ -77,6 +78,13 @@ EXPECTED_JOB_AND_IMPORT_INDEXES = [
     *("filename_1_uploadDate_1", "files_id_1_n_1"),
 ]
 EXPECTED_EVENT_INDEXES = ["seq_unique", "expires_at_ttl"]
+# the reports over the lead facts (store/report_sources.py)
+EXPECTED_FACT_INDEXES: dict[str, Key] = {
+    "facts_status_closed": [("status", 1), ("closed_at", 1)],
+    "facts_status_visit_entered": [("status", 1), ("visits.entered_at", 1)],
+    "facts_status_visit_exited": [("status", 1), ("visits.exited_at", 1)],
+    "facts_status_activity_day": [("status", 1), ("activity.day", 1)],
+}
 EXPECTED_WEBHOOK_INDEXES = [
     *("uid_unique", "created_at"),
     *("status_due", "lane_status_seq", "webhook_created", "expires_at_ttl"),
@@ -212,8 +220,17 @@ def test_ensure_indexes_returns_every_index_name() -> None:
             *EXPECTED_EVENT_INDEXES,
             *EXPECTED_WEBHOOK_INDEXES,
             *EXPECTED_AUTOMATION_INDEXES,
+            *EXPECTED_FACT_INDEXES,
         ]
     )
+
+
+def test_every_report_fact_index_exists_with_its_name_and_keys() -> None:
+    indexes = {
+        index["name"]: [(key, int(order)) for key, order in index["key"].items()]
+        for index in lead_facts().list_indexes()
+    }
+    assert {name: indexes.get(name) for name in EXPECTED_FACT_INDEXES} == EXPECTED_FACT_INDEXES
 
 
 def test_ensure_indexes_twice_is_harmless() -> None:
