@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from pymongo.errors import PyMongoError
+
 from leads.domain.facts import FACTS_VERSION, lead_fact
 from leads.domain.models import WorkItemConfig, utcnow
 from leads.domain.report_facts import funnel_steps_of
@@ -46,6 +48,24 @@ class SummaryKeeper:
         self._renew = renew
         self.config: WorkItemConfig | None = None
         self.funnel: list[str] = []
+        # Set when a fact could not be computed: this reader keeps no summaries any more.
+        self.given_up = False
+
+    def _kept(self, keep: Callable[[], object]) -> None:
+        """Run `keep` (an apply or a rebuild). A lead whose fact cannot be computed (a bug, or
+        stored data nothing expects) must not stop the events the reader stores after it: the
+        summaries are dropped instead, so boards and reports read the leads, and the next
+        reader to start (a worker restart, with the fix) rebuilds them."""
+        if self.given_up:
+            return
+        try:
+            keep()
+        except (LeaseLost, PyMongoError):
+            raise
+        except Exception:
+            logger.exception("summaries: a fact could not be computed; they are dropped")
+            self.given_up = True
+            facts_store.forget_summaries()
 
     def load_workflow(self) -> None:
         """What facts read of the workflow: the config, and the funnel's steps."""
@@ -63,26 +83,26 @@ class SummaryKeeper:
         change can have been missed (the reader resumes from a saved position)."""
         self.load_workflow()
         if missed_changes or not self._built():
-            self.rebuild()
+            self._kept(self.rebuild)
 
     def check(self) -> None:
         """When the stream is quiet: rebuild if someone asked for it (or the state is gone)."""
-        if not self._built():
+        if not self._built() and not self.given_up:
             self.load_workflow()
-            self.rebuild()
+            self._kept(self.rebuild)
 
     def config_changed(self) -> bool:
         """The config or a stage changed: rebuild when what facts read of them did (the value
         or close-date field; the funnel's steps, which a stage added, deleted or reordered
         changes, a rename not); True if so."""
         self.load_workflow()
-        if self._built():
+        if self._built() or self.given_up:
             return False
-        self.rebuild()
+        self._kept(self.rebuild)
         return True
 
     def apply(self, uids: list[str]) -> None:
-        facts_store.apply_lead_facts(uids, self.fact_of)
+        self._kept(lambda: facts_store.apply_lead_facts(uids, self.fact_of))
 
     def rebuild(self) -> int:
         """Build the summaries from the leads; how many facts. Raises LeaseLost."""

@@ -20,6 +20,7 @@ from leads.domain.inputs import ConfigUpdate, StageUpdate
 from leads.domain.models import User
 from leads.domain.report_facts import funnel_steps_of
 from leads.services import imports as import_services
+from leads.services import summaries as summary_services
 from leads.services import workflow as workflow_services
 from leads.services.jobs import job_run_now
 from leads.store import events as event_store
@@ -282,6 +283,41 @@ def test_the_board_reads_the_summaries_while_a_reader_keeps_them_and_counts_with
     assert used == [True, False, False]
     assert kept == counted
     assert kept[0][1:3] == (5, 100.0)
+
+
+def test_a_lead_whose_fact_cannot_be_computed_drops_the_summaries_but_not_the_events(
+    team: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = team["client"]
+    real_fact = summary_services.lead_fact
+    poisoned: set[str] = set()
+
+    def fact(lead: dict[str, Any], *args: Any) -> dict[str, Any]:
+        if lead.get("uid") in poisoned:
+            raise ValueError("a fact nobody expected")
+        return real_fact(lead, *args)
+
+    monkeypatch.setattr(summary_services, "lead_fact", fact)
+    used = _spy_on_the_board(monkeypatch)
+    with Reader():
+        client.post("/api/leads/", {"name": "Fine", "data": {"budget": 10}}, format="json")
+        wait_for_exact_summaries()
+        poison = client.post("/api/leads/", {"name": "Poison"}, format="json").json()
+        poisoned.add(poison["uid"])
+        client.patch(
+            f"/api/leads/{poison['uid']}/",
+            {"name": "Poison edited", "version": poison["version"]},
+            format="json",
+        )
+        for name in ("After one", "After two"):
+            client.post("/api/leads/", {"name": name}, format="json")
+        # Every write is still announced: the events do not wait on the summaries.
+        wait_until(lambda: len(event_store.events_after(0)) >= 5, "5 events")
+        wait_until(lambda: facts_store.summaries_state() is None, "the summaries to be dropped")
+        columns = client.get("/api/leads/kanban/").json()["columns"]
+    # The board counts from the leads again, and counts every one of them.
+    assert used == [False]
+    assert sum(column["count"] for column in columns) == 4
 
 
 def test_a_value_field_change_rebuilds_the_summaries_and_the_board_sums_the_new_field(
