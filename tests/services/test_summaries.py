@@ -289,7 +289,7 @@ def test_a_lead_whose_fact_cannot_be_computed_drops_the_summaries_but_not_the_ev
     team: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     client = team["client"]
-    real_fact = summary_services.lead_fact
+    real_fact = lead_fact
     poisoned: set[str] = set()
 
     def fact(lead: dict[str, Any], *args: Any) -> dict[str, Any]:
