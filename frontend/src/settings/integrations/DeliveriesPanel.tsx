@@ -95,7 +95,7 @@ function DeliveryRow({ uid, delivery, highlighted }: { uid: string; delivery: De
           )}
         </td>
         <td className="delivery-error">{last?.error ?? ""}</td>
-        <td className="row-actions">
+        <td>
           {canRedeliver(delivery) ? (
             <button
               type="button"

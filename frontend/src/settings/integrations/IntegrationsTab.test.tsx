@@ -153,4 +153,24 @@ describe("the integrations tab", () => {
     expect(remove.mock.calls[0]![1]).toEqual({ params: { path: { uid: "whk-a" } } });
     await waitFor(() => expect(screen.queryByTestId("delete-webhook-dialog")).toBeNull());
   });
+
+  it("replaces the secret on edit with one made in the browser, and shows that one once", async () => {
+    serve([webhook("whk-a", { version: 2 })]);
+    const patch = vi
+      .spyOn(api, "PATCH")
+      .mockImplementation((async () => reply(200, webhook("whk-a", { version: 3 }))) as never);
+    renderWithProviders(<IntegrationsTab />);
+
+    fireEvent.click(await screen.findByTestId("edit-webhook"));
+    fireEvent.click(input(screen.getByTestId("webhook-form"), "new-secret"));
+    fireEvent.click(screen.getByRole("button", { name: "Save" }));
+
+    const dialog = await screen.findByTestId("secret-dialog");
+    const sent = (patch.mock.calls[0]![1] as { body: { secret: string; version: number } }).body;
+    expect(Object.keys(sent).sort()).toEqual(["secret", "version"]);
+    expect(sent.version).toBe(2);
+    expect(sent.secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(within(dialog).getByTestId<HTMLInputElement>("webhook-secret").value).toBe(sent.secret);
+    expect(screen.getByRole("dialog").getAttribute("aria-label")).toBe("New secret: copy it");
+  });
 });

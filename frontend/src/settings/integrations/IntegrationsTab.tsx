@@ -15,7 +15,7 @@ type Dialog =
   | { kind: "add" }
   | { kind: "edit"; webhook: Webhook }
   | { kind: "delete"; webhook: Webhook }
-  | { kind: "secret"; webhook: WebhookCreated };
+  | { kind: "secret"; webhook: WebhookCreated; replaced: boolean };
 
 export function IntegrationsTab() {
   const webhooks = useWebhooks();
@@ -59,10 +59,10 @@ export function IntegrationsTab() {
         <WebhookDialog
           webhook={dialog.kind === "edit" ? dialog.webhook : null}
           onClose={close}
-          onCreated={(webhook) => setDialog({ kind: "secret", webhook })}
+          onSecret={(webhook, replaced) => setDialog({ kind: "secret", webhook, replaced })}
         />
       ) : null}
-      {dialog?.kind === "secret" ? <SecretDialog webhook={dialog.webhook} onClose={close} /> : null}
+      {dialog?.kind === "secret" ? <SecretDialog webhook={dialog.webhook} replaced={dialog.replaced} onClose={close} /> : null}
       {dialog?.kind === "delete" ? (
         <ConfirmDialog
           title="Delete this webhook?"

@@ -1,10 +1,19 @@
-// The secret of a webhook just created: shown this once, with a copy button. The server keeps
-// only what it needs to sign; it never sends the secret again.
+// The secret of a webhook just created, or just replaced: shown this once, with a copy button.
+// The server never sends it again.
 import { useState } from "react";
 import { Modal } from "../../ui/components";
 import type { WebhookCreated } from "./api";
 
-export function SecretDialog({ webhook, onClose }: { webhook: WebhookCreated; onClose: () => void }) {
+export function SecretDialog({
+  webhook,
+  replaced,
+  onClose,
+}: {
+  webhook: WebhookCreated;
+  /** The secret replaces the one deliveries were signed with so far (not a new webhook's). */
+  replaced: boolean;
+  onClose: () => void;
+}) {
   const [copied, setCopied] = useState<"yes" | "failed" | null>(null);
   const copy = async () => {
     try {
@@ -17,7 +26,7 @@ export function SecretDialog({ webhook, onClose }: { webhook: WebhookCreated; on
   };
   return (
     <Modal
-      title="Webhook added: copy its secret"
+      title={replaced ? "New secret: copy it" : "Webhook added: copy its secret"}
       onClose={onClose}
       footer={
         <button type="button" className="btn btn-primary" onClick={onClose} data-testid="secret-done">
@@ -48,8 +57,9 @@ export function SecretDialog({ webhook, onClose }: { webhook: WebhookCreated; on
           <p className="field-error">The browser refused the clipboard: select the secret and copy it.</p>
         ) : null}
         <div className="banner banner-warning" role="note">
-          You will not see this secret again. Store it with the receiver now; if it is lost, edit the webhook
-          through the API to set a new one.
+          You will not see this secret again. Store it with the receiver now
+          {replaced ? ": deliveries from now on are signed with it" : ""}. If it is lost, edit the webhook and
+          replace the secret.
         </div>
       </div>
     </Modal>

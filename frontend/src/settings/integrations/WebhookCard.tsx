@@ -7,7 +7,7 @@ import { errorMessage } from "../shared";
 import { DeliveriesPanel } from "./DeliveriesPanel";
 import { PingResult } from "./PingResult";
 import { type Webhook, useSendTest, useUpdateWebhook } from "./api";
-import { eventsLabel, momentLabel, webhookState } from "./format";
+import { eventsLabel, historyLabel, webhookState } from "./format";
 
 export function WebhookCard({
   webhook,
@@ -102,10 +102,8 @@ export function WebhookCard({
       ) : null}
       <div className="webhook-foot">
         {ping ? <PingResult uid={webhook.uid} id={ping} /> : null}
-        <span className="muted webhook-history">
-          Last success {momentLabel(webhook.state.last_success_at)} · last failure{" "}
-          {momentLabel(webhook.state.last_failure_at)}
-          {webhook.state.last_error && !disabledReason ? ` (${webhook.state.last_error})` : ""}
+        <span className="muted webhook-history" data-testid="webhook-history">
+          {historyLabel(webhook.state)}
         </span>
         <button
           type="button"

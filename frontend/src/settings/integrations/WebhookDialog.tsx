@@ -12,6 +12,7 @@ import {
   EMPTY_DRAFT,
   errorsFromServer,
   EVENT_CHOICES,
+  generateSecret,
   patchBody,
   setAllEvents,
   toggleEvent,
@@ -22,13 +23,13 @@ import {
 export function WebhookDialog({
   webhook,
   onClose,
-  onCreated,
+  onSecret,
 }: {
   /** The webhook to edit; none to add one. */
   webhook: Webhook | null;
   onClose: () => void;
-  /** Called with the creation's answer, the one place its secret is shown. */
-  onCreated: (created: WebhookCreated) => void;
+  /** Called with the webhook and its new secret (created, or its secret replaced): shown once. */
+  onSecret: (created: WebhookCreated, replaced: boolean) => void;
 }) {
   const toast = useToast();
   const create = useCreateWebhook();
@@ -50,10 +51,11 @@ export function WebhookDialog({
     setErrors({});
     setProblem(NO_PROBLEM);
     if (!webhook) {
-      create.mutate(createBody(draft), { onSuccess: onCreated, onError: refused });
+      create.mutate(createBody(draft), { onSuccess: (created) => onSecret(created, false), onError: refused });
       return;
     }
-    const patch = patchBody(webhook, draft);
+    const secret = draft.newSecret ? generateSecret() : undefined;
+    const patch = patchBody(webhook, draft, secret);
     if (!patch) {
       onClose();
       return;
@@ -61,9 +63,10 @@ export function WebhookDialog({
     update.mutate(
       { uid: webhook.uid, patch },
       {
-        onSuccess: () => {
+        onSuccess: (saved) => {
           toast("Webhook saved.", "success");
-          onClose();
+          if (secret) onSecret({ ...saved, secret }, true);
+          else onClose();
         },
         onError: refused,
       },
@@ -133,6 +136,14 @@ export function WebhookDialog({
         Active: send deliveries
       </CheckboxChoice>
       {errors.active ? <span className="field-error">{errors.active}</span> : null}
+      {webhook ? (
+        <div className="webhook-new-secret">
+          <CheckboxChoice checked={draft.newSecret} onChange={(newSecret) => change({ newSecret })} name="new-secret">
+            Replace the secret with a new one (shown once, after saving)
+          </CheckboxChoice>
+          {errors.secret ? <span className="field-error">{errors.secret}</span> : null}
+        </div>
+      ) : null}
     </FormDialog>
   );
 }

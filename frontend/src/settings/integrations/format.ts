@@ -65,3 +65,11 @@ export function momentLabel(iso: string | null | undefined): string {
     second: "2-digit",
   });
 }
+
+/** Its last success and failure in a line: "Last delivered …", "nothing delivered yet", "never failed". */
+export function historyLabel(state: Webhook["state"]): string {
+  const success = state.last_success_at ? `Last delivered ${momentLabel(state.last_success_at)}` : "Nothing delivered yet";
+  if (!state.last_failure_at) return `${success} · never failed`;
+  const error = state.last_error ? ` (${state.last_error})` : "";
+  return `${success} · last failure ${momentLabel(state.last_failure_at)}${error}`;
+}

@@ -50,11 +50,11 @@ describe("where the server's refusals go", () => {
       errorsFromServer({
         url: ["the address 127.0.0.1 is loopback"],
         "events.1": ["unknown event kind 'lead.won'"],
-        secret: ["too short"],
+        version: ["must be at least 1"],
       }),
     ).toEqual({
       errors: { url: "the address 127.0.0.1 is loopback", events: "unknown event kind 'lead.won'" },
-      lines: ["secret: too short"],
+      lines: ["version: must be at least 1"],
     });
   });
 });

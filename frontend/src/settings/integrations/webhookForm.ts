@@ -23,11 +23,20 @@ export interface WebhookDraft {
   allEvents: boolean;
   events: EventKind[];
   active: boolean;
+  /** Editing: replace the secret with a new one, made here and shown once after saving. */
+  newSecret: boolean;
 }
 
-export type WebhookErrors = Partial<Record<"url" | "events" | "description" | "active", string>>;
+export type WebhookErrors = Partial<Record<"url" | "events" | "description" | "active" | "secret", string>>;
 
-export const EMPTY_DRAFT: WebhookDraft = { url: "", description: "", allEvents: true, events: [], active: true };
+export const EMPTY_DRAFT: WebhookDraft = {
+  url: "",
+  description: "",
+  allEvents: true,
+  events: [],
+  active: true,
+  newSecret: false,
+};
 
 function isEventKind(value: string): value is EventKind {
   return EVENT_CHOICES.some((choice) => choice.value === value);
@@ -41,6 +50,7 @@ export function draftOf(webhook: Webhook): WebhookDraft {
     allEvents,
     events: allEvents ? [] : webhook.events.filter(isEventKind),
     active: webhook.active,
+    newSecret: false,
   };
 }
 
@@ -69,9 +79,12 @@ function sameEvents(a: string[], b: string[]): boolean {
   return a.length === b.length && [...a].sort().join() === [...b].sort().join();
 }
 
-/** Only what the admin changed, with the version the form was opened on; null when nothing did. */
-export function patchBody(webhook: Webhook, draft: WebhookDraft): WebhookPatch | null {
-  const patch: WebhookPatch = {};
+/**
+ * Only what the admin changed (and `secret`, when replacing it), with the version the form was
+ * opened on; null when nothing did.
+ */
+export function patchBody(webhook: Webhook, draft: WebhookDraft, secret?: string): WebhookPatch | null {
+  const patch: WebhookPatch = secret ? { secret } : {};
   const url = draft.url.trim();
   const description = draft.description.trim();
   const events = eventsOf(draft);
@@ -83,7 +96,7 @@ export function patchBody(webhook: Webhook, draft: WebhookDraft): WebhookPatch |
   return { ...patch, version: webhook.version };
 }
 
-const FORM_FIELDS = ["url", "events", "description", "active"] as const;
+const FORM_FIELDS = ["url", "events", "description", "active", "secret"] as const;
 
 /**
  * The server's field errors placed on the form's inputs (`events.2` belongs to the events); what
@@ -107,4 +120,11 @@ export function setAllEvents(draft: WebhookDraft, on: boolean): WebhookDraft {
   if (on) return { ...draft, allEvents: true };
   const events = draft.events.length ? draft.events : EVENT_CHOICES.map((choice) => choice.value);
   return { ...draft, allEvents: false, events };
+}
+
+/** A new signing secret: 32 random bytes, base64url (43 characters; the server takes 16-200). */
+export function generateSecret(random: (bytes: Uint8Array) => Uint8Array = (bytes) => crypto.getRandomValues(bytes)): string {
+  const bytes = random(new Uint8Array(32));
+  const text = btoa(String.fromCharCode(...bytes));
+  return text.replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }
