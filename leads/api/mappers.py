@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from leads.domain.attention import is_overdue
 from leads.domain.audit import AuditEntry
+from leads.domain.automation import Names, Rule, Run, sentence
 from leads.domain.events import Event
 from leads.domain.jobs import Job, JobStatus
 from leads.domain.merge import LeadMatch
@@ -59,6 +60,10 @@ from .schemas import (
     LeadOut,
     MoveOut,
     RowErrorOut,
+    RuleAuthorOut,
+    RuleListOut,
+    RuleOut,
+    RunOut,
     StageOut,
     TaskCountsOut,
     TaskOut,
@@ -326,3 +331,20 @@ def delivery_out(delivery: Delivery) -> DeliveryOut:
         next_attempt_at=delivery.next_attempt_at if pending else None,
         attempts=[attempt.model_dump() for attempt in reversed(delivery.attempts)],
     )
+
+
+def rule_out(rule: Rule, names: Names) -> RuleOut:
+    author = None
+    if rule.created_by:
+        author = RuleAuthorOut(
+            uid=rule.created_by, name=names.users.get(rule.created_by, "(deleted user)")
+        )
+    return _out(RuleOut, rule, created_by=author, sentence=sentence(rule, names))
+
+
+def rule_list_out(rules: list[Rule], names: Names) -> RuleListOut:
+    return RuleListOut(results=[rule_out(rule, names) for rule in rules])
+
+
+def run_out(run: Run) -> RunOut:
+    return _out(RunOut, run)

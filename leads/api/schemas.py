@@ -729,3 +729,124 @@ class DeliveryOut(BaseModel):
 class DeliveryPageOut(BaseModel):
     results: list[DeliveryOut] = Field(description="newest first")
     next_cursor: str | None = Field(description="pass as `cursor` for the next (older) page")
+
+
+# --- automation rules ------------------------------------------------------------------------
+
+
+class LeadCreatedTriggerOut(BaseModel):
+    kind: Literal["lead_created"]
+
+
+class StageEnteredTriggerOut(BaseModel):
+    kind: Literal["stage_entered"]
+    stage: str
+
+
+class TaskCompletedTriggerOut(BaseModel):
+    kind: Literal["task_completed"]
+    stage: str | None = Field(description="null: a task of any stage")
+    title: str | None = Field(description="null: any task")
+
+
+RuleTriggerOut = Annotated[
+    LeadCreatedTriggerOut | StageEnteredTriggerOut | TaskCompletedTriggerOut,
+    Field(discriminator="kind"),
+]
+
+
+class AssignActionOut(BaseModel):
+    kind: Literal["assign"]
+    users: list[str] = Field(description="one: assign them; more: round-robin in this order")
+
+
+class AddTaskActionOut(BaseModel):
+    kind: Literal["add_task"]
+    title: str
+    due_in_days: int | None
+    required: bool
+
+
+class SetFieldActionOut(BaseModel):
+    kind: Literal["set_field"]
+    field: str
+    value: Any
+
+
+class AddTagActionOut(BaseModel):
+    kind: Literal["add_tag"]
+    tag: str
+
+
+class SendWebhookActionOut(BaseModel):
+    kind: Literal["send_webhook"]
+    webhook: str
+
+
+RuleActionOut = Annotated[
+    AssignActionOut | AddTaskActionOut | SetFieldActionOut | AddTagActionOut | SendWebhookActionOut,
+    Field(discriminator="kind"),
+]
+
+
+class RuleAuthorOut(BaseModel):
+    uid: str
+    name: str
+
+
+class RuleErrorOut(BaseModel):
+    at: datetime
+    lead: str | None
+    message: str
+
+
+class RuleStatsOut(BaseModel):
+    runs: int
+    failures: int
+    last_run_at: datetime | None
+    last_error: RuleErrorOut | None
+
+
+class RuleOut(BaseModel):
+    """An automation rule, with the sentence it reads as and how its runs went."""
+
+    uid: str
+    name: str
+    active: bool
+    trigger: RuleTriggerOut
+    actions: list[RuleActionOut]
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    created_by: RuleAuthorOut | None
+    sentence: str = Field(
+        description="the rule in words, from the current stage, user, field and webhook names"
+    )
+    stats: RuleStatsOut
+
+
+class RuleListOut(BaseModel):
+    results: list[RuleOut] = Field(description="newest first")
+
+
+class RunActionOut(BaseModel):
+    kind: str
+    status: Literal["ok", "failed", "skipped", "pending"]
+    message: str | None
+
+
+class RunOut(BaseModel):
+    """One rule run: the event it answered and what each action did."""
+
+    id: str
+    at: datetime
+    rule: str
+    lead: str
+    event_seq: int
+    status: Literal["ok", "failed", "skipped", "running"]
+    actions: list[RunActionOut]
+    error: str | None
+
+
+class RunListOut(BaseModel):
+    results: list[RunOut] = Field(description="newest first")

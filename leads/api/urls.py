@@ -8,6 +8,7 @@ from leads.domain.errors import NotFound
 
 from .views.accounts import LoginView, LogoutView, MeView, UserCollectionView, UserDetailView
 from .views.audit import AuditCollectionView
+from .views.automation import RuleCollectionView, RuleDetailView, RuleRunsView
 from .views.bulk import LeadBulkView
 from .views.duplicates import LeadDuplicatesView, LeadMergeView
 from .views.events import EventStreamView
@@ -129,6 +130,9 @@ urlpatterns = [
         DeliveryRedeliverView.as_view(),
         name="webhook-redeliver",
     ),
+    path("automation/rules/", RuleCollectionView.as_view(), name="automation-rules"),
+    path("automation/rules/<str:uid>/", RuleDetailView.as_view(), name="automation-rule"),
+    path("automation/rules/<str:uid>/runs/", RuleRunsView.as_view(), name="automation-runs"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves the page's init script as a file: the CSP allows no inline script.
     path(

@@ -32,10 +32,16 @@ class AuditAction(StrEnum):
     SIGN_IN_FAILED = "auth.sign_in_failed"
     SIGN_IN_THROTTLED = "auth.sign_in_throttled"
     SIGNED_OUT = "auth.signed_out"
+    WEBHOOK_CREATED = "webhook.created"
+    WEBHOOK_UPDATED = "webhook.updated"
+    WEBHOOK_DELETED = "webhook.deleted"
+    RULE_CREATED = "rule.created"
+    RULE_UPDATED = "rule.updated"
+    RULE_DELETED = "rule.deleted"
 
 
 # What the `action` filter accepts besides a whole code: a kind, with or without its dot.
-AUDIT_KINDS = ("stage", "config", "user", "auth")
+AUDIT_KINDS = ("stage", "config", "user", "auth", "webhook", "rule")
 
 
 def actions_matching(pattern: str) -> list[AuditAction] | None:

@@ -16,7 +16,7 @@ from typing import Any
 from .contacts import email_key, phone_key
 from .enums import ActivityType, StageKind, TaskStatus, WorkItemStatus
 from .errors import UndoNotAvailable
-from .events import EventKind, WriteStamp, actor_of
+from .events import CompletedTask, EventKind, WriteStamp, actor_of
 from .models import (
     Activity,
     FieldChange,
@@ -154,7 +154,22 @@ def change_stamp(lead: WorkItem, change: LeadChange, actor: User) -> WriteStamp:
         to_stage=to_stage,
         fields=list(previous),
         previous={name: value for name, value in previous.items() if name not in _NOT_REPEATED},
+        completed_tasks=_completed(lead, change),
     )
+
+
+def _completed(lead: WorkItem, change: LeadChange) -> list[CompletedTask]:
+    """The tasks `change` completes (what rules on task completion look for)."""
+    if "tasks" not in change.set_fields:
+        return []
+    before = {task.uid: task.status for task in lead.tasks}
+    return [
+        CompletedTask(uid=task.uid, title=task.title, stage=task.stage or lead.current_stage)
+        for task in change.set_fields["tasks"]
+        if isinstance(task, TaskInstance)
+        and task.status is TaskStatus.COMPLETED
+        and before.get(task.uid) is not TaskStatus.COMPLETED
+    ]
 
 
 def value_changes(

@@ -205,3 +205,12 @@ class DeliveryUnfinished(Conflict):
 class WebhookInactive(Conflict):
     code = "webhook_inactive"
     default_message = "The webhook is switched off: activate it (PATCH active) first."
+
+
+class RuleNotFound(NotFound):
+    code = "rule_not_found"
+
+
+class TooManyRules(Conflict):
+    code = "too_many_rules"
+    default_message = "There are 200 automation rules already: delete one first."

@@ -27,6 +27,20 @@ class EventActor(BaseModel):
 
     uid: str
     name: str
+    # A rule's change (uid `rule:<rule uid>`): the round the rule ran in (domain/automation.py
+    # cuts loops with it); None for a person.
+    round: int | None = None
+
+
+class CompletedTask(BaseModel):
+    """A task a write completed: what rules on task completion match (its stage: the one it
+    came from, else the lead's stage then)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    uid: str
+    title: str
+    stage: str | None = None
 
 
 class WriteStamp(BaseModel):
@@ -45,11 +59,16 @@ class WriteStamp(BaseModel):
     # The changed fields (core names, `data.<key>` for custom fields) and their values before.
     fields: list[str] = Field(default_factory=list)
     previous: dict[str, Any] = Field(default_factory=dict)
+    completed_tasks: list[CompletedTask] = Field(default_factory=list)
 
 
 def actor_of(user: Any) -> EventActor:
-    """Who did it, as events name them (a domain User)."""
-    return EventActor(uid=user.uid, name=user.display_name or user.username)
+    """Who did it, as events name them (a domain User, or a rule's actor with its round)."""
+    return EventActor(
+        uid=user.uid,
+        name=user.display_name or user.username,
+        round=getattr(user, "rule_round", None),
+    )
 
 
 class Event(WriteStamp):

@@ -129,7 +129,7 @@ def delivery_of(
     facts: dict[str, Any] = {
         "uid": event.uid,
         "version": event.version,
-        "by": event.by.model_dump() if event.by else None,
+        "by": {"uid": event.by.uid, "name": event.by.name} if event.by else None,
         "fields": event.fields,
     }
     if event.kind in (EventKind.LEAD_MOVED, EventKind.LEAD_UPDATED):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import socket
 
+from leads.domain.audit import AuditAction, AuditChange, Origin, audit_event
 from leads.domain.errors import (
     DeliveryNotFound,
     DeliveryUnfinished,
@@ -28,6 +29,11 @@ from leads.domain.webhooks import (
 )
 from leads.selectors.webhooks import retry_window, webhook_get
 from leads.store import webhooks as webhook_store
+
+from .audit import audit_record
+
+# What an audit entry repeats of a webhook's change: never its secret (only that it changed).
+_AUDITED = ("url", "events", "active", "description")
 
 
 def private_addresses_allowed() -> bool:
@@ -64,8 +70,8 @@ def _checked_url(url: str) -> str:
     return url
 
 
-def webhook_create(*, data: WebhookCreate, actor: User) -> Webhook:
-    """Raises ValidationFailed (the URL refused)."""
+def webhook_create(*, data: WebhookCreate, actor: User, origin: Origin | None = None) -> Webhook:
+    """Audited as `webhook.created`. Raises ValidationFailed (the URL refused)."""
     webhook = Webhook(
         url=_checked_url(data.url),
         events=data.events,
@@ -75,11 +81,23 @@ def webhook_create(*, data: WebhookCreate, actor: User) -> Webhook:
         created_by=actor.uid,
     )
     webhook_store.insert_webhook(webhook)
+    changes = {name: AuditChange(new=getattr(webhook, name)) for name in _AUDITED}
+    summary = f"Added the webhook to {webhook.url}"
+    event = audit_event(AuditAction.WEBHOOK_CREATED, webhook.uid, summary, changes)
+    audit_record(event, actor=actor, origin=origin)
     return webhook
 
 
-def webhook_update(*, uid: str, changes: WebhookUpdate, expected_version: int | None) -> Webhook:
-    """Raises WebhookNotFound, VersionConflict, ValidationFailed."""
+def webhook_update(
+    *,
+    uid: str,
+    changes: WebhookUpdate,
+    expected_version: int | None,
+    actor: User | None = None,
+    origin: Origin | None = None,
+) -> Webhook:
+    """Audited as `webhook.updated`. Raises WebhookNotFound, VersionConflict,
+    ValidationFailed."""
     webhook = webhook_get(uid=uid)
     fields = sent(changes, exclude=frozenset({"version"}))
     if expected_version is not None and expected_version != webhook.version:
@@ -96,17 +114,37 @@ def webhook_update(*, uid: str, changes: WebhookUpdate, expected_version: int | 
     )
     if updated is None:
         raise VersionConflict("The webhook changed meanwhile; reload it and try again.")
+    audited = {
+        name: AuditChange(old=getattr(webhook, name), new=getattr(updated, name))
+        for name in _AUDITED
+        if getattr(webhook, name) != getattr(updated, name)
+    }
+    if "secret" in fields and fields["secret"] != webhook.secret:
+        audited["secret"] = AuditChange(old="…", new="…")
+    if audited:
+        summary = f"Changed the webhook to {updated.url}: {', '.join(audited)}"
+        event = audit_event(AuditAction.WEBHOOK_UPDATED, uid, summary, audited)
+        audit_record(event, actor=actor, origin=origin)
     return updated
 
 
-def webhook_delete(*, uid: str, expected_version: int | None) -> None:
-    """Deletes its deliveries too (pending ones are not sent). Raises WebhookNotFound,
-    VersionConflict."""
+def webhook_delete(
+    *,
+    uid: str,
+    expected_version: int | None,
+    actor: User | None = None,
+    origin: Origin | None = None,
+) -> None:
+    """Deletes its deliveries too (pending ones are not sent); audited as `webhook.deleted`.
+    Raises WebhookNotFound, VersionConflict."""
     webhook = webhook_get(uid=uid)
     if expected_version is not None and expected_version != webhook.version:
         raise VersionConflict(details={"current_version": webhook.version})
     if not webhook_store.delete_webhook(uid, expected_version=webhook.version):
         raise VersionConflict("The webhook changed meanwhile; reload it and try again.")
+    summary = f"Deleted the webhook to {webhook.url}"
+    event = audit_event(AuditAction.WEBHOOK_DELETED, uid, summary)
+    audit_record(event, actor=actor, origin=origin)
 
 
 def webhook_ping(*, uid: str) -> Delivery:

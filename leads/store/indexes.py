@@ -8,6 +8,7 @@ from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.errors import PyMongoError
 
 from .audit import audit
+from .automation import RULE_INDEXES, RUN_INDEXES, rules, runs
 from .connection import (
     database,
     deadline,
@@ -248,4 +249,6 @@ def ensure_indexes() -> list[str]:
         names += events().create_indexes(EVENT_INDEXES)
         names += webhooks().create_indexes(WEBHOOK_INDEXES)
         names += deliveries().create_indexes(DELIVERY_INDEXES)
+        names += rules().create_indexes(RULE_INDEXES)
+        names += runs().create_indexes(RUN_INDEXES)
     return names

@@ -7,7 +7,7 @@ lease while sending (a sender that died leaves it to be taken again).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument, UpdateOne
@@ -25,6 +25,9 @@ DELIVERIES = "webhook_deliveries"
 DISPATCHER = "webhook_dispatcher"
 _DISPATCHER = LeasedRole(DISPATCHER, "events")
 _DUPLICATE_KEY = 11000
+# A finished delivery (delivered or failed) is kept this long after it finished, then MongoDB's
+# TTL monitor removes it; unfinished ones have no `expires_at` and stay.
+DELIVERY_RETENTION = timedelta(days=30)
 
 WEBHOOK_INDEXES = [
     IndexModel([("uid", ASCENDING)], name="uid_unique", unique=True),
@@ -43,6 +46,7 @@ DELIVERY_INDEXES = [
         [("webhook", ASCENDING), ("created_at", DESCENDING), ("_id", DESCENDING)],
         name="webhook_created",
     ),
+    IndexModel([("expires_at", ASCENDING)], name="expires_at_ttl", expireAfterSeconds=0),
 ]
 
 _PUBLIC: Doc = {"_id": 0}
@@ -299,6 +303,7 @@ def finish_attempt(
         changes["next_attempt_at"] = changes["due_at"] = next_attempt_at
     else:
         changes["finished_at"] = attempt.at
+        changes["expires_at"] = attempt.at + DELIVERY_RETENTION
     # index: _id
     result = deliveries().update_one(
         {"_id": delivery_id, "lease_owner": owner, "status": DeliveryStatus.SENDING.value},
@@ -325,6 +330,7 @@ def requeue_delivery(
                 "due_at": now,
                 "give_up_at": give_up_at,
                 "finished_at": None,
+                "expires_at": None,
             }
         },
         return_document=ReturnDocument.AFTER,

@@ -18,6 +18,7 @@ from leads.domain.webhooks import WebhookCreate, WebhookUpdate
 from leads.selectors import webhooks as webhook_selectors
 from leads.services import webhooks as webhook_services
 
+from ..auth import request_origin
 from ..mappers import delivery_out, webhook_created_out, webhook_out
 from ..schemas import DeliveryOut, DeliveryPageOut, WebhookCreatedOut, WebhookListOut, WebhookOut
 from .base import (
@@ -59,7 +60,9 @@ class WebhookCollectionView(APIView):
     )
     def post(self, request: Request) -> HttpResponse:
         data = WebhookCreate.model_validate(body(request))
-        webhook = webhook_services.webhook_create(data=data, actor=actor(request))
+        webhook = webhook_services.webhook_create(
+            data=data, actor=actor(request), origin=request_origin(request)
+        )
         return render(webhook_created_out(webhook), 201, etag(webhook.version))
 
 
@@ -83,6 +86,8 @@ class WebhookDetailView(APIView):
             uid=uid,
             changes=changes,
             expected_version=expected_version(request, sent_version(changes)),
+            actor=actor(request),
+            origin=request_origin(request),
         )
         return render(webhook_out(webhook), headers=etag(webhook.version))
 
@@ -90,7 +95,12 @@ class WebhookDetailView(APIView):
         operation_id="webhooks_destroy", responses={204: None, **ERRORS}, parameters=[IF_MATCH]
     )
     def delete(self, request: Request, uid: str) -> HttpResponse:
-        webhook_services.webhook_delete(uid=uid, expected_version=expected_version(request, None))
+        webhook_services.webhook_delete(
+            uid=uid,
+            expected_version=expected_version(request, None),
+            actor=actor(request),
+            origin=request_origin(request),
+        )
         return Response(status=204)
 
 
