@@ -56,6 +56,8 @@ export function useUserLookup(): UserLookup {
       byUid,
       name: (uid) => {
         if (!uid) return "System";
+        // Automation rules act as `rule:<uid>` (leads/domain/automation.py); only admins may read rules.
+        if (uid.startsWith("rule:")) return "Automation rule";
         const user = byUid.get(uid);
         if (user) return user.display_name || user.username;
         return users.isPending ? "…" : "Former user";

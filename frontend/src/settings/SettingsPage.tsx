@@ -11,12 +11,12 @@ import { UsersTab } from "./UsersTab";
 import "./settings.css";
 
 const TABS = [
-  { path: "stages", label: "Stages", hint: "Pipeline order, rules and tasks" },
+  { path: "stages", label: "Stages", hint: "Order, rules and tasks" },
   { path: "fields", label: "Custom fields", hint: "What every lead records" },
-  { path: "users", label: "Users", hint: "Who can sign in, and their role" },
+  { path: "users", label: "Users", hint: "Who signs in, and roles" },
   { path: "automation", label: "Automation", hint: "Rules that act on leads" },
   { path: "integrations", label: "Integrations", hint: "Webhooks to other tools" },
-  { path: "audit", label: "Audit log", hint: "Who changed what, and sign-ins" },
+  { path: "audit", label: "Audit log", hint: "Who changed what" },
 ] as const;
 
 export function SettingsPage() {
