@@ -90,7 +90,8 @@ class ActivityOut(BaseModel):
 
     uid: str
     type: ActivityType
-    actor: str | None
+    actor: str | None = Field(description="a user's uid, or `rule:<uid>` when a rule did it")
+    actor_name: str | None = Field(description="the rule's name when a rule did it")
     created_at: datetime
     occurred_at: datetime | None
     body: str
@@ -121,7 +122,8 @@ class StageVisitOut(BaseModel):
 class FieldChangeEntryOut(BaseModel):
     kind: Literal["field_change"]
     at: datetime
-    by: str | None
+    by: str | None = Field(description="a user's uid, or `rule:<uid>` when a rule made it")
+    by_name: str | None = Field(description="the rule's name when a rule made it")
     changes: list[FieldChangeOut]
 
 

@@ -207,12 +207,12 @@ class RuleActor(User):
     rule_round: int = 1
 
 
-def rule_actor(rule: Rule, *, round: int) -> RuleActor:
+def rule_actor(rule: Rule, *, rule_round: int) -> RuleActor:
     return RuleActor(
         uid=f"{RULE_ACTOR_PREFIX}{rule.uid}",
         username=f"{RULE_ACTOR_PREFIX}{rule.uid}",
         display_name=rule.name,
-        rule_round=round,
+        rule_round=rule_round,
     )
 
 

@@ -159,7 +159,8 @@ def change_stamp(lead: WorkItem, change: LeadChange, actor: User) -> WriteStamp:
 
 
 def _completed(lead: WorkItem, change: LeadChange) -> list[CompletedTask]:
-    """The tasks `change` completes (what rules on task completion look for)."""
+    """The lead's tasks that `change` completes (what rules on task completion look for); not
+    tasks it brings in completed (a merge's)."""
     if "tasks" not in change.set_fields:
         return []
     before = {task.uid: task.status for task in lead.tasks}
@@ -168,7 +169,8 @@ def _completed(lead: WorkItem, change: LeadChange) -> list[CompletedTask]:
         for task in change.set_fields["tasks"]
         if isinstance(task, TaskInstance)
         and task.status is TaskStatus.COMPLETED
-        and before.get(task.uid) is not TaskStatus.COMPLETED
+        and task.uid in before
+        and before[task.uid] is not TaskStatus.COMPLETED
     ]
 
 

@@ -151,6 +151,8 @@ class Activity(Document):
     uid: str = Field(default_factory=lambda: new_uid("act"))
     type: ActivityType
     actor: str | None = None
+    # A rule's name when a rule did it (`actor` is then `rule:<uid>`), as it was named then.
+    actor_name: str | None = None
     created_at: datetime = Field(default_factory=utcnow)
     occurred_at: datetime | None = None
     body: str = ""
@@ -182,6 +184,8 @@ class FieldChangeEntry(Document):
     kind: Literal["field_change"] = "field_change"
     at: datetime
     by: str | None = None
+    # A rule's name when a rule made the change (`by` is then `rule:<uid>`).
+    by_name: str | None = None
     changes: list[FieldChange]
 
 

@@ -138,7 +138,7 @@ class _Dispatcher:
             renewed = time.monotonic()
 
 
-def _guarded(name: str, stop: threading.Event, pause: float, step: Callable[[], None]) -> None:
+def guarded(name: str, stop: threading.Event, pause: float, step: Callable[[], None]) -> None:
     """Run `step` until `stop`; a database that cannot be reached or a bug pauses it, never
     ends it (the worker's jobs go on)."""
     while not stop.is_set():
@@ -165,7 +165,7 @@ def dispatch_events(
             dispatcher.follow()
 
     try:
-        _guarded("webhook dispatcher", stop, dispatcher.lease / 3, step)
+        guarded("webhook dispatcher", stop, dispatcher.lease / 3, step)
     finally:
         try:
             webhook_store.release_dispatcher(owner=owner)
@@ -368,7 +368,7 @@ class Sender:
                         pool.submit(self._run, delivery, webhook)
                     self.wake.wait(POLL_SECONDS)
 
-            _guarded("webhook sender", self.stop, POLL_SECONDS, step)
+            guarded("webhook sender", self.stop, POLL_SECONDS, step)
         self.client.close()
 
 

@@ -245,3 +245,20 @@ def test_a_test_ping_is_queued_and_refused_while_the_webhook_is_off() -> None:
     assert (ping.json()["event"], ping.json()["status"]) == ("ping", "pending")
     admin.patch(f"/api/webhooks/{uid}/", {"active": False}, format="json")
     assert_error(admin.post(f"/api/webhooks/{uid}/test/"), 409, "webhook_inactive")
+
+
+def test_a_finished_delivery_expires_30_days_after_it_finished_and_a_redelivery_keeps_it() -> None:
+    admin = admin_client()
+    uid = _create(admin)["uid"]
+    finished = _finished(uid, ok=False, minutes_ago=1)
+    pending = ping_of(webhook_store.get_webhook(uid), now=utcnow())  # type: ignore[arg-type]
+    webhook_store.insert_delivery(pending)
+    stored = {doc["_id"]: doc for doc in webhook_store.deliveries().find({"webhook": uid})}
+    done = stored[finished]
+    assert done["expires_at"] - done["finished_at"] == timedelta(days=30)
+    assert "expires_at" not in stored[pending.id]  # never removed before it is finished
+    ttl = webhook_store.deliveries().index_information()["expires_at_ttl"]
+    assert ttl["expireAfterSeconds"] == 0
+    redelivered = admin.post(f"/api/webhooks/{uid}/deliveries/{finished}/redeliver/")
+    assert redelivered.status_code == 202, redelivered.content
+    assert webhook_store.deliveries().find_one({"_id": finished})["expires_at"] is None  # type: ignore[index]

@@ -15,6 +15,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from leads.api.webhook_payloads import lead_payload
+from leads.services.automation_runs import run_automation
 from leads.services.events import read_events
 from leads.services.jobs import worker_loop, worker_name
 from leads.services.webhook_delivery import dispatch_events, send_deliveries
@@ -24,8 +25,8 @@ from leads.store.server import database_server
 
 class Command(BaseCommand):
     help = (
-        "Run a worker: claim and run queued jobs (imports), announce writes as events and "
-        "deliver webhooks, until Ctrl-C or SIGTERM."
+        "Run a worker: claim and run queued jobs (imports), announce writes as events, "
+        "deliver webhooks and run automation rules, until Ctrl-C or SIGTERM."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -68,6 +69,12 @@ class Command(BaseCommand):
                             "wake": wake,
                         },
                         name="webhook-sender",
+                    ),
+                    # Automation rules: whichever worker holds the executor's lease runs them.
+                    threading.Thread(
+                        target=run_automation,
+                        kwargs={"stop": stop, "owner": name},
+                        name="automation",
                     ),
                 ]
                 for thread in threads:
