@@ -151,3 +151,26 @@ describe("the automation tab", () => {
     expect(remove.mock.calls[0]![1]).toEqual({ params: { path: { uid: "rule-1" } } });
   });
 });
+
+describe("the rule form after a refusal", () => {
+  it("drops the server's word on an input once it is changed", async () => {
+    serve([]);
+    vi.spyOn(api, "POST").mockResolvedValue(
+      reply(400, refusal("invalid", "Invalid input: trigger.stage, actions.0.add_task.title.", {
+        fields: { "trigger.stage": ["pick a stage"], "actions.0.add_task.title": ["a title is needed"] },
+      })),
+    );
+    renderWithProviders(<AutomationTab />);
+    fireEvent.click(await screen.findByTestId("add-rule"));
+    const form = await screen.findByTestId("rule-form");
+    fireEvent.change(control(form, "name"), { target: { value: "Follow up" } });
+    fireEvent.click(screen.getByRole("button", { name: "Add rule" }));
+    expect(await within(form).findByText("pick a stage")).toBeTruthy();
+    expect(within(form).getByText("a title is needed")).toBeTruthy();
+
+    fireEvent.change(control(form, "action-0-title"), { target: { value: "Call" } });
+
+    expect(within(form).queryByText("a title is needed")).toBeNull();
+    expect(within(form).getByText("pick a stage")).toBeTruthy();
+  });
+});

@@ -32,9 +32,16 @@ export function RuleDialog({ rule, choices, onClose }: { rule: Rule | null; choi
   const [draft, setDraft] = useState<RuleDraft>(() => (rule ? draftOf(rule, choices.definitions) : emptyRule()));
   const [errors, setErrors] = useState<RuleErrors>(NO_ERRORS);
   const [problem, setProblem] = useState<FormProblem>(NO_PROBLEM);
+  // An input changed since the refusal no longer shows the server's word on it.
+  const forget = (cleared: Partial<RuleErrors>) => setErrors((current) => ({ ...current, ...cleared }));
   const change = (changes: Partial<RuleDraft>) => setDraft((current) => ({ ...current, ...changes }));
   const setActions = (update: (actions: ActionDraft[]) => ActionDraft[]) =>
     setDraft((current) => ({ ...current, actions: update(current.actions) }));
+  // Moving or removing an action renumbers the others: their errors' indexes no longer fit.
+  const reorder = (update: (actions: ActionDraft[]) => ActionDraft[]) => {
+    setActions(update);
+    forget({ action: {}, actions: undefined });
+  };
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -76,13 +83,24 @@ export function RuleDialog({ rule, choices, onClose }: { rule: Rule | null; choi
     >
       <div className="rule-name-row">
         <Field label="Name" error={errors.name} required className="rule-grow">
-          <input name="name" value={draft.name} maxLength={120} onChange={(event) => change({ name: event.target.value })} placeholder="Call back new contacts" />
+          <input name="name" value={draft.name} maxLength={120} onChange={(event) => {
+              change({ name: event.target.value });
+              forget({ name: undefined });
+            }} placeholder="Call back new contacts" />
         </Field>
         <CheckboxChoice checked={draft.active} onChange={(active) => change({ active })} name="active" className="choice rule-active">
           Active
         </CheckboxChoice>
       </div>
-      <TriggerInputs trigger={draft.trigger} stages={choices.stages} errors={errors} onChange={(trigger) => change({ trigger })} />
+      <TriggerInputs
+        trigger={draft.trigger}
+        stages={choices.stages}
+        errors={errors}
+        onChange={(trigger) => {
+          change({ trigger });
+          forget({ trigger: undefined, triggerStage: undefined, triggerTitle: undefined });
+        }}
+      />
       <ol className="rule-actions" aria-label="Actions">
         {draft.actions.map((action, index) => (
           <ActionEditor
@@ -92,9 +110,12 @@ export function RuleDialog({ rule, choices, onClose }: { rule: Rule | null; choi
             count={draft.actions.length}
             choices={choices}
             errors={errors.action[index]}
-            onChange={(next) => setActions((actions) => actions.map((other, at) => (at === index ? next : other)))}
-            onMove={(step) => setActions((actions) => moved(actions, index, step))}
-            onRemove={() => setActions((actions) => actions.filter((_, at) => at !== index))}
+            onChange={(next) => {
+              setActions((actions) => actions.map((other, at) => (at === index ? next : other)));
+              forget({ action: { ...errors.action, [index]: {} } });
+            }}
+            onMove={(step) => reorder((actions) => moved(actions, index, step))}
+            onRemove={() => reorder((actions) => actions.filter((_, at) => at !== index))}
           />
         ))}
       </ol>
@@ -103,7 +124,10 @@ export function RuleDialog({ rule, choices, onClose }: { rule: Rule | null; choi
         type="button"
         className="btn btn-small"
         disabled={draft.actions.length >= MAX_ACTIONS}
-        onClick={() => setActions((actions) => [...actions, newAction()])}
+        onClick={() => {
+          setActions((actions) => [...actions, newAction()]);
+          forget({ actions: undefined });
+        }}
         data-testid="add-action"
       >
         + Add an action

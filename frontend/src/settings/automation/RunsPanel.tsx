@@ -12,6 +12,13 @@ const STATUS: Record<Run["status"], { label: string; tone: string }> = {
   running: { label: "Running", tone: "wait" },
 };
 
+const ACTION_STATUS: Record<Run["actions"][number]["status"], string> = {
+  ok: "done",
+  failed: "failed",
+  skipped: "skipped",
+  pending: "not run",
+};
+
 function actionLabel(kind: string): string {
   return ACTION_CHOICES.find((choice) => choice.value === kind)?.label ?? kind;
 }
@@ -57,7 +64,7 @@ export function RunsPanel({ uid }: { uid: string }) {
                   <ul className="rule-run-actions">
                     {run.actions.map((action, index) => (
                       <li key={index} className={`run-action-${action.status}`}>
-                        {actionLabel(action.kind)}: {action.status}
+                        {actionLabel(action.kind)}: {ACTION_STATUS[action.status]}
                         {action.message ? ` — ${action.message}` : ""}
                       </li>
                     ))}

@@ -20,6 +20,7 @@ it("names a rule's change as done by an automation rule, not by a former user", 
   const { result } = renderHook(() => useUserLookup(), { wrapper });
 
   await waitFor(() => expect(result.current.name("usr-sam")).toBe("Sam"));
+  expect(result.current.name("rule:rule-1a2b", "Call back")).toBe("Rule “Call back”");
   expect(result.current.name("rule:rule-1a2b")).toBe("Automation rule");
   expect(result.current.name("usr-gone")).toBe("Former user");
 });
