@@ -67,7 +67,7 @@ export function HistoryPanel({ lead, stages, definitions }: LeadPageData) {
             <li key={`change-${entry.at}-${index}`} className="history-item">
               <div className="history-head">
                 <span>
-                  <strong>{lookup.name(entry.by)}</strong> changed
+                  <strong>{lookup.name(entry.by, entry.by_name)}</strong> changed
                 </span>
                 <TimeAgo at={entry.at} />
               </div>

@@ -68,7 +68,7 @@ function ActivityItem({
   definitions,
   lookup,
 }: LeadPageData & { activity: Activity; lookup: UserLookup }) {
-  const who = <strong>{lookup.name(activity.actor)}</strong>;
+  const who = <strong>{lookup.name(activity.actor, activity.actor_name)}</strong>;
   const details = activity.details ?? {};
   const stageOf = (uid: unknown) => stages.find((stage) => stage.uid === uid);
   let title: ReactNode;

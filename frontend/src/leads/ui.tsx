@@ -42,7 +42,8 @@ export function StatusBadge({ status }: { status: Lead["status"] }) {
 export interface UserLookup {
   users: User[];
   byUid: Map<string, User>;
-  name: (uid: string | null | undefined) => string;
+  /** `ruleName`: the name the API gives with a rule's change (`by_name`, `actor_name`). */
+  name: (uid: string | null | undefined, ruleName?: string | null) => string;
 }
 
 /** The team, and a way to name anyone by uid (people who left show as "Former user"). */
@@ -54,8 +55,10 @@ export function useUserLookup(): UserLookup {
     return {
       users: list,
       byUid,
-      name: (uid) => {
+      name: (uid, ruleName) => {
         if (!uid) return "System";
+        // Automation rules act as `rule:<uid>` (leads/domain/automation.py); only admins may read rules.
+        if (uid.startsWith("rule:")) return ruleName ? `Rule “${ruleName}”` : "Automation rule";
         const user = byUid.get(uid);
         if (user) return user.display_name || user.username;
         return users.isPending ? "…" : "Former user";

@@ -18,7 +18,7 @@ export function AuditTab() {
     <SettingsSection
       titleId="audit-title"
       title="Audit log"
-      intro="Changes to stages, the config and users, and every sign-in, newest first. Kept for a year."
+      intro="Changes to stages, the config, users, webhooks and automation rules, and every sign-in, newest first. Kept for a year."
       action={
         <label className="audit-filter">
           <span className="field-label">Show</span>

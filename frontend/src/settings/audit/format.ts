@@ -6,6 +6,8 @@ export const AUDIT_KINDS = [
   { value: "stage", label: "Stages" },
   { value: "config", label: "Config" },
   { value: "user", label: "Users" },
+  { value: "webhook", label: "Webhooks" },
+  { value: "rule", label: "Automation rules" },
   { value: "auth", label: "Sign-ins" },
 ] as const;
 
@@ -23,6 +25,12 @@ const ACTION_LABELS: Record<AuditAction, string> = {
   "user.deactivated": "User deactivated",
   "user.reactivated": "User reactivated",
   "user.password_reset": "Password reset",
+  "webhook.created": "Webhook added",
+  "webhook.updated": "Webhook changed",
+  "webhook.deleted": "Webhook deleted",
+  "rule.created": "Rule added",
+  "rule.updated": "Rule changed",
+  "rule.deleted": "Rule deleted",
   "auth.signed_in": "Signed in",
   "auth.sign_in_failed": "Sign-in failed",
   "auth.sign_in_throttled": "Sign-in refused",
