@@ -45,4 +45,8 @@ def database(request: pytest.FixtureRequest) -> Iterator[str | None]:
     connection.configure(uri=uri, db_name=name)
     ensure_indexes()
     yield name
+    # A worker process a test SIGKILLed inside a transaction left it open on the server,
+    # holding its locks (and the drop) for the transaction's 60 s lifetime: end every session
+    # first. Nothing else runs between two tests.
+    connection.client().admin.command("killAllSessions", [])
     connection.client().drop_database(name)

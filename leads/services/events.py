@@ -23,7 +23,7 @@ from pymongo.errors import OperationFailure, PyMongoError
 from leads.domain.events import Event, EventKind, WriteStamp
 from leads.domain.models import utcnow
 from leads.store import events as event_store
-from leads.store.connection import Doc, is_database_unavailable
+from leads.store.connection import Doc, is_database_unavailable, start_session
 from leads.store.documents import CONFIG, STAGE
 
 from .summaries import LeaseLost, SummaryKeeper
@@ -76,14 +76,17 @@ class _Reader:
         self.stop = stop
         self.stored = stored or threading.Event()
         self.lease = lease_seconds()
-        self.summaries = SummaryKeeper(self.claim)
+        # The summaries' transactions run in this session, named on the lease: a reader taking
+        # over after this one died ends it, with any transaction it left open.
+        self.session = start_session()
+        self.summaries = SummaryKeeper(self.claim, self.session)
 
     def _lease_until(self) -> Any:
         return utcnow() + timedelta(seconds=self.lease)
 
     def claim(self) -> bool:
         return event_store.claim_reader(
-            owner=self.owner, now=utcnow(), lease_until=self._lease_until()
+            owner=self.owner, now=utcnow(), lease_until=self._lease_until(), session=self.session
         )
 
     def store(self, changes: list[Doc], seq: int) -> int | None:
@@ -199,3 +202,4 @@ def read_events(
             event_store.release_reader(owner=owner)
         except PyMongoError:
             logger.warning("event reader: could not hand its lease back; it runs out by itself")
+        reader.session.end_session()

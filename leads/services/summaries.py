@@ -18,7 +18,7 @@ from leads.domain.report_facts import funnel_steps_of
 from leads.store import events as event_store
 from leads.store import facts as facts_store
 from leads.store import workflow as workflow_store
-from leads.store.connection import Doc
+from leads.store.connection import Doc, Session
 
 logger = logging.getLogger(__name__)
 
@@ -44,8 +44,9 @@ class SummaryKeeper:
     summaries are missing or built for another config. `renew` keeps the reader's lease during a
     long rebuild (False: it was lost)."""
 
-    def __init__(self, renew: Callable[[], bool]) -> None:
+    def __init__(self, renew: Callable[[], bool], session: Session | None = None) -> None:
         self._renew = renew
+        self._session = session
         self.config: WorkItemConfig | None = None
         self.funnel: list[str] = []
         # Set when a fact could not be computed: this reader keeps no summaries any more.
@@ -102,7 +103,7 @@ class SummaryKeeper:
         return True
 
     def apply(self, uids: list[str]) -> None:
-        self._kept(lambda: facts_store.apply_lead_facts(uids, self.fact_of))
+        self._kept(lambda: facts_store.apply_lead_facts(uids, self.fact_of, self._session))
 
     def rebuild(self) -> int:
         """Build the summaries from the leads; how many facts. Raises LeaseLost."""

@@ -276,11 +276,27 @@ def deadline(seconds: float | None = None) -> Any:
     return pymongo.timeout(timeout_ms() / 1000 if seconds is None else seconds)
 
 
-def in_transaction(work: Callable[[Session], T]) -> T:
+def in_transaction(work: Callable[[Session], T], session: Session | None = None) -> T:
     """Run `work` in one multi-document transaction, retried on transient errors until the
-    deadline (not PyMongo's own 120 s)."""
+    deadline (not PyMongo's own 120 s); in `session` when given (a leased role's, see
+    leases.py), else in a session of its own."""
+    if session is not None:
+        with deadline():
+            return session.with_transaction(work)
     with deadline(), client().start_session() as session:
         return session.with_transaction(work)
+
+
+def start_session() -> Session:
+    """A session the caller ends (`end_session`), for a worker role's transactions."""
+    return client().start_session()
+
+
+def kill_session(session_id: Any) -> None:
+    """End a session on the server, aborting its open transaction at once. A process killed
+    inside a transaction leaves it open, holding its documents' locks until the server's
+    transaction lifetime (60 s by default) runs out."""
+    client().admin.command("killSessions", [{"id": session_id}])
 
 
 def ping(seconds: float = 3.0) -> bool:

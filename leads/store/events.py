@@ -15,7 +15,7 @@ from pymongo.collection import Collection
 
 from leads.domain.events import Event
 
-from .connection import Doc, database, leads
+from .connection import Doc, Session, database, leads
 from .documents import CONFIG, LAST_WRITE, STAGE, to_document
 from .leases import LeasedRole
 
@@ -78,9 +78,12 @@ def stored_change_ids(change_ids: list[str]) -> set[str]:
     return {doc["_id"] for doc in events().find({"_id": {"$in": change_ids}}, {"_id": 1})}
 
 
-def claim_reader(*, owner: str, now: datetime, lease_until: datetime) -> bool:
-    """Take or renew the reader's lease; False while another reader holds it."""
-    return _READER.claim(owner=owner, now=now, lease_until=lease_until)
+def claim_reader(
+    *, owner: str, now: datetime, lease_until: datetime, session: Session | None = None
+) -> bool:
+    """Take or renew the reader's lease; False while another reader holds it. `session`: the
+    one its summaries' transactions run in (leases.py)."""
+    return _READER.claim(owner=owner, now=now, lease_until=lease_until, session=session)
 
 
 def release_reader(*, owner: str) -> None:

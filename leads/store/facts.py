@@ -128,7 +128,7 @@ def _totals_updates(changes: Iterable[TotalsChange]) -> list[UpdateOne]:
     ]
 
 
-def apply_lead_facts(uids: list[str], fact_of: FactOf) -> int:
+def apply_lead_facts(uids: list[str], fact_of: FactOf, session: Session | None = None) -> int:
     """Make the facts of `uids` those of the leads as they are now (removing those of leads
     gone) and add the difference to the totals, in ONE transaction: a change applied again
     adds nothing, and two readers applying the same lead conflict (one retries on the other's
@@ -174,7 +174,7 @@ def apply_lead_facts(uids: list[str], fact_of: FactOf) -> int:
             stage_totals().bulk_write(totals, ordered=False, session=session)
         return len(totals)
 
-    return in_transaction(apply)
+    return in_transaction(apply, session)
 
 
 def _merged(changes: list[TotalsChange]) -> list[TotalsChange]:

@@ -10,7 +10,7 @@ from typing import Any
 from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError
 
-from .connection import Doc, database
+from .connection import Doc, Session, database, kill_session
 
 
 class LeasedRole:
@@ -21,20 +21,29 @@ class LeasedRole:
     def _states(self) -> Collection[Doc]:
         return database()[self.collection]
 
-    def claim(self, *, owner: str, now: datetime, lease_until: datetime) -> bool:
-        """Take or renew the lease; False while another worker holds it."""
+    def claim(
+        self, *, owner: str, now: datetime, lease_until: datetime, session: Session | None = None
+    ) -> bool:
+        """Take or renew the lease; False while another worker holds it. A holder that runs
+        transactions names its `session`: whoever takes the lease over from it after it died
+        ends that session, so a transaction it left open stops holding its documents."""
+        found: Doc = {"owner": owner, "lease_until": lease_until}
+        if session is not None:
+            found["session"] = session.session_id["id"]
         try:
             # index: _id
-            self._states().update_one(
+            before = self._states().find_one_and_update(
                 {
                     "_id": self.role,
                     "$or": [{"owner": owner}, {"owner": None}, {"lease_until": {"$lt": now}}],
                 },
-                {"$set": {"owner": owner, "lease_until": lease_until}},
+                {"$set": found},
                 upsert=True,
             )
         except DuplicateKeyError:
             return False  # the document exists and is someone else's
+        if before and before.get("owner") not in (owner, None) and before.get("session"):
+            kill_session(before["session"])
         return True
 
     def release(self, *, owner: str) -> None:

@@ -8,6 +8,7 @@ import random
 import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -23,6 +24,7 @@ from leads.services import imports as import_services
 from leads.services import summaries as summary_services
 from leads.services import workflow as workflow_services
 from leads.services.jobs import job_run_now
+from leads.store import connection
 from leads.store import events as event_store
 from leads.store import facts as facts_store
 from leads.store import leads as lead_store
@@ -318,6 +320,37 @@ def test_a_lead_whose_fact_cannot_be_computed_drops_the_summaries_but_not_the_ev
     # The board counts from the leads again, and counts every one of them.
     assert used == [False]
     assert sum(column["count"] for column in columns) == 4
+
+
+def test_a_reader_taking_over_ends_the_transaction_a_dead_reader_left_open(
+    team: dict[str, Any],
+) -> None:
+    client = team["client"]
+    lead = client.post("/api/leads/", {"name": "Held", "data": {"budget": 5}}, format="json").json()
+    # The dead reader: killed inside its summaries' transaction, which the server keeps open
+    # (holding the lead's fact) for its 60 s lifetime unless someone ends the session.
+    dead = connection.start_session()
+    dead.start_transaction()
+    facts_store.lead_facts().update_one(
+        {"_id": lead["uid"]}, {"$set": {"status": "open"}}, upsert=True, session=dead
+    )
+    now = datetime.now(UTC)
+    assert event_store.claim_reader(
+        owner="dead", now=now, lease_until=now + timedelta(milliseconds=200), session=dead
+    )
+    time.sleep(0.3)
+
+    started = time.monotonic()
+    with Reader():
+        client.patch(
+            f"/api/leads/{lead['uid']}/",
+            {"data": {"budget": 7}, "version": lead["version"]},
+            format="json",
+        )
+        wait_until(summaries_exact, "the summaries to equal the leads'", seconds=10)
+
+    assert time.monotonic() - started < 10
+    assert kept_totals() == fresh_totals()
 
 
 def test_a_value_field_change_rebuilds_the_summaries_and_the_board_sums_the_new_field(
