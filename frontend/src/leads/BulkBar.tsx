@@ -1,24 +1,15 @@
 // The bar over the lead list while rows are selected: how many, "select all matching", and the
 // bulk actions, each confirmed in a dialog that then tells what became of each lead.
-import { useState } from "react";
-import { BulkDialog } from "../bulk/BulkDialog";
+import { BulkActionButtons, useBulkActions } from "../bulk/BulkActions";
 import { BULK_LIMIT, type BulkAction } from "../bulk/selection";
 import type { ListSelection } from "./useListSelection";
 
-const ACTIONS: [BulkAction, string][] = [
-  ["move", "Move…"],
-  ["assign", "Assign…"],
-  ["tag", "Tag…"],
-  ["untag", "Untag…"],
-  ["delete", "Delete…"],
-];
+const ACTIONS: BulkAction[] = ["move", "assign", "tag", "untag", "delete"];
 
 export function BulkBar({ selection, morePages }: { selection: ListSelection; morePages: boolean }) {
-  const [action, setAction] = useState<BulkAction | null>(null);
-  // The uids the dialog acts on: fixed when it opens, as the selection clears once it is done.
-  const [acting, setActing] = useState<string[]>([]);
+  const bulk = useBulkActions(selection);
   const count = selection.uids.length;
-  if (count === 0 && action === null) return null;
+  if (count === 0 && !bulk.active) return null;
   const { matching } = selection;
 
   return (
@@ -44,33 +35,12 @@ export function BulkBar({ selection, morePages }: { selection: ListSelection; mo
       ) : null}
       {matching.error ? <span className="field-error">{matching.error}</span> : null}
       <span className="bulk-bar-actions">
-        {ACTIONS.map(([name, label]) => (
-          <button
-            key={name}
-            type="button"
-            className={`btn btn-small${name === "delete" ? " btn-danger-ghost" : ""}`}
-            onClick={() => {
-              setActing(selection.uids);
-              setAction(name);
-            }}
-            data-testid={`bulk-${name}`}
-          >
-            {label}
-          </button>
-        ))}
+        <BulkActionButtons actions={ACTIONS} onPick={bulk.open} testIdPrefix="bulk" />
         <button type="button" className="btn btn-ghost btn-small" onClick={selection.clear} data-testid="bulk-clear">
           Clear
         </button>
       </span>
-      {action ? (
-        <BulkDialog
-          action={action}
-          uids={acting}
-          names={selection.names}
-          onClose={() => setAction(null)}
-          onDone={selection.clear}
-        />
-      ) : null}
+      {bulk.dialog}
     </div>
   );
 }

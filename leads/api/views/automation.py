@@ -18,14 +18,14 @@ from leads.services import automation as rule_services
 
 from ..auth import request_origin
 from ..mappers import rule_list_out, rule_out, run_out
+from ..permissions import AdminOnly
 from ..schemas import RuleListOut, RuleOut, RunListOut
 from .base import ERRORS, actor, body, etag, expected_version, query_parameters, render
-from .webhooks import AdminsOnly
 
 IF_MATCH = OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=False)
 
 
-class RulesAdminsOnly(AdminsOnly):
+class RulesAdminsOnly(AdminOnly):
     message = "Only admins can see and manage automation rules."
 
 

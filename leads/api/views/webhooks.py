@@ -3,23 +3,22 @@ a redelivery, a test ping."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from pydantic import BaseModel, ConfigDict, Field
-from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from leads.domain.models import User
 from leads.domain.webhooks import WebhookCreate, WebhookUpdate
 from leads.selectors import webhooks as webhook_selectors
 from leads.services import webhooks as webhook_services
 
 from ..auth import request_origin
 from ..mappers import delivery_out, webhook_created_out, webhook_out
+from ..permissions import AdminOnly
 from ..schemas import DeliveryOut, DeliveryPageOut, WebhookCreatedOut, WebhookListOut, WebhookOut
 from .base import (
     ERRORS,
@@ -35,18 +34,14 @@ from .base import (
 IF_MATCH = OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=False)
 
 
-class AdminsOnly(BasePermission):
+class WebhooksAdminsOnly(AdminOnly):
     """Webhooks carry every lead out of the CRM and hold signing secrets: admins only."""
 
     message = "Only admins can see and manage webhooks."
 
-    def has_permission(self, request: Request, view: Any) -> bool:
-        user = request.user
-        return isinstance(user, User) and user.is_admin
-
 
 class WebhookCollectionView(APIView):
-    permission_classes = [AdminsOnly]
+    permission_classes = [WebhooksAdminsOnly]
 
     @extend_schema(operation_id="webhooks_list", responses={200: WebhookListOut, **ERRORS})
     def get(self, request: Request) -> HttpResponse:
@@ -67,7 +62,7 @@ class WebhookCollectionView(APIView):
 
 
 class WebhookDetailView(APIView):
-    permission_classes = [AdminsOnly]
+    permission_classes = [WebhooksAdminsOnly]
 
     @extend_schema(operation_id="webhooks_retrieve", responses={200: WebhookOut, **ERRORS})
     def get(self, request: Request, uid: str) -> HttpResponse:
@@ -114,7 +109,7 @@ class DeliveryListParams(BaseModel):
 
 
 class DeliveryCollectionView(APIView):
-    permission_classes = [AdminsOnly]
+    permission_classes = [WebhooksAdminsOnly]
 
     @extend_schema(
         operation_id="webhooks_deliveries_list",
@@ -133,7 +128,7 @@ class DeliveryCollectionView(APIView):
 
 
 class DeliveryRedeliverView(APIView):
-    permission_classes = [AdminsOnly]
+    permission_classes = [WebhooksAdminsOnly]
 
     @extend_schema(
         operation_id="webhooks_deliveries_redeliver",
@@ -146,7 +141,7 @@ class DeliveryRedeliverView(APIView):
 
 
 class WebhookTestView(APIView):
-    permission_classes = [AdminsOnly]
+    permission_classes = [WebhooksAdminsOnly]
 
     @extend_schema(
         operation_id="webhooks_test", request=None, responses={202: DeliveryOut, **ERRORS}
