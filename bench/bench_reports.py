@@ -45,6 +45,7 @@ from rest_framework.test import APIClient  # noqa: E402
 
 import leads  # noqa: E402
 from leads.domain.enums import StageKind, UserRole  # noqa: E402
+from leads.domain.facts import FACTS_VERSION  # noqa: E402
 from leads.domain.inputs import UserCreate  # noqa: E402
 from leads.domain.models import WorkStage, new_uid  # noqa: E402
 from leads.domain.ranks import rank_for_arrival  # noqa: E402
@@ -62,10 +63,12 @@ from leads.services.summaries import summaries_rebuild  # noqa: E402
 from leads.services.users import auth_login, user_create  # noqa: E402
 from leads.store import connection  # noqa: E402
 from leads.store import events as event_store  # noqa: E402
+from leads.store import facts as facts_store  # noqa: E402
 from leads.store import reports as report_store  # noqa: E402
-from leads.store.facts import LEAD_FACTS  # noqa: E402
+from leads.store.facts import LEAD_FACTS, REPORT_ROLLUPS  # noqa: E402
 from leads.store.indexes import ensure_indexes  # noqa: E402
 from leads.store.mongod import LocalMongod  # noqa: E402
+from leads.store.users import get_user_by_username  # noqa: E402
 
 Doc = dict[str, Any]
 
@@ -73,6 +76,8 @@ settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 PASSWORD = "benchmark-password"
 SELLERS = 8
 BATCH = 1_000
+# With --keep: what was seeded, and when (the history is relative to that moment).
+SEEDED = "bench_seeded"
 
 
 # --- data: the sample generator's plans as stored documents --------------------------------
@@ -276,6 +281,7 @@ class Report:
     pipeline: Callable[[], list[Doc]]  # the pipeline the store runs over lead_facts
     fields: list[str]  # what it reads of each fact
     store: Callable[[], Any]  # the store's whole aggregation
+    summaries: Callable[[], report_store.Summaries]  # what the store chose to read
 
 
 @dataclass(frozen=True)
@@ -288,6 +294,9 @@ class Row:
     group_ms: float
     find_ms: float
     leads_read: int
+    source: str  # "rollups" or "facts"
+    read_ms: float  # the chosen documents found and shipped raw
+    documents_read: int
 
 
 def _ms(call: Callable[[], Any]) -> tuple[float, int]:
@@ -326,6 +335,19 @@ def _floors(report: Report) -> tuple[Callable[[], Any], Callable[[], Any]]:
     return group_floor, find_floor
 
 
+def _read_floor(report: Report) -> Callable[[], int]:
+    """The raw cost of the documents the report reads: its summaries' first $match with the
+    key its lookup adds, found and shipped to Python."""
+    chosen = report.summaries()
+    query = {chosen.key_field: {"$in": chosen.keys}, **chosen.pipeline[0]["$match"]}
+
+    def read() -> int:
+        with connection.deadline(600):
+            return sum(1 for _ in connection.database()[chosen.collection].find(query))
+
+    return read
+
+
 def measure(client: APIClient, report: Report, query: dict[str, str], repeat: int) -> Row:
     def serve() -> bool:
         """One request, with the service's own timeout: False when it ran out (a 503)."""
@@ -343,12 +365,14 @@ def measure(client: APIClient, report: Report, query: dict[str, str], repeat: in
         return rows
 
     group_floor, find_floor = _floors(report)
+    read_floor = _read_floor(report)
     answers = serve()
     read = group_floor()
-    service, stored, group, find = [], [], [], []
+    documents_read = read_floor()
+    service, stored, group, find, raw = [], [], [], [], []
     trips: set[int] = set()
     for run in range(repeat):
-        order = [0, 1, 2, 3] if run % 2 == 0 else [3, 2, 1, 0]
+        order = [0, 1, 2, 3, 4] if run % 2 == 0 else [4, 3, 2, 1, 0]
         for which in order:
             if which == 0 and answers:
                 elapsed, count = _ms(serve)
@@ -360,6 +384,8 @@ def measure(client: APIClient, report: Report, query: dict[str, str], repeat: in
                 group.append(_ms(group_floor)[0])
             elif which == 3:
                 find.append(_ms(find_floor)[0])
+            elif which == 4:
+                raw.append(_ms(read_floor)[0])
     return Row(
         name=report.name,
         median_ms=statistics.median(service) if service else None,
@@ -369,6 +395,9 @@ def measure(client: APIClient, report: Report, query: dict[str, str], repeat: in
         group_ms=statistics.median(group),
         find_ms=statistics.median(find),
         leads_read=read[0]["n"] if read else 0,
+        source="rollups" if report.summaries().collection == REPORT_ROLLUPS else "facts",
+        read_ms=statistics.median(raw),
+        documents_read=documents_read,
     )
 
 
@@ -381,6 +410,7 @@ def reports(report_filter: ReportFilter, now: datetime) -> list[Report]:
             lambda: report_store.funnel_fact_pipeline(report_filter),
             visits,
             lambda: report_store.funnel_counts(report_filter),
+            lambda: report_store.funnel_summaries(report_filter),
         ),
         Report(
             "stage-times",
@@ -388,6 +418,7 @@ def reports(report_filter: ReportFilter, now: datetime) -> list[Report]:
             lambda: report_store.stage_times_fact_pipeline(report_filter, now),
             visits,
             lambda: report_store.stage_times(report_filter, now),
+            lambda: report_store.stage_times_summaries(report_filter, now),
         ),
         Report(
             "win-rate by month",
@@ -395,6 +426,7 @@ def reports(report_filter: ReportFilter, now: datetime) -> list[Report]:
             lambda: report_store.win_rate_pipeline(report_filter, "month", report_store.FACTS),
             ["status", "closed_at", "value", "assigned_to", "source"],
             lambda: report_store.win_rate(report_filter, "month"),
+            lambda: report_store.win_rate_summaries(report_filter, "month"),
         ),
         Report(
             "forecast",
@@ -402,6 +434,7 @@ def reports(report_filter: ReportFilter, now: datetime) -> list[Report]:
             lambda: report_store.forecast_pipeline(report_filter, report_store.FACTS),
             ["status", "closed_at", "value", "stage", "expected_close"],
             lambda: report_store.forecast(report_filter),
+            lambda: report_store.forecast_summaries(report_filter),
         ),
         Report(
             "lost-reasons",
@@ -409,6 +442,7 @@ def reports(report_filter: ReportFilter, now: datetime) -> list[Report]:
             lambda: report_store.lost_reasons_pipeline(report_filter, report_store.FACTS),
             ["lost_reason", "value", "visits"],
             lambda: report_store.lost_reasons(report_filter),
+            lambda: report_store.lost_reasons_summaries(report_filter),
         ),
         Report(
             "activity by user",
@@ -416,6 +450,7 @@ def reports(report_filter: ReportFilter, now: datetime) -> list[Report]:
             lambda: report_store.activity_fact_pipeline(report_filter, "user"),
             ["activity"],
             lambda: report_store.activity(report_filter, "user"),
+            lambda: report_store.activity_summaries(report_filter, "user"),
         ),
     ]
 
@@ -423,17 +458,19 @@ def reports(report_filter: ReportFilter, now: datetime) -> list[Report]:
 def _print(title: str, rows: list[Row]) -> None:
     print(f"\n{title}\n")
     print(
-        "| report | service median ms | service max ms | round trips | store ms "
-        "| $group floor ms | find floor ms | leads read | store / $group floor |"
+        "| report | reads | service median ms | service max ms | round trips | store ms "
+        "| read floor ms | documents read | store / read floor "
+        "| facts $group floor ms | facts find floor ms | facts matched |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for row in rows:
         service = "timeout (503)" if row.median_ms is None else f"{row.median_ms:.0f}"
         worst = "-" if row.max_ms is None else f"{row.max_ms:.0f}"
         print(
-            f"| {row.name} | {service} | {worst} | {row.trips} | {row.store_ms:.0f} "
-            f"| {row.group_ms:.0f} | {row.find_ms:.0f} | {row.leads_read} "
-            f"| {row.store_ms / row.group_ms:.1f}x |"
+            f"| {row.name} | {row.source} | {service} | {worst} | {row.trips} "
+            f"| {row.store_ms:.0f} | {row.read_ms:.0f} | {row.documents_read} "
+            f"| {row.store_ms / row.read_ms:.1f}x | {row.group_ms:.0f} | {row.find_ms:.0f} "
+            f"| {row.leads_read} |"
         )
 
 
@@ -448,28 +485,54 @@ def main() -> None:
         default=4,
         help="insert each planned lead this many times (planning is the slow part)",
     )
+    parser.add_argument(
+        "--keep",
+        metavar="DIR",
+        help="keep the database in DIR and reuse it when it already holds --leads leads "
+        "(seeding takes many minutes); the summaries are rebuilt only when they were built "
+        "for another fact definition",
+    )
+    parser.add_argument(
+        "--rebuild", action="store_true", help="rebuild the summaries of a kept database"
+    )
     args = parser.parse_args()
     with (
-        tempfile.TemporaryDirectory() as data,
-        LocalMongod(dbpath=data, cache_size_gb=args.cache_gb) as mongod,
+        tempfile.TemporaryDirectory() as scratch,
+        LocalMongod(dbpath=args.keep or scratch, cache_size_gb=args.cache_gb) as mongod,
     ):
         connection.configure(uri=mongod.uri, db_name="bench")
-        ensure_indexes()
-        call_command("init_lead_data", verbosity=0)
-        admin = user_create(
-            data=UserCreate(username="bench", password=PASSWORD, role=UserRole.ADMIN)
-        )
-        sellers = [
-            user_create(data=UserCreate(username=f"seller{n}", password=PASSWORD)).uid
-            for n in range(SELLERS)
-        ]
-        now = datetime.now(UTC).replace(second=0, microsecond=0)
+        seeded_before = connection.database()[SEEDED].find_one({"leads": args.leads})
+        if seeded_before is None:
+            connection.client().drop_database("bench")
+            ensure_indexes()
+            call_command("init_lead_data", verbosity=0)
+            admin = user_create(
+                data=UserCreate(username="bench", password=PASSWORD, role=UserRole.ADMIN)
+            )
+            sellers = [
+                user_create(data=UserCreate(username=f"seller{n}", password=PASSWORD)).uid
+                for n in range(SELLERS)
+            ]
+            now = datetime.now(UTC).replace(second=0, microsecond=0)
+            started = time.perf_counter()
+            kb = seed(args.leads, sellers, admin.uid, now, args.copies)
+            seeded = time.perf_counter() - started
+            connection.database()[SEEDED].insert_one(
+                {"leads": args.leads, "now": now, "kb": kb, "seconds": seeded}
+            )
+        else:
+            ensure_indexes()
+            found = get_user_by_username("bench")
+            assert found is not None, "the kept database has no benchmark user"
+            admin = found
+            now = seeded_before["now"].replace(tzinfo=UTC)
+            kb, seeded = seeded_before["kb"], seeded_before["seconds"]
         started = time.perf_counter()
-        kb = seed(args.leads, sellers, admin.uid, now, args.copies)
-        seeded = time.perf_counter() - started
-        started = time.perf_counter()
-        # What the reader does when it finds no summaries (services/summaries.py).
-        summaries_rebuild(owner="bench-reader", lease_seconds=3600, wait_seconds=0)
+        state = facts_store.summaries_state()
+        stale = state is None or state.definition != FACTS_VERSION
+        if seeded_before is None or stale or args.rebuild:
+            # What the reader does when it finds no summaries (services/summaries.py).
+            summaries_rebuild(owner="bench-reader", lease_seconds=3600, wait_seconds=0)
         built = time.perf_counter() - started
         facts_kb = connection.database().command("collStats", LEAD_FACTS)["avgObjSize"] / 1024
         # The summaries are read while a reader holds its lease; nothing writes meanwhile.
@@ -491,19 +554,25 @@ def main() -> None:
             f"{args.repeat} runs each, service, store and floors alternating; service round "
             "trips include 1 for the bearer token; service max is the slowest run"
         )
+
+        def last(days: int, **lead_filter: str) -> tuple[dict[str, str], ReportFilter]:
+            """The web app's "last N days" (today included), as a query and as a filter."""
+            first = (now - timedelta(days=days - 1)).date()
+            query = {"from": first.isoformat(), "to": now.date().isoformat(), **lead_filter}
+            return query, ReportFilter(
+                start=datetime.combine(first, datetime.min.time(), UTC),
+                end=datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), UTC),
+                **lead_filter,
+            )
+
+        seller = get_user_by_username("seller0")
+        assert seller is not None
         periods = {
             "whole history (no period)": ({}, ReportFilter()),
-            "last 30 days": (
-                {
-                    "from": (now - timedelta(days=29)).date().isoformat(),
-                    "to": now.date().isoformat(),
-                },
-                ReportFilter(
-                    start=datetime.combine(
-                        (now - timedelta(days=29)).date(), datetime.min.time(), UTC
-                    ),
-                    end=datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), UTC),
-                ),
+            "last 6 months (the Reports page's default)": last(180),
+            "last 30 days": last(30),
+            "one seller's leads, last 6 months (reads the facts)": last(
+                180, assigned_to=seller.uid
             ),
         }
         for title, (query, report_filter) in periods.items():

@@ -23,7 +23,8 @@ from .report_facts import report_activity, report_funnel, report_visits
 
 # The definition of a fact: a change here makes every reader rebuild the facts it keeps.
 # 2: what the reports count (report_facts.py): visits' funnel steps and days, activity counts.
-FACTS_VERSION = 2
+# 3: the report rollups (report_rollups.py) are kept with them.
+FACTS_VERSION = 3
 
 # The lead fields a fact is made of: what a reader asks the server for (the history is sent
 # as its stage visits only).

@@ -1,6 +1,7 @@
-"""The summaries the change-stream reader keeps: one fact per lead (`lead_facts`, domain/facts.py)
-and the count and value sum per stage and status (`stage_totals`), always the sum of the facts;
-and the `summaries` state that says what they were built for.
+"""The summaries the change-stream reader keeps: one fact per lead (`lead_facts`, domain/facts.py),
+the count and value sum per stage and status (`stage_totals`) and the reports' daily rows
+(`report_rollups`, domain/report_rollups.py), both always the sum of the facts; and the
+`summaries` state that says what they were built for.
 
 Only the reader (or a rebuild holding its lease) writes them; the board reads the totals."""
 
@@ -10,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from bson.decimal128 import Decimal128
 from pymongo import DeleteOne, ReplaceOne, UpdateOne
@@ -17,6 +19,14 @@ from pymongo.collection import Collection
 
 from leads.domain.facts import SOURCE_FIELDS, TotalsChange, totals_difference, totals_key
 from leads.domain.models import WorkItemConfig, WorkStage
+from leads.domain.report_rollups import (
+    LENGTH_KINDS,
+    Contribution,
+    RollupChange,
+    lead_rollups,
+    merged_changes,
+    rollups_difference,
+)
 from leads.domain.reports import LOGGED_ACTIVITY_TYPES
 
 from .connection import Doc, Session, database, deadline, in_transaction, leads
@@ -25,6 +35,7 @@ from .events import EVENT_READER, READER_ROLE
 
 LEAD_FACTS = "lead_facts"
 STAGE_TOTALS = "stage_totals"
+REPORT_ROLLUPS = "report_rollups"
 SUMMARIES = "summaries"
 SUMMARIES_STATE = "board"
 _STATE = SUMMARIES_STATE
@@ -42,6 +53,10 @@ def lead_facts() -> Collection[Doc]:
 
 def stage_totals() -> Collection[Doc]:
     return database()[STAGE_TOTALS]
+
+
+def report_rollups() -> Collection[Doc]:
+    return database()[REPORT_ROLLUPS]
 
 
 def summaries() -> Collection[Doc]:
@@ -128,11 +143,91 @@ def _totals_updates(changes: Iterable[TotalsChange]) -> list[UpdateOne]:
     ]
 
 
+def _stored(value: Any) -> Any:
+    return _decimal(value) if isinstance(value, Decimal) else value
+
+
+def _rollup_update(change: RollupChange) -> UpdateOne:
+    """The write that adds `change` to its row (created when missing). A row that keeps
+    lengths takes out one of each removed length and adds the new ones, kept sorted; a pipeline
+    update, as no update operator removes one of several equal values."""
+    if change.key["k"] not in LENGTH_KINDS:
+        update: Doc = {
+            "$setOnInsert": change.key,
+            "$inc": {"n": change.count, "value": _decimal(change.value)},
+        }
+        if change.latest is not None:
+            update["$max"] = {"latest": change.latest}
+        return UpdateOne({"_id": change.row_id}, update, upsert=True)
+    kept: Doc = {"$ifNull": ["$lengths", []]}
+    for length in change.removed:
+        kept = {
+            "$let": {
+                "vars": {"kept": kept, "at": {"$indexOfArray": [kept, {"$literal": length}]}},
+                "in": {
+                    "$cond": [
+                        {"$lt": ["$$at", 0]},
+                        "$$kept",
+                        {
+                            "$concatArrays": [
+                                {"$slice": ["$$kept", "$$at"]},
+                                {
+                                    "$slice": [
+                                        "$$kept",
+                                        {"$add": ["$$at", 1]},
+                                        {"$max": [1, {"$size": "$$kept"}]},
+                                    ]
+                                },
+                            ]
+                        },
+                    ]
+                },
+            }
+        }
+    fields: Doc = {name: {"$literal": value} for name, value in change.key.items()}
+    latest: Doc = {"$ifNull": ["$latest", None]}
+    if change.latest is not None:
+        latest = {"$max": [latest, {"$literal": change.latest}]}
+    return UpdateOne(
+        {"_id": change.row_id},
+        [
+            {
+                "$set": {
+                    **fields,
+                    "n": {"$add": [{"$ifNull": ["$n", 0]}, change.count]},
+                    "lengths": {
+                        "$sortArray": {
+                            "input": {"$concatArrays": [kept, {"$literal": change.added}]},
+                            "sortBy": 1,
+                        }
+                    },
+                    "latest": latest,
+                }
+            }
+        ],
+        upsert=True,
+    )
+
+
+def _rollup_document(row_id: str, total: Contribution) -> Doc:
+    document: Doc = {
+        "_id": row_id,
+        **{name: _stored(value) for name, value in total.key.items()},
+        "n": total.count,
+        "latest": total.latest,
+    }
+    if total.key["k"] in LENGTH_KINDS:
+        document["lengths"] = sorted(total.lengths)
+    else:
+        document["value"] = _decimal(total.value)
+    return document
+
+
 def apply_lead_facts(uids: list[str], fact_of: FactOf, session: Session | None = None) -> int:
     """Make the facts of `uids` those of the leads as they are now (removing those of leads
-    gone) and add the difference to the totals, in ONE transaction: a change applied again
-    adds nothing, and two readers applying the same lead conflict (one retries on the other's
-    result). Returns how many totals documents changed."""
+    gone) and add the difference to the totals and the report rollups, in ONE transaction: a
+    change applied again adds nothing, and two readers applying the same lead conflict (one
+    retries on the other's result). Returns how many totals documents changed."""
     if not uids:
         return 0
 
@@ -158,6 +253,7 @@ def apply_lead_facts(uids: list[str], fact_of: FactOf, session: Session | None =
         }
         writes: list[ReplaceOne[Doc] | DeleteOne] = []
         changes: list[TotalsChange] = []
+        rollup_changes: list[RollupChange] = []
         for uid in uids:
             old, new = before.get(uid), current.get(uid)
             if new is not None and new != old:
@@ -165,6 +261,8 @@ def apply_lead_facts(uids: list[str], fact_of: FactOf, session: Session | None =
             elif new is None and old is not None:
                 writes.append(DeleteOne({"_id": uid}))
             changes += totals_difference(old, new)
+            if new != old:
+                rollup_changes += rollups_difference(old, new)
         if writes:
             # index: _id
             lead_facts().bulk_write(writes, ordered=False, session=session)
@@ -172,6 +270,10 @@ def apply_lead_facts(uids: list[str], fact_of: FactOf, session: Session | None =
         if totals:
             # index: _id
             stage_totals().bulk_write(totals, ordered=False, session=session)
+        rollups = [_rollup_update(change) for change in merged_changes(rollup_changes)]
+        if rollups:
+            # index: _id
+            report_rollups().bulk_write(rollups, ordered=False, session=session)
         return len(totals)
 
     return in_transaction(apply, session)
@@ -252,13 +354,25 @@ def rebuild(
             batchSize=REBUILD_BATCH,
         )
         batch: list[Doc] = []
+        rollups: dict[str, Contribution] = {}
         for document in cursor:
-            batch.append(fact_of(document))
+            fact = fact_of(document)
+            batch.append(fact)
+            for row, contribution in lead_rollups(fact).items():
+                if row in rollups:
+                    rollups[row].add(contribution)
+                else:
+                    rollups[row] = contribution
             if len(batch) == REBUILD_BATCH:
                 built += _insert_facts(batch)
                 batch = []
                 heartbeat()
         built += _insert_facts(batch)
+        # index: none (every row goes)
+        report_rollups().delete_many({})
+        documents = [_rollup_document(row, total) for row, total in rollups.items()]
+        for start in range(0, len(documents), REBUILD_BATCH):
+            report_rollups().insert_many(documents[start : start + REBUILD_BATCH], ordered=False)
         # index: none (every fact, once per rebuild)
         lead_facts().aggregate(
             [
@@ -310,6 +424,12 @@ def all_facts() -> list[Doc]:
 def count_facts() -> int:
     # index: _id
     return lead_facts().count_documents({})
+
+
+def all_rollups() -> dict[str, Doc]:
+    """Every report rollup row with something counted, by `_id` (tests and checks)."""
+    # index: _id
+    return {document["_id"]: document for document in report_rollups().find({"n": {"$ne": 0}})}
 
 
 def all_totals() -> dict[str, Doc]:

@@ -20,14 +20,14 @@ from .connection import (
     views,
 )
 from .events import EVENT_INDEXES, events
-from .facts import lead_facts
+from .facts import lead_facts, report_rollups
 from .leads import (
     BOARD_TOTALS,
     board_totals_index_name,
     fill_missing_contact_keys,
     fill_missing_search_terms,
 )
-from .report_sources import REPORT_FACT_INDEXES
+from .report_sources import REPORT_FACT_INDEXES, REPORT_ROLLUP_INDEXES
 from .webhooks import DELIVERY_INDEXES, WEBHOOK_INDEXES, deliveries, webhooks
 from .workflow import get_config
 
@@ -261,6 +261,7 @@ def ensure_indexes() -> list[str]:
         names += audit().create_indexes(AUDIT_INDEXES)
         names += events().create_indexes(EVENT_INDEXES)
         names += lead_facts().create_indexes(REPORT_FACT_INDEXES)
+        names += report_rollups().create_indexes(REPORT_ROLLUP_INDEXES)
         names += webhooks().create_indexes(WEBHOOK_INDEXES)
         names += deliveries().create_indexes(DELIVERY_INDEXES)
         names += rules().create_indexes(RULE_INDEXES)

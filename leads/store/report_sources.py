@@ -1,4 +1,5 @@
-"""The indexes the reports' queries on the lead facts (store/facts.py) use."""
+"""The indexes the reports' queries on the lead facts and the report rollups (store/facts.py)
+use."""
 
 from __future__ import annotations
 
@@ -24,4 +25,15 @@ REPORT_FACT_INDEXES = [
     IndexModel(
         [("status", ASCENDING), ("activity.day", ASCENDING)], name="facts_status_activity_day"
     ),
+    # a report of one seller's, one source's or one tag's leads (the rollups count only all
+    # leads): that fraction of the facts, whatever the period
+    IndexModel([("status", ASCENDING), ("assigned_to", ASCENDING)], name="facts_status_assignee"),
+    IndexModel([("status", ASCENDING), ("source", ASCENDING)], name="facts_status_source"),
+    IndexModel([("status", ASCENDING), ("tags", ASCENDING)], name="facts_status_tag"),
+]
+
+# The rollups (domain/report_rollups.py): a report's lookup keys them by kind, its $match takes
+# the period's days.
+REPORT_ROLLUP_INDEXES = [
+    IndexModel([("k", ASCENDING), ("day", ASCENDING)], name="rollups_kind_day")
 ]

@@ -10,9 +10,11 @@ field, an expected-close date) is read from the documents the index found.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from datetime import time as time_of_day
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -22,6 +24,16 @@ from leads.domain.facts import FACTS_VERSION
 from leads.domain.fields import MAX_AMOUNT
 from leads.domain.models import WorkItemConfig, WorkStage
 from leads.domain.report_facts import TASK_COMPLETED
+from leads.domain.report_rollups import (
+    ACTIVITY,
+    FUNNEL,
+    LOST,
+    OPEN_VALUE,
+    OUTCOMES,
+    VISIT_DAYS,
+    WAITS,
+    later_name,
+)
 from leads.domain.reports import (
     LOGGED_ACTIVITY_TYPES,
     ActivityCount,
@@ -39,11 +51,12 @@ from leads.domain.reports import (
 from .connection import Doc, leads, users
 from .documents import CONFIG, LEAD, STAGE, from_documents
 from .events import EVENT_READER, READER_ROLE
-from .facts import LEAD_FACTS, SUMMARIES, SUMMARIES_STATE
+from .facts import LEAD_FACTS, REPORT_ROLLUPS, SUMMARIES, SUMMARIES_STATE
 
 Row = TypeVar("Row", bound=BaseModel)
 
 DAY_MS = 86_400_000
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 # --- building blocks ---------------------------------------------------------------------------
@@ -61,7 +74,10 @@ def _lead_match(report_filter: ReportFilter) -> Doc:
 
 
 def _fact_match(report_filter: ReportFilter) -> Doc:
-    """The filters on lead_facts. No `status` here: the lookup keys the facts' side by it."""
+    """The filters on lead_facts. No `status` here: the lookup keys the facts' side by it.
+    A filter by seller, source or tag (the reports the rollups do not count) reads that
+    fraction of the facts: index facts_status_assignee, facts_status_source or facts_status_tag
+    (the planner picks it over the period's index when it finds fewer facts)."""
     query = _lead_match(report_filter)
     del query["type"]
     return query
@@ -253,10 +269,40 @@ _NOTHING = "\u0000none"
 _FACT_STATUSES = [status.value for status in WorkItemStatus]
 
 
-def report_pipeline(lead_pipeline: list[Doc], fact_pipeline: list[Doc]) -> list[Doc]:
-    """The aggregation (on `leads`) that reads the workflow, then runs `fact_pipeline` over
-    lead_facts when the summaries are usable, else `lead_pipeline` over the leads. Each side's
-    lookup is keyed so that the side not chosen reads no document."""
+@dataclass(frozen=True)
+class Summaries:
+    """Where a report reads the summaries: `collection`, the field its lookup is keyed by and
+    the values that find the report's documents there (so the index finds none when the leads
+    are read instead), the pipeline over them, and how its rows become the report's (rows the
+    aggregation cannot finish, e.g. percentiles MongoDB 6.0 has no operator for)."""
+
+    collection: str
+    key_field: str
+    keys: list[str]
+    pipeline: list[Doc]
+    finish: Callable[[list[Doc]], list[Doc]] | None = None
+
+
+def over_facts(pipeline: list[Doc]) -> Summaries:
+    """A report over lead_facts: every fact, found by its status."""
+    return Summaries(LEAD_FACTS, "status", _FACT_STATUSES, pipeline)
+
+
+def over_rollups(
+    kinds: list[str],
+    pipeline: list[Doc],
+    finish: Callable[[list[Doc]], list[Doc]] | None = None,
+) -> Summaries:
+    """A report over the report rollups of `kinds` (domain/report_rollups.py)."""
+    return Summaries(REPORT_ROLLUPS, "k", kinds, pipeline, finish)
+
+
+def report_pipeline(lead_pipeline: list[Doc], summaries: Summaries | list[Doc]) -> list[Doc]:
+    """The aggregation (on `leads`) that reads the workflow, then runs the summaries' pipeline
+    (a list: over lead_facts) when the summaries are usable, else `lead_pipeline` over the
+    leads. Each side's lookup is keyed so that the side not chosen reads no document."""
+    if isinstance(summaries, list):
+        summaries = over_facts(summaries)
 
     def of_type(doc_type: str) -> Doc:
         return {
@@ -319,7 +365,7 @@ def report_pipeline(lead_pipeline: list[Doc], fact_pipeline: list[Doc]) -> list[
         {
             "$set": {
                 "lead_type": {"$cond": ["$from_summaries", _NOTHING, LEAD]},
-                "fact_statuses": {"$cond": ["$from_summaries", _FACT_STATUSES, [_NOTHING]]},
+                "summary_keys": {"$cond": ["$from_summaries", summaries.keys, [_NOTHING]]},
             }
         },
         {
@@ -336,14 +382,14 @@ def report_pipeline(lead_pipeline: list[Doc], fact_pipeline: list[Doc]) -> list[
         },
         {
             "$lookup": {
-                # the summaries' pipeline when they are usable (its `status` among
-                # fact_statuses): the index its own $match names
-                "from": LEAD_FACTS,
-                "localField": "fact_statuses",
-                "foreignField": "status",
+                # the summaries' pipeline when they are usable (its key field among
+                # summary_keys): the index its own $match names
+                "from": summaries.collection,
+                "localField": "summary_keys",
+                "foreignField": summaries.key_field,
                 "let": variables,
-                "pipeline": fact_pipeline,
-                "as": "fact_rows",
+                "pipeline": summaries.pipeline,
+                "as": "summary_rows",
             }
         },
         {
@@ -352,17 +398,18 @@ def report_pipeline(lead_pipeline: list[Doc], fact_pipeline: list[Doc]) -> list[
                 "config": 1,
                 "stages": 1,
                 "from_summaries": 1,
-                "rows": {"$concatArrays": ["$lead_rows", "$fact_rows"]},
+                "lead_rows": 1,
+                "summary_rows": 1,
             }
         },
     ]
 
 
 def _report(
-    lead_pipeline: list[Doc], fact_pipeline: list[Doc], row_model: type[Row]
+    lead_pipeline: list[Doc], summaries: Summaries, row_model: type[Row]
 ) -> tuple[Workflow, list[Row]]:
     """The workflow and the rows the report makes, in ONE aggregation (report_pipeline)."""
-    pipeline = report_pipeline(lead_pipeline, fact_pipeline)
+    pipeline = report_pipeline(lead_pipeline, summaries)
     # index: type_uid (the config and the stages); the lookups name their own
     found = list(leads().aggregate(pipeline))
     if not found:
@@ -374,7 +421,10 @@ def _report(
         stages=from_documents(WorkStage, result.get("stages") or []),
         from_summaries=bool(result.get("from_summaries")),
     )
-    return workflow, from_documents(row_model, result["rows"])
+    rows = result["summary_rows"] if workflow.from_summaries else result["lead_rows"]
+    if workflow.from_summaries and summaries.finish is not None:
+        rows = summaries.finish(rows)
+    return workflow, from_documents(row_model, rows)
 
 
 # --- the reports -------------------------------------------------------------------------------
@@ -490,8 +540,18 @@ def funnel_fact_pipeline(report_filter: ReportFilter) -> list[Doc]:
     ]
 
 
+def funnel_summaries(report_filter: ReportFilter) -> Summaries:
+    """Where the report reads the summaries: the rollups when they count the filter, else
+    the facts."""
+    return (
+        funnel_rollups(report_filter)
+        if rollups_answer(report_filter)
+        else over_facts(funnel_fact_pipeline(report_filter))
+    )
+
+
 def funnel_counts(report_filter: ReportFilter) -> tuple[Workflow, list[FunnelCount]]:
-    return _report(funnel_pipeline(report_filter), funnel_fact_pipeline(report_filter), FunnelCount)
+    return _report(funnel_pipeline(report_filter), funnel_summaries(report_filter), FunnelCount)
 
 
 def stage_times_pipeline(report_filter: ReportFilter, now: datetime) -> list[Doc]:
@@ -648,10 +708,20 @@ def stage_times_fact_pipeline(report_filter: ReportFilter, now: datetime) -> lis
     ]
 
 
+def stage_times_summaries(report_filter: ReportFilter, now: datetime) -> Summaries:
+    """Where the report reads the summaries: the rollups when they count the filter, else
+    the facts."""
+    return (
+        stage_times_rollups(report_filter, now)
+        if rollups_answer(report_filter)
+        else over_facts(stage_times_fact_pipeline(report_filter, now))
+    )
+
+
 def stage_times(report_filter: ReportFilter, now: datetime) -> tuple[Workflow, list[VisitTimes]]:
     return _report(
         stage_times_pipeline(report_filter, now),
-        stage_times_fact_pipeline(report_filter, now),
+        stage_times_summaries(report_filter, now),
         VisitTimes,
     )
 
@@ -728,12 +798,22 @@ def win_rate_pipeline(
     return pipeline
 
 
+def win_rate_summaries(report_filter: ReportFilter, group_by: WinRateGroup) -> Summaries:
+    """Where the report reads the summaries: the rollups when they count the filter, else
+    the facts."""
+    return (
+        win_rate_rollups(report_filter, group_by)
+        if rollups_answer(report_filter, by_assignee_and_source=True)
+        else over_facts(win_rate_pipeline(report_filter, group_by, FACTS))
+    )
+
+
 def win_rate(
     report_filter: ReportFilter, group_by: WinRateGroup
 ) -> tuple[Workflow, list[OutcomeCount]]:
     return _report(
         win_rate_pipeline(report_filter, group_by),
-        win_rate_pipeline(report_filter, group_by, FACTS),
+        win_rate_summaries(report_filter, group_by),
         OutcomeCount,
     )
 
@@ -858,9 +938,19 @@ def forecast_pipeline(report_filter: ReportFilter, side: _Side | None = None) ->
     ]
 
 
+def forecast_summaries(report_filter: ReportFilter) -> Summaries:
+    """Where the report reads the summaries: the rollups when they count the filter, else
+    the facts."""
+    return (
+        forecast_rollups(report_filter)
+        if rollups_answer(report_filter)
+        else over_facts(forecast_pipeline(report_filter, FACTS))
+    )
+
+
 def forecast(report_filter: ReportFilter) -> tuple[Workflow, list[ForecastCount]]:
     return _report(
-        forecast_pipeline(report_filter), forecast_pipeline(report_filter, FACTS), ForecastCount
+        forecast_pipeline(report_filter), forecast_summaries(report_filter), ForecastCount
     )
 
 
@@ -907,11 +997,19 @@ def lost_reasons_pipeline(report_filter: ReportFilter, side: _Side | None = None
     ]
 
 
+def lost_reasons_summaries(report_filter: ReportFilter) -> Summaries:
+    """Where the report reads the summaries: the rollups when they count the filter, else
+    the facts."""
+    return (
+        lost_reasons_rollups(report_filter)
+        if rollups_answer(report_filter)
+        else over_facts(lost_reasons_pipeline(report_filter, FACTS))
+    )
+
+
 def lost_reasons(report_filter: ReportFilter) -> tuple[Workflow, list[LostCount]]:
     return _report(
-        lost_reasons_pipeline(report_filter),
-        lost_reasons_pipeline(report_filter, FACTS),
-        LostCount,
+        lost_reasons_pipeline(report_filter), lost_reasons_summaries(report_filter), LostCount
     )
 
 
@@ -1022,11 +1120,294 @@ def activity_fact_pipeline(report_filter: ReportFilter, group_by: ActivityGroup)
     return pipeline
 
 
+def activity_summaries(report_filter: ReportFilter, group_by: ActivityGroup) -> Summaries:
+    """Where the report reads the summaries: the rollups when they count the filter, else
+    the facts."""
+    return (
+        activity_rollups(report_filter, group_by)
+        if rollups_answer(report_filter)
+        else over_facts(activity_fact_pipeline(report_filter, group_by))
+    )
+
+
 def activity(
     report_filter: ReportFilter, group_by: ActivityGroup
 ) -> tuple[Workflow, list[ActivityCount]]:
     return _report(
         activity_pipeline(report_filter, group_by),
-        activity_fact_pipeline(report_filter, group_by),
+        activity_summaries(report_filter, group_by),
         ActivityCount,
     )
+
+
+# --- the reports over the rollups (domain/report_rollups.py) ---------------------------------
+# Each reads the daily rows of its kinds in the period: index rollups_kind_day (the lookup keys
+# the kind, the $match the days). Rows whose count went back to 0 count nothing.
+
+
+def rollups_answer(report_filter: ReportFilter, *, by_assignee_and_source: bool = False) -> bool:
+    """Whether the rollups count this filter: a period of whole UTC days and no lead filter
+    (win rate's rows carry the assignees and the source, so those filters too)."""
+    whole_days = all(
+        bound is None or bound.astimezone(UTC).time() == time_of_day.min
+        for bound in (report_filter.start, report_filter.end)
+    )
+    by_lead = report_filter.assigned_to is not None or report_filter.source is not None
+    return whole_days and report_filter.tag is None and (by_assignee_and_source or not by_lead)
+
+
+def _rollup_match(report_filter: ReportFilter) -> Doc:
+    match: Doc = {"n": {"$ne": 0}}
+    period = _period(report_filter)
+    if period is not None:
+        match["day"] = period
+    return match
+
+
+def _first_in_period(previous: str, report_filter: ReportFilter) -> Doc:
+    """A visit is a lead's first of its stage in the period when the lead's previous one (the
+    day in `previous`, null when none) was before the period began."""
+    if report_filter.start is None:
+        return {"$eq": [{"$ifNull": [previous, None]}, None]}
+    return {
+        "$or": [
+            {"$eq": [{"$ifNull": [previous, None]}, None]},
+            {"$lt": [previous, report_filter.start]},
+        ]
+    }
+
+
+def funnel_rollups(report_filter: ReportFilter) -> Summaries:
+    entered = _first_in_period("$prev", report_filter)
+    moved = {"$and": ["$moved", _first_in_period("$prev_moved", report_filter)]}
+    return over_rollups(
+        [FUNNEL],
+        [
+            {"$match": _rollup_match(report_filter)},
+            {
+                "$group": {
+                    "_id": "$stage",
+                    "entered": {"$sum": {"$cond": [entered, "$n", 0]}},
+                    "moved_on": {"$sum": {"$cond": [moved, "$n", 0]}},
+                    "won": {"$sum": {"$cond": [{"$and": ["$won", entered]}, "$n", 0]}},
+                }
+            },
+            {"$match": {"entered": {"$gt": 0}}},
+            {"$project": {"_id": 0, "stage": "$_id", "entered": 1, "moved_on": 1, "won": 1}},
+        ],
+    )
+
+
+def _percentile_of(ordered: list[float], fraction: float) -> float:
+    """As `_percentile` computes it in the aggregation, on a sorted, non-empty list."""
+    position = (len(ordered) - 1) * fraction
+    low, high = ordered[math.floor(position)], ordered[math.ceil(position)]
+    return low + (high - low) * (position - math.floor(position))
+
+
+def _visit_times_of(rows: list[Doc], now: datetime) -> list[Doc]:
+    """The lengths of each stage's visits, ended (days) and open (entry moments, aged at
+    `now` as the aggregation would: whole milliseconds), as VisitTimes rows."""
+    now_ms = (now - EPOCH) // timedelta(milliseconds=1)
+    grouped: dict[tuple[str, bool], tuple[list[float], Doc | None]] = {}
+    for row in rows:
+        done = row["k"] == VISIT_DAYS
+        lengths, latest = grouped.get((row["stage"], done), ([], None))
+        if done:
+            lengths += row["lengths"]
+        else:
+            lengths += [
+                (now_ms - (entered - EPOCH) // timedelta(milliseconds=1)) / DAY_MS
+                for entered in row["lengths"]
+            ]
+        grouped[(row["stage"], done)] = (lengths, later_name(latest, row.get("latest")))
+    times = []
+    for (stage, done), (lengths, latest) in grouped.items():
+        if not lengths:
+            continue
+        lengths.sort()
+        times.append(
+            {
+                "stage": stage,
+                "done": done,
+                "recorded_name": latest["name"] if latest else None,
+                "count": len(lengths),
+                "mean_days": math.fsum(lengths) / len(lengths),
+                "max_days": lengths[-1],
+                "median_days": _percentile_of(lengths, 0.5),
+                "p90_days": _percentile_of(lengths, 0.9),
+            }
+        )
+    return times
+
+
+def stage_times_rollups(report_filter: ReportFilter, now: datetime) -> Summaries:
+    match = _rollup_match(report_filter)
+    period = match.pop("day", None)
+    if period is not None:
+        # the open visits whatever the period: where leads wait now
+        match["$or"] = [{"k": WAITS}, {"day": period}]
+    return over_rollups(
+        [VISIT_DAYS, WAITS],
+        [
+            {"$match": match},
+            {"$project": {"_id": 0, "k": 1, "stage": 1, "lengths": 1, "latest": 1}},
+        ],
+        lambda rows: _visit_times_of(rows, now),
+    )
+
+
+def win_rate_rollups(report_filter: ReportFilter, group_by: WinRateGroup) -> Summaries:
+    match = _rollup_match(report_filter)
+    if report_filter.assigned_to is not None:
+        match["assigned_to"] = report_filter.assigned_to
+    if report_filter.source is not None:
+        match["source"] = report_filter.source
+    keys: dict[str, Any] = {
+        "month": {"$dateToString": {"format": "%Y-%m", "date": "$day"}},
+        "assignee": "$assigned_to",
+        "source": {"$ifNull": ["$source", None]},
+    }
+    pipeline: list[Doc] = [
+        {"$match": match},
+        {
+            "$set": {
+                "assigned_to": {
+                    "$cond": [
+                        {"$gt": [{"$size": _array("$assigned_to")}, 0]},
+                        _array("$assigned_to"),
+                        [None],
+                    ]
+                }
+            }
+        },
+    ]
+    if group_by == "assignee":
+        pipeline.append({"$unwind": "$assigned_to"})
+    pipeline += [
+        {
+            "$group": {
+                "_id": keys[group_by],
+                "won": {"$sum": {"$cond": ["$won", "$n", 0]}},
+                "lost": {"$sum": {"$cond": ["$won", 0, "$n"]}},
+                "won_value": {"$sum": {"$cond": ["$won", "$value", 0]}},
+                "lost_value": {"$sum": {"$cond": ["$won", 0, "$value"]}},
+            }
+        },
+        {"$match": {"$expr": {"$gt": [{"$add": ["$won", "$lost"]}, 0]}}},
+        {
+            "$set": {
+                "won_value": {"$toDouble": "$won_value"},
+                "lost_value": {"$toDouble": "$lost_value"},
+            }
+        },
+    ]
+    if group_by == "assignee":
+        pipeline += _with_user_names()
+    pipeline.append({"$set": {"key": "$_id"}})
+    pipeline.append({"$unset": "_id"})
+    return over_rollups([OUTCOMES], pipeline)
+
+
+def forecast_rollups(report_filter: ReportFilter) -> Summaries:
+    period = _period(report_filter)
+    open_leads: Doc = {"k": OPEN_VALUE}
+    won: Doc = {"k": OUTCOMES, "won": True}
+    if period is not None:
+        won["day"] = period
+        days: Doc = {}
+        if report_filter.start is not None:
+            days["$gte"] = report_filter.start.strftime("%Y-%m-%d")
+        if report_filter.end is not None:
+            days["$lt"] = report_filter.end.strftime("%Y-%m-%d")
+        # open leads whose expected close falls in the period, or that have none (a last row)
+        open_leads["$or"] = [{"close": None}, {"close": days}]
+    position = {"$indexOfArray": ["$$stage_uids", "$stage"]}
+    probability = {
+        "$cond": [{"$gte": [position, 0]}, {"$arrayElemAt": ["$$probabilities", position]}, 0]
+    }
+    is_open = {"$eq": ["$k", OPEN_VALUE]}
+    month = {
+        "$cond": [
+            is_open,
+            {"$cond": [{"$eq": ["$close", None]}, None, {"$substrCP": ["$close", 0, 7]}]},
+            {"$dateToString": {"format": "%Y-%m", "date": "$day"}},
+        ]
+    }
+    weighted = {"$divide": [{"$multiply": ["$value", {"$ifNull": [probability, 0]}]}, 100]}
+    return over_rollups(
+        [OPEN_VALUE, OUTCOMES],
+        [
+            {"$match": {"n": {"$ne": 0}, "$or": [open_leads, won]}},
+            {
+                "$group": {
+                    "_id": month,
+                    "open_count": {"$sum": {"$cond": [is_open, "$n", 0]}},
+                    "open_value": {"$sum": {"$cond": [is_open, "$value", 0]}},
+                    "weighted_value": {"$sum": {"$cond": [is_open, weighted, 0]}},
+                    "won_count": {"$sum": {"$cond": [is_open, 0, "$n"]}},
+                    "won_value": {"$sum": {"$cond": [is_open, 0, "$value"]}},
+                }
+            },
+            {
+                "$set": {
+                    "month": "$_id",
+                    "open_value": {"$toDouble": "$open_value"},
+                    "weighted_value": {"$toDouble": "$weighted_value"},
+                    "won_value": {"$toDouble": "$won_value"},
+                }
+            },
+            {"$unset": "_id"},
+        ],
+    )
+
+
+def lost_reasons_rollups(report_filter: ReportFilter) -> Summaries:
+    return over_rollups(
+        [LOST],
+        [
+            {"$match": _rollup_match(report_filter)},
+            {
+                "$group": {
+                    "_id": {"reason": "$reason", "stage": "$from"},
+                    "count": {"$sum": "$n"},
+                    "value": {"$sum": "$value"},
+                    "latest": {"$max": "$latest"},
+                }
+            },
+            {
+                "$project": {
+                    "_id": 0,
+                    "reason": "$_id.reason",
+                    "stage": "$_id.stage",
+                    "count": 1,
+                    "value": {"$toDouble": "$value"},
+                    "recorded_name": "$latest.name",
+                }
+            },
+        ],
+    )
+
+
+def activity_rollups(report_filter: ReportFilter, group_by: ActivityGroup) -> Summaries:
+    completed = {"$eq": ["$type", TASK_COMPLETED]}
+    pipeline: list[Doc] = [
+        {"$match": _rollup_match(report_filter)},
+        {
+            "$group": {
+                "_id": {
+                    "week": {
+                        "$dateTrunc": {"date": "$day", "unit": "week", "startOfWeek": "monday"}
+                    },
+                    "key": {"$ifNull": ["$actor", None]} if group_by == "user" else "$type",
+                },
+                "activities": {"$sum": {"$cond": [completed, 0, "$n"]}},
+                "tasks_completed": {"$sum": {"$cond": [completed, "$n", 0]}},
+            }
+        },
+        {"$set": {"week": "$_id.week", "key": "$_id.key"}},
+        {"$unset": "_id"},
+    ]
+    if group_by == "user":
+        pipeline += _with_user_names("key")
+    return over_rollups([ACTIVITY], pipeline)

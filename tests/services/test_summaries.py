@@ -20,6 +20,7 @@ from leads.domain.imports import ImportOptions
 from leads.domain.inputs import ConfigUpdate, StageUpdate
 from leads.domain.models import User
 from leads.domain.report_facts import funnel_steps_of
+from leads.domain.report_rollups import Contribution, lead_rollups
 from leads.services import imports as import_services
 from leads.services import summaries as summary_services
 from leads.services import workflow as workflow_services
@@ -75,8 +76,35 @@ def kept_totals() -> dict[str, tuple[int, Decimal]]:
     }
 
 
+def fresh_rollups() -> dict[str, tuple[int, Decimal, list[Any]]]:
+    """The report rollups summed afresh from the facts (names left out: a row keeps the latest
+    it ever saw)."""
+    rows: dict[str, Contribution] = {}
+    for fact in fresh_facts():
+        for key, part in lead_rollups(fact).items():
+            rows.setdefault(key, Contribution(key=part.key)).add(part)
+    return {
+        key: (row.count, row.value, sorted(row.lengths)) for key, row in rows.items() if row.count
+    }
+
+
+def kept_rollups() -> dict[str, tuple[int, Decimal, list[Any]]]:
+    return {
+        key: (
+            row["n"],
+            row["value"].to_decimal() if "value" in row else Decimal(0),
+            row.get("lengths", []),
+        )
+        for key, row in facts_store.all_rollups().items()
+    }
+
+
 def summaries_exact() -> bool:
-    return kept_totals() == fresh_totals() and facts_store.all_facts() == fresh_facts()
+    return (
+        kept_totals() == fresh_totals()
+        and facts_store.all_facts() == fresh_facts()
+        and kept_rollups() == fresh_rollups()
+    )
 
 
 def wait_for_exact_summaries() -> None:

@@ -84,7 +84,12 @@ EXPECTED_FACT_INDEXES: dict[str, Key] = {
     "facts_status_visit_entered": [("status", 1), ("visits.entered_at", 1)],
     "facts_status_visit_exited": [("status", 1), ("visits.exited_at", 1)],
     "facts_status_activity_day": [("status", 1), ("activity.day", 1)],
+    "facts_status_assignee": [("status", 1), ("assigned_to", 1)],
+    "facts_status_source": [("status", 1), ("source", 1)],
+    "facts_status_tag": [("status", 1), ("tags", 1)],
 }
+# the reports over the rollups
+EXPECTED_ROLLUP_INDEXES = ["rollups_kind_day"]
 EXPECTED_WEBHOOK_INDEXES = [
     *("uid_unique", "created_at"),
     *("status_due", "lane_status_seq", "webhook_created", "expires_at_ttl"),
@@ -221,6 +226,7 @@ def test_ensure_indexes_returns_every_index_name() -> None:
             *EXPECTED_WEBHOOK_INDEXES,
             *EXPECTED_AUTOMATION_INDEXES,
             *EXPECTED_FACT_INDEXES,
+            *EXPECTED_ROLLUP_INDEXES,
         ]
     )
 
