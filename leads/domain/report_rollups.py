@@ -13,7 +13,7 @@ report's period is whole UTC days, so daily rows count it exactly:
   the same with `prev_moved` counts the leads that moved on.
 - **stage times**: medians and p90s need every length, so a (stage, day) row keeps the lengths of
   the visits that ended that day, sorted; the open visits of open leads keep their entry moments
-  (their age is measured when the report is asked).
+  by the day they began (their age is measured when the report is asked).
 - **win rate, forecast, lost reasons, activity**: counts and value sums per day and key.
 
 Only reports without a lead filter read them (win rate also by assignee and source, which its
@@ -149,8 +149,9 @@ def _stage_times(fact: Mapping[str, Any]) -> Iterable[Contribution]:
             key = {"k": VISIT_DAYS, "stage": visit["stage"], "day": day_of(visit["exited_at"])}
             yield Contribution(key=key, count=1, lengths=[days], latest=_named(visit))
         elif waiting:
-            # where an open lead waits now; a closed lead's open visit is no wait
-            key = {"k": WAITS, "stage": visit["stage"]}
+            # where an open lead waits now; a closed lead's open visit is no wait. By the day
+            # it began, so no row grows with the number of open leads (each move rewrites one).
+            key = {"k": WAITS, "stage": visit["stage"], "day": day_of(entered)}
             yield Contribution(key=key, count=1, lengths=[entered], latest=_named(visit))
 
 

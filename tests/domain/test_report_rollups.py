@@ -93,7 +93,7 @@ def test_ended_visits_keep_their_length_by_the_day_they_ended_and_open_ones_thei
     assert lengths == {
         (VISIT_DAYS, "new", 3): [2.5],
         (VISIT_DAYS, "qualified", 5): [(june(5) - june(3, 21)) / timedelta(days=1)],
-        (WAITS, "new", None): [june(5)],
+        (WAITS, "new", 5): [june(5)],
     }
     # a closed lead's open visit is no wait
     won = lead_rollups(fact([("new", june(1)), ("won", june(2))], status="won", closed_at=june(2)))
