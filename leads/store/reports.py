@@ -541,12 +541,10 @@ def funnel_fact_pipeline(report_filter: ReportFilter) -> list[Doc]:
 
 
 def funnel_summaries(report_filter: ReportFilter) -> Summaries:
-    """Where the report reads the summaries: the rollups when they count the filter, else
-    the facts."""
-    return (
-        funnel_rollups(report_filter)
-        if rollups_answer(report_filter)
-        else over_facts(funnel_fact_pipeline(report_filter))
+    return _chosen(
+        report_filter,
+        lambda: funnel_rollups(report_filter),
+        lambda: funnel_fact_pipeline(report_filter),
     )
 
 
@@ -709,12 +707,10 @@ def stage_times_fact_pipeline(report_filter: ReportFilter, now: datetime) -> lis
 
 
 def stage_times_summaries(report_filter: ReportFilter, now: datetime) -> Summaries:
-    """Where the report reads the summaries: the rollups when they count the filter, else
-    the facts."""
-    return (
-        stage_times_rollups(report_filter, now)
-        if rollups_answer(report_filter)
-        else over_facts(stage_times_fact_pipeline(report_filter, now))
+    return _chosen(
+        report_filter,
+        lambda: stage_times_rollups(report_filter, now),
+        lambda: stage_times_fact_pipeline(report_filter, now),
     )
 
 
@@ -799,12 +795,11 @@ def win_rate_pipeline(
 
 
 def win_rate_summaries(report_filter: ReportFilter, group_by: WinRateGroup) -> Summaries:
-    """Where the report reads the summaries: the rollups when they count the filter, else
-    the facts."""
-    return (
-        win_rate_rollups(report_filter, group_by)
-        if rollups_answer(report_filter, by_assignee_and_source=True)
-        else over_facts(win_rate_pipeline(report_filter, group_by, FACTS))
+    return _chosen(
+        report_filter,
+        lambda: win_rate_rollups(report_filter, group_by),
+        lambda: win_rate_pipeline(report_filter, group_by, FACTS),
+        by_assignee_and_source=True,
     )
 
 
@@ -939,12 +934,10 @@ def forecast_pipeline(report_filter: ReportFilter, side: _Side | None = None) ->
 
 
 def forecast_summaries(report_filter: ReportFilter) -> Summaries:
-    """Where the report reads the summaries: the rollups when they count the filter, else
-    the facts."""
-    return (
-        forecast_rollups(report_filter)
-        if rollups_answer(report_filter)
-        else over_facts(forecast_pipeline(report_filter, FACTS))
+    return _chosen(
+        report_filter,
+        lambda: forecast_rollups(report_filter),
+        lambda: forecast_pipeline(report_filter, FACTS),
     )
 
 
@@ -998,12 +991,10 @@ def lost_reasons_pipeline(report_filter: ReportFilter, side: _Side | None = None
 
 
 def lost_reasons_summaries(report_filter: ReportFilter) -> Summaries:
-    """Where the report reads the summaries: the rollups when they count the filter, else
-    the facts."""
-    return (
-        lost_reasons_rollups(report_filter)
-        if rollups_answer(report_filter)
-        else over_facts(lost_reasons_pipeline(report_filter, FACTS))
+    return _chosen(
+        report_filter,
+        lambda: lost_reasons_rollups(report_filter),
+        lambda: lost_reasons_pipeline(report_filter, FACTS),
     )
 
 
@@ -1101,15 +1092,25 @@ def activity_fact_pipeline(report_filter: ReportFilter, group_by: ActivityGroup)
         if period is not None
         else _array("$activity")
     )
-    pipeline: list[Doc] = [
+    return [
         {"$match": match},
         {"$project": {"_id": 0, "count": counts}},
         {"$unwind": "$count"},
+        *_activity_weeks("$count.week", key, completed, "$count.count", group_by),
+    ]
+
+
+def _activity_weeks(
+    week: Any, key: Any, completed: Doc, count: str, group_by: ActivityGroup
+) -> list[Doc]:
+    """The activity report's rows from entries with a `week`, a `key`, whether the entry is a
+    task `completed` and its `count`."""
+    pipeline: list[Doc] = [
         {
             "$group": {
-                "_id": {"week": "$count.week", "key": key},
-                "activities": {"$sum": {"$cond": [completed, 0, "$count.count"]}},
-                "tasks_completed": {"$sum": {"$cond": [completed, "$count.count", 0]}},
+                "_id": {"week": week, "key": key},
+                "activities": {"$sum": {"$cond": [completed, 0, count]}},
+                "tasks_completed": {"$sum": {"$cond": [completed, count, 0]}},
             }
         },
         {"$set": {"week": "$_id.week", "key": "$_id.key"}},
@@ -1121,12 +1122,10 @@ def activity_fact_pipeline(report_filter: ReportFilter, group_by: ActivityGroup)
 
 
 def activity_summaries(report_filter: ReportFilter, group_by: ActivityGroup) -> Summaries:
-    """Where the report reads the summaries: the rollups when they count the filter, else
-    the facts."""
-    return (
-        activity_rollups(report_filter, group_by)
-        if rollups_answer(report_filter)
-        else over_facts(activity_fact_pipeline(report_filter, group_by))
+    return _chosen(
+        report_filter,
+        lambda: activity_rollups(report_filter, group_by),
+        lambda: activity_fact_pipeline(report_filter, group_by),
     )
 
 
@@ -1143,6 +1142,19 @@ def activity(
 # --- the reports over the rollups (domain/report_rollups.py) ---------------------------------
 # Each reads the daily rows of its kinds in the period: index rollups_kind_day (the lookup keys
 # the kind, the $match the days). Rows whose count went back to 0 count nothing.
+
+
+def _chosen(
+    report_filter: ReportFilter,
+    rollups: Callable[[], Summaries],
+    facts: Callable[[], list[Doc]],
+    by_assignee_and_source: bool = False,
+) -> Summaries:
+    """Where a report reads the summaries: its rollups when they count the filter, else its
+    facts."""
+    if rollups_answer(report_filter, by_assignee_and_source=by_assignee_and_source):
+        return rollups()
+    return over_facts(facts())
 
 
 def rollups_answer(report_filter: ReportFilter, *, by_assignee_and_source: bool = False) -> bool:
@@ -1391,23 +1403,12 @@ def lost_reasons_rollups(report_filter: ReportFilter) -> Summaries:
 
 def activity_rollups(report_filter: ReportFilter, group_by: ActivityGroup) -> Summaries:
     completed = {"$eq": ["$type", TASK_COMPLETED]}
-    pipeline: list[Doc] = [
-        {"$match": _rollup_match(report_filter)},
-        {
-            "$group": {
-                "_id": {
-                    "week": {
-                        "$dateTrunc": {"date": "$day", "unit": "week", "startOfWeek": "monday"}
-                    },
-                    "key": {"$ifNull": ["$actor", None]} if group_by == "user" else "$type",
-                },
-                "activities": {"$sum": {"$cond": [completed, 0, "$n"]}},
-                "tasks_completed": {"$sum": {"$cond": [completed, "$n", 0]}},
-            }
-        },
-        {"$set": {"week": "$_id.week", "key": "$_id.key"}},
-        {"$unset": "_id"},
-    ]
-    if group_by == "user":
-        pipeline += _with_user_names("key")
-    return over_rollups([ACTIVITY], pipeline)
+    week = {"$dateTrunc": {"date": "$day", "unit": "week", "startOfWeek": "monday"}}
+    key = {"$ifNull": ["$actor", None]} if group_by == "user" else "$type"
+    return over_rollups(
+        [ACTIVITY],
+        [
+            {"$match": _rollup_match(report_filter)},
+            *_activity_weeks(week, key, completed, "$n", group_by),
+        ],
+    )
