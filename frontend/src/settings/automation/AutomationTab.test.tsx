@@ -172,5 +172,12 @@ describe("the rule form after a refusal", () => {
 
     expect(within(form).queryByText("a title is needed")).toBeNull();
     expect(within(form).getByText("pick a stage")).toBeTruthy();
+    expect(within(form).getByText("Check the marked inputs.")).toBeTruthy();
+
+    // with no marked input left, the summary goes too
+    fireEvent.change(control(form, "trigger-stage"), { target: { value: "stage-contacted" } });
+
+    expect(within(form).queryByText("pick a stage")).toBeNull();
+    expect(within(form).queryByText("Check the marked inputs.")).toBeNull();
   });
 });

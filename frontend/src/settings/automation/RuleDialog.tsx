@@ -32,6 +32,9 @@ export function RuleDialog({ rule, choices, onClose }: { rule: Rule | null; choi
   const [draft, setDraft] = useState<RuleDraft>(() => (rule ? draftOf(rule, choices.definitions) : emptyRule()));
   const [errors, setErrors] = useState<RuleErrors>(NO_ERRORS);
   const [problem, setProblem] = useState<FormProblem>(NO_PROBLEM);
+  // "Check the marked inputs." says nothing once every marked input has been edited.
+  const [problemIsTheMarks, setProblemIsTheMarks] = useState(false);
+  const shownProblem = problemIsTheMarks && !hasErrors(errors) ? NO_PROBLEM : problem;
   // An input changed since the refusal no longer shows the server's word on it.
   const forget = (cleared: Partial<RuleErrors>) => setErrors((current) => ({ ...current, ...cleared }));
   const change = (changes: Partial<RuleDraft>) => setDraft((current) => ({ ...current, ...changes }));
@@ -54,6 +57,7 @@ export function RuleDialog({ rule, choices, onClose }: { rule: Rule | null; choi
       // The message sums the paths up; it shows on top only when an input does not say it.
       const onInputs = hasErrors(placed) && placed.lines.length === 0;
       setProblem({ message: onInputs ? "Check the marked inputs." : errorMessage(error), lines: placed.lines });
+      setProblemIsTheMarks(onInputs);
     };
     const done = (text: string) => () => {
       toast(text, "success");
@@ -77,7 +81,7 @@ export function RuleDialog({ rule, choices, onClose }: { rule: Rule | null; choi
       submitLabel={rule ? "Save rule" : "Add rule"}
       busyLabel="Saving…"
       busy={create.isPending || update.isPending}
-      problem={problem}
+      problem={shownProblem}
       className="rule-form"
       testId="rule-form"
     >

@@ -244,5 +244,9 @@ export function errorsFromServer(fields: Record<string, string[]>, sent: RuleDra
 
 export function hasErrors(errors: RuleErrors): boolean {
   const { action, lines, ...rest } = errors;
-  return lines.length > 0 || Object.keys(action).length > 0 || Object.values(rest).some(Boolean);
+  // An action whose inputs were all edited since keeps an empty entry.
+  const actionErrors = Object.values(action).some(
+    ({ byUser, ...parts }) => Object.values(parts).some(Boolean) || Object.values(byUser ?? {}).some(Boolean),
+  );
+  return lines.length > 0 || actionErrors || Object.values(rest).some(Boolean);
 }
