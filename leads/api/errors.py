@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from django.http import Http404
@@ -36,7 +37,60 @@ _DOMAIN_STATUS: list[tuple[type[domain.DomainError], int]] = [
 _PYDANTIC_MESSAGES = {
     "extra_forbidden": "is not a field you can send here",
     "missing": "is required",
+    "string_type": "must be text",
+    "int_type": "must be a whole number",
+    "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "float_type": "must be a number",
+    "float_parsing": "must be a number",
+    "bool_type": "must be true or false",
+    "bool_parsing": "must be true or false",
+    "list_type": "must be a list",
+    "dict_type": "must be an object",
+    "model_type": "must be an object",
+    "datetime_type": "must be a date and time",
+    "datetime_parsing": "must be a date and time (ISO 8601)",
+    "datetime_from_date_parsing": "must be a date and time (ISO 8601)",
+    "date_type": "must be a date",
+    "date_parsing": "must be a date (YYYY-MM-DD)",
+    "date_from_datetime_parsing": "must be a date (YYYY-MM-DD)",
 }
+
+
+_ENUM_MEMBER = re.compile(r"<\w+\.\w+: ('[^']*')>")
+
+
+def _plain_message(error: Any) -> str:
+    """What a refused value's field says, in words a person reads after the field's name
+    ("Name: cannot be empty"), not Pydantic's ("String should have at least 1 character")."""
+    kind, context = error["type"], error.get("ctx") or {}
+    if kind in _PYDANTIC_MESSAGES:
+        return _PYDANTIC_MESSAGES[kind]
+    if kind == "string_too_short":
+        least = context.get("min_length")
+        return "cannot be empty" if least == 1 else f"needs at least {least} characters"
+    if kind == "string_too_long":
+        return f"can have at most {context.get('max_length')} characters"
+    if kind == "too_short":
+        least = context.get("min_length")
+        return "needs at least one" if least == 1 else f"needs at least {least}"
+    if kind == "too_long":
+        return f"can have at most {context.get('max_length')}"
+    bounds = {
+        "greater_than_equal": ("must be {} or more", "ge"),
+        "greater_than": ("must be more than {}", "gt"),
+        "less_than_equal": ("must be {} or less", "le"),
+        "less_than": ("must be less than {}", "lt"),
+    }
+    if kind in bounds:
+        template, name = bounds[kind]
+        return template.format(context.get(name))
+    # An enum member in a choice reads as its value: "<Status.OPEN: 'open'>" as 'open'.
+    message = _ENUM_MEMBER.sub(r"\1", str(error["msg"]))
+    if message.startswith("Input should be "):
+        # literal and enum choices: "Input should be 'a' or 'b'"
+        return "must be " + message.removeprefix("Input should be ")
+    return message.removeprefix("Value error, ")
 
 
 def _printable(value: Any) -> Any:
@@ -67,10 +121,7 @@ def pydantic_fields(exc: PydanticValidationError) -> dict[str, list[str]]:
     fields: dict[str, list[str]] = {}
     for error in exc.errors(include_url=False):
         path = ".".join(str(part) for part in error["loc"]) or "body"
-        message = _PYDANTIC_MESSAGES.get(error["type"], error["msg"])
-        if message.startswith("Value error, "):
-            message = message.removeprefix("Value error, ")
-        fields.setdefault(path, []).append(message)
+        fields.setdefault(path, []).append(_plain_message(error))
     return fields
 
 

@@ -341,3 +341,33 @@ def test_a_search_for_regex_characters_is_literal_and_works(world: World, path: 
     response = _query(world.client, path, "q=a.*(%5B")
 
     assert response.status_code == 200, response.content
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "field_name", "words"),
+    [
+        ("post", "/api/leads/", {"name": ""}, "name", "cannot be empty"),
+        (
+            "post",
+            "/api/leads/",
+            {"name": "A", "tags": ["x" * 41]},
+            "tags.0",
+            "at most 40 characters",
+        ),
+        ("post", "/api/leads/", {"name": 7}, "name", "must be text"),
+        ("post", "/api/leads/", {}, "name", "is required"),
+        ("patch", "/api/leads/{lead}/", {"status": "asleep"}, "status", "must be 'open'"),
+    ],
+)
+def test_a_refused_value_is_explained_in_words_not_in_the_validator_s(
+    world: World, method: str, path: str, body: dict[str, Any], field_name: str, words: str
+) -> None:
+    before = stored_documents()
+
+    response = getattr(world.client, method)(path.format(lead=world.lead.uid), body, format="json")
+
+    error = assert_error(response, 400, "invalid", field_name)
+    said = " ".join(error["fields"][field_name])
+    assert words in said, said
+    assert "should" not in said, said
+    assert stored_documents() == before
