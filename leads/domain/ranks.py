@@ -35,6 +35,15 @@ def rank_for_arrival(moment: datetime) -> str:
     return "t" + _to_base36(_ARRIVAL_SPAN - millis, _ARRIVAL_WIDTH) + secrets.choice(DIGITS[1:])
 
 
+def ranks_for_arrival(moment: datetime, count: int) -> list[str]:
+    """The ranks of `count` cards entering a column together at `moment` (a group dropped
+    into an empty column, a bulk move from the list): on top like any arrival, in the order
+    given, the first on top."""
+    arrival = rank_for_arrival(moment)
+    width = len(_to_base36(max(count - 1, 0), 20).lstrip("0")) or 1
+    return [arrival + _to_base36(index, width) + "1" for index in range(count)]
+
+
 def _midpoint(low: str, high: str | None) -> str:
     """A key strictly between `low` and `high` (None: above every key); `low` < `high`."""
     if high is not None:

@@ -18,7 +18,7 @@ from leads.domain.errors import (
 from leads.domain.events import EventKind, WriteStamp, actor_of
 from leads.domain.inputs import LeadBulk, LeadUpdate
 from leads.domain.models import User, utcnow
-from leads.domain.ranks import ranks_between
+from leads.domain.ranks import ranks_between, ranks_for_arrival
 from leads.store import leads as lead_store
 
 from .lead_writes import Decide, Loaded, lead_write
@@ -67,12 +67,14 @@ def _neighbours(data: LeadBulk) -> list[str]:
 
 def _placement(data: LeadBulk, uids: list[str], context: lead_store.LeadsContext) -> dict[str, str]:
     """uid -> its rank in the target column, between the cards `above` and `below` in the
-    order of `uids` (a board's drop of several cards); none when neither is named. Raises
+    order of `uids` (a board's drop of several cards); on top in that order when neither is
+    named (a drop into an empty column, a move from the list). Raises
     StaleBoard for a neighbour that is one of the leads or no longer in that column, as a
     single Kanban move does: nothing is moved then."""
     named = _neighbours(data)
     if not named:
-        return {}
+        # on top of the column, as a single move arrives, but in the order of `uids`
+        return dict(zip(uids, ranks_for_arrival(utcnow(), len(uids)), strict=True))
     ranks: list[str | None] = []
     for uid in (data.above, data.below):
         if uid is None:

@@ -206,6 +206,17 @@ def test_a_placed_bulk_move_puts_the_leads_between_the_neighbours_in_the_order_s
     assert placed.count == AUTH_ROUND_TRIPS + 2
 
 
+def test_a_group_dropped_into_an_empty_column_lands_in_the_order_it_was_sent(
+    member: User,
+) -> None:
+    group = _free_leads(member, 5)
+    sent = [group[3], group[0], group[4], group[1], group[2]]
+
+    _bulk(member, uids=sent, action="move", to_stage="stage-contacted")
+
+    assert _column(member, "stage-contacted") == sent
+
+
 def test_a_bulk_move_placed_below_the_last_card_lands_at_the_bottom(member: User) -> None:
     (last,) = _free_leads(member, 1)
     _bulk(member, uids=[last], action="move", to_stage="stage-contacted")

@@ -7,7 +7,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from leads.domain.ranks import is_valid_rank, rank_between, rank_for_arrival, ranks_between
+from leads.domain.ranks import (
+    is_valid_rank,
+    rank_between,
+    rank_for_arrival,
+    ranks_between,
+    ranks_for_arrival,
+)
 
 # The longest key each 200-move run below produced when these tests were written, plus slack:
 # without rebalancing a key grows by about one digit every five moves into the same gap.
@@ -231,3 +237,14 @@ def test_ranks_between_gives_each_card_a_valid_rank_in_order_between_the_neighbo
 
 def test_ranks_between_for_no_card_is_empty() -> None:
     assert ranks_between("h", "i", 0) == []
+
+
+def test_cards_arriving_together_go_on_top_in_the_order_given() -> None:
+    moment = datetime(2026, 12, 1, 9, tzinfo=UTC)
+    earlier = rank_for_arrival(moment - timedelta(milliseconds=1))
+
+    group = ranks_for_arrival(moment, 40)
+
+    assert sorted(group) == group and len(set(group)) == 40
+    assert all(is_valid_rank(rank) for rank in group)
+    assert group[-1] < earlier
