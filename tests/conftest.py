@@ -3,9 +3,11 @@ with every index (see `database`)."""
 
 from __future__ import annotations
 
+import fcntl
 import os
+import tempfile
 import uuid
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,7 @@ from leads.store.mongod import LocalMongod
 
 _DOMAIN_TESTS = Path(__file__).parent / "domain"
 FRESH_DATABASE = "fresh_database"
+SERIAL = "serial"
 
 Doc = dict[str, Any]
 # Per collection: its type and options, and its indexes' whole specs (keys in order).
@@ -35,6 +38,39 @@ def pytest_configure(config: pytest.Config) -> None:
         "a new database) instead of an emptied one; for tests whose subject is what a new "
         "database looks like",
     )
+    config.addinivalue_line(
+        "markers",
+        f"{SERIAL}: under pytest-xdist (make test), no other test runs meanwhile; for tests "
+        "whose time bounds or timing a second test's load breaks",
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, object, object]:
+    """Under pytest-xdist every test holds a shared lock and a `serial` one an exclusive lock, so
+    a serial test waits for the test running in the other worker and the other worker waits for
+    it. A turnstile taken first keeps the workers' tests from starving a waiting serial one."""
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    if run is None:
+        return (yield)
+    serial = item.get_closest_marker(SERIAL) is not None
+    directory = Path(tempfile.gettempdir())
+    with (
+        open(directory / f"leadcrm-tests-{run}.turnstile", "a") as turnstile,
+        open(directory / f"leadcrm-tests-{run}.lock", "a") as lock,
+    ):
+        fcntl.flock(turnstile, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX if serial else fcntl.LOCK_SH)
+        finally:
+            if not serial:
+                fcntl.flock(turnstile, fcntl.LOCK_UN)
+        try:
+            return (yield)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+            if serial:
+                fcntl.flock(turnstile, fcntl.LOCK_UN)
 
 
 @pytest.fixture(scope="session")
