@@ -2,7 +2,7 @@
 
 The service runs IN this process (uvicorn in a thread on a free port: tests/live_server.py), so
 it shares the store configuration: the autouse `database` fixture of tests/conftest.py gives
-each test a fresh database, and the pages see what the test seeded through the builders.
+each test an empty database, and the pages see what the test seeded through the builders.
 
 No Playwright browser is ever downloaded: Chromium comes from apt. Without it the browser tests
 are skipped and the run ends with a banner saying so, unless LEADCRM_REQUIRE_BROWSER=1 (set by
