@@ -27,6 +27,10 @@ FRESH_DATABASE = "fresh_database"
 SERIAL = "serial"
 
 Doc = dict[str, Any]
+# A collection with more indexes than this holding more documents than that is dropped and made
+# again rather than emptied (see Databases._empty).
+_MANY_INDEXES = 10
+_MANY_DOCUMENTS = 100
 # Per collection: its type and options, and its indexes' whole specs (keys in order).
 Layout = dict[str, Doc]
 
@@ -104,7 +108,8 @@ def _layout(db: Database[Doc], names: Collection[str] | None = None) -> Layout:
         layout[name] = {
             "type": info["type"],
             "options": info.get("options", {}),
-            "indexes": sorted(indexes, key=lambda spec: str(spec["name"])),
+            # In the order they were made: the planner breaks ties between plans by it.
+            "indexes": indexes,
         }
     return layout
 
@@ -162,10 +167,21 @@ class Databases:
         db = self.client[name]
         layout = _layout(db)
         repaired: set[str] = set()
+        dropped: set[str] = set()
         for collection, found in layout.items():
             standard = self.standard.get(collection)
             if standard is None or found["options"] != standard["options"]:
                 db.drop_collection(collection)
+                dropped.add(collection)
+                repaired.add(collection)
+                continue
+            if len(standard["indexes"]) > _MANY_INDEXES and (
+                db[collection].estimated_document_count() > _MANY_DOCUMENTS
+            ):
+                # Deleting a few hundred leads updates 26 indexes per lead: slower than
+                # dropping the collection and building its indexes again on no data.
+                db.drop_collection(collection)
+                dropped.add(collection)
                 repaired.add(collection)
                 continue
             for index in found["indexes"]:
@@ -178,12 +194,17 @@ class Databases:
             # what its explain shows).
             db.command("planCacheClear", collection)
         for collection, wanted in self.standard.items():
-            kept = layout.get(collection)
-            if kept is None or kept["options"] != wanted["options"]:
+            there = layout.get(collection)
+            kept = [] if there is None else [i for i in there["indexes"] if i in wanted["indexes"]]
+            if there is not None and kept != wanted["indexes"][: len(kept)]:
+                # An index missing before others: made now it would come after them.
+                db.drop_collection(collection)
+                dropped.add(collection)
+            if there is None or collection in dropped:
                 db.create_collection(collection, **wanted["options"])
-                kept = {"indexes": []}
+                kept = [i for i in wanted["indexes"] if i["name"] == "_id_"]
                 repaired.add(collection)
-            if missing := [i for i in wanted["indexes"] if i not in kept["indexes"]]:
+            if missing := wanted["indexes"][len(kept) :]:
                 db.command("createIndexes", collection, indexes=[_index(i) for i in missing])
                 repaired.add(collection)
         if repaired:

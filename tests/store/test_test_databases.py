@@ -63,3 +63,23 @@ def test_a_database_a_test_left_untouched_needs_no_repair(mongo_uri: str) -> Non
             assert documents["objects"] == 0
         finally:
             client.drop_database(first)
+
+
+def test_a_database_a_test_filled_with_many_leads_is_handed_on_as_a_new_one_would_be(
+    mongo_uri: str,
+) -> None:
+    client: MongoClient[Doc]
+    with MongoClient(mongo_uri, tz_aware=True) as client:
+        databases = Databases(uri=mongo_uri, client=client)
+        first = databases.take(fresh=False)
+        connection.leads().insert_many(
+            [{"type": "lead", "uid": f"LEAD-202601-{n:05d}"} for n in range(1, 302)]
+        )
+        ensure_board_totals_index("budget")
+        databases.give_back(first, fresh=False)
+        try:
+            assert databases.spare == first
+            assert _layout(client[first]) == databases.standard
+            assert client[first].command("dbStats")["objects"] == 0
+        finally:
+            client.drop_database(first)
