@@ -4,6 +4,9 @@
 
 PYTHON ?= python3
 PYTEST_ARGS ?=
+# pytest-xdist processes, each with its own mongod (tests/conftest.py); PYTEST_WORKERS=0 runs
+# the tests in this process, one after the other.
+PYTEST_WORKERS ?= 2
 VENV := .venv
 BIN := $(VENV)/bin
 # Newer than pyproject.toml once its dependencies are installed: a second `make` skips pip.
@@ -31,7 +34,8 @@ help:
 	@echo "make run      install what is missing, build the web app, then serve"
 	@echo "              (HOST, PORT, LEADCRM_* configure it)"
 	@echo "make test     install, build, lint, then run every test: Vitest, then pytest with"
-	@echo "              the browser tests (PYTEST_ARGS=... to narrow pytest)"
+	@echo "              the browser tests (PYTEST_ARGS=... to narrow pytest, PYTEST_WORKERS=N"
+	@echo "              for N processes in parallel, 2 by default, 0 for none)"
 	@echo "make web      build the web app into frontend/dist/ if its sources changed"
 	@echo "make lint     ruff check, ruff format --check, mypy, tsc"
 	@echo "make format   fix what ruff can fix and reformat"
@@ -81,7 +85,7 @@ run: install web
 
 test: lint web
 	cd $(WEB) && npm test
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 lint: install $(API_TYPES)
 	$(BIN)/ruff check .

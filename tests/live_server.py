@@ -1,7 +1,7 @@
 """The service on a real socket for tests that need one (browser, failover, fuzzing, event
 streams): the ASGI application under uvicorn, as `manage.py serve` runs it in each gunicorn
 worker, in a thread of the test process, so it shares the store configuration (the autouse
-`database` fixture of tests/conftest.py gives each test a fresh database)."""
+`database` fixture of tests/conftest.py gives each test an empty database)."""
 
 from __future__ import annotations
 

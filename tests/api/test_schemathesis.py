@@ -29,7 +29,7 @@ from tests.live_server import asgi_server
 pytestmark = pytest.mark.fuzz
 
 SEED = 20261109
-EXAMPLES_PER_OPERATION = 25
+EXAMPLES_PER_OPERATION = 10
 RUN_SECONDS = 600
 CHECKS = (
     "not_a_server_error",

@@ -2,7 +2,7 @@
 
 The service runs IN this process (uvicorn in a thread on a free port: tests/live_server.py), so
 it shares the store configuration: the autouse `database` fixture of tests/conftest.py gives
-each test a fresh database, and the pages see what the test seeded through the builders.
+each test an empty database, and the pages see what the test seeded through the builders.
 
 No Playwright browser is ever downloaded: Chromium comes from apt. Without it the browser tests
 are skipped and the run ends with a banner saying so, unless LEADCRM_REQUIRE_BROWSER=1 (set by
@@ -201,14 +201,18 @@ def job_worker() -> Iterator[JobWorker]:
 def pytest_terminal_summary(
     terminalreporter: pytest.TerminalReporter, exitstatus: int, config: pytest.Config
 ) -> None:
-    problem = config.stash.get(_BROWSER_MISSING, None)
+    # Under pytest-xdist the browser fixture runs in the workers, whose stash this is not:
+    # there only the skips' reasons come back.
+    marker = "BROWSER TESTS DID NOT RUN: "
+    reasons = [
+        reason.split(marker, 1)[1]
+        for report in terminalreporter.stats.get("skipped", [])
+        if marker in (reason := _skip_reason(report))
+    ]
+    problem = config.stash.get(_BROWSER_MISSING, None) or (reasons[0] if reasons else None)
     if problem is None:
         return
-    skipped = sum(
-        1
-        for report in terminalreporter.stats.get("skipped", [])
-        if "BROWSER TESTS DID NOT RUN" in str(getattr(report, "longrepr", ""))
-    )
+    skipped = len(reasons)
     write = terminalreporter.write_line
     terminalreporter.write_sep("!", "BROWSER TESTS DID NOT RUN", red=True, bold=True)
     write(f"BROWSER TESTS DID NOT RUN: {problem}", red=True, bold=True)
@@ -216,3 +220,9 @@ def pytest_terminal_summary(
     write("Install Chromium (sudo apt-get install chromium) and run `make test` again;")
     write("LEADCRM_REQUIRE_BROWSER=1 (as .ci/run sets it) makes a missing browser a failure.")
     terminalreporter.write_sep("!", "BROWSER TESTS DID NOT RUN", red=True, bold=True)
+
+
+def _skip_reason(report: pytest.TestReport) -> str:
+    longrepr = report.longrepr
+    # A skip's longrepr is (path, line, "Skipped: <reason>").
+    return str(longrepr[2]) if isinstance(longrepr, tuple) else str(longrepr)

@@ -183,6 +183,12 @@ def test_several_activities_of_a_day_and_a_lead_reopened_after_losing_count_alik
     assert funnel["Qualified"] == 4
 
 
+# Serial: its reader failed to keep up once in a run under pytest-xdist. Its value-field change
+# swaps the board-totals index while the reader rebuilds the summaries; a load beside it widens
+# that window, and a reader whose aggregate is killed (QueryPlanKilled) dies. It failed so once
+# more while serial, under pytest-xdist only: a new database rules out what an emptied one keeps.
+@pytest.mark.serial
+@pytest.mark.fresh_database
 def test_the_facts_the_reader_keeps_change_by_change_give_the_leads_figures(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

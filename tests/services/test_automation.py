@@ -266,6 +266,10 @@ def test_a_replay_of_the_same_events_runs_nothing_again(executor: Executor) -> N
     assert len(_runs(rule)) == 1 and _stats(rule)["runs"] == 1
 
 
+# Its reader thread died when another test's load beside it slowed it down (once in 3 runs under
+# pytest-xdist): the summaries' rebuild it starts overlapped the pipeline's new board-totals
+# index and failed with QueryPlanKilled, which the reader does not survive.
+@pytest.mark.serial
 @pytest.mark.parametrize("crash_at", [0, 1])
 def test_a_crash_between_applying_an_action_and_recording_it_applies_it_once(
     executor: Executor, monkeypatch: pytest.MonkeyPatch, crash_at: int

@@ -381,6 +381,12 @@ def test_a_reader_taking_over_ends_the_transaction_a_dead_reader_left_open(
     assert kept_totals() == fresh_totals()
 
 
+# Serial: its reader failed to keep up once in a run under pytest-xdist. Its value-field change
+# swaps the board-totals index while the reader rebuilds the summaries; a load beside it widens
+# that window, and a reader whose aggregate is killed (QueryPlanKilled) dies. It failed so once
+# more while serial, under pytest-xdist only: a new database rules out what an emptied one keeps.
+@pytest.mark.serial
+@pytest.mark.fresh_database
 def test_a_value_field_change_rebuilds_the_summaries_and_the_board_sums_the_new_field(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

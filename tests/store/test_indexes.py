@@ -16,6 +16,9 @@ from leads.store.audit import AUDIT
 from leads.store.facts import lead_facts
 from leads.store.indexes import LEAD_INDEXES, USER_INDEXES, ensure_indexes
 
+# Their subject is what ensure_indexes makes of a new database, not of an emptied one.
+pytestmark = pytest.mark.fresh_database
+
 Key = list[tuple[str, int]]
 
 EXPECTED_LEAD_INDEXES: dict[str, Key] = {
