@@ -182,7 +182,12 @@ def read_events(
                     continue
             except OperationFailure as exc:
                 if exc.code != _HISTORY_LOST:
-                    raise
+                    # e.g. QueryPlanKilled: an index a rebuild's scan went through was dropped
+                    # (a value-field change swaps the board's). Nothing is lost: the reader
+                    # starts again from its saved token, and rebuilds what it had not finished.
+                    logger.exception("event reader: the server refused an operation")
+                    stop.wait(reader.lease / 3)
+                    continue
                 # Down for longer than the oplog reaches back: what happened meanwhile cannot
                 # be told; clients resync when they see the gap in their stream's ids.
                 logger.error("event reader: the change stream's history is lost; from now on")
@@ -190,9 +195,10 @@ def read_events(
                 event_store.forget_reader_token()
                 continue
             except PyMongoError as exc:
-                if not is_database_unavailable(exc):
-                    raise
-                logger.warning("event reader: the database cannot be reached")
+                if is_database_unavailable(exc):
+                    logger.warning("event reader: the database cannot be reached")
+                else:
+                    logger.exception("event reader: a database error")
             except Exception:
                 # The worker's jobs go on; the reader starts again from its saved token.
                 logger.exception("event reader failed")

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from pymongo.errors import OperationFailure
 
 from leads.domain.enums import StageKind, UserRole
 from leads.domain.facts import exact_amount, lead_fact, totals_key
@@ -445,3 +446,30 @@ def test_a_reader_killed_after_applying_a_batch_but_before_its_token_leaves_tota
         assert summaries_exact()
     assert facts_store.summaries_state() == built, "replayed, not rebuilt"
     assert sum(count for count, _ in kept_totals().values()) == 5
+
+
+def test_a_rebuild_whose_scan_the_server_kills_is_done_again_and_the_reader_goes_on(
+    team: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_rebuild = facts_store.rebuild
+    attempts: list[int] = []
+
+    def killed_once(**kwargs: Any) -> int:
+        attempts.append(1)
+        if len(attempts) == 1:
+            # what a value-field change does to a rebuild scanning through the board's index
+            raise OperationFailure("index 'board_totals' dropped", code=175)
+        return real_rebuild(**kwargs)
+
+    monkeypatch.setattr(facts_store, "rebuild", killed_once)
+    client = team["client"]
+    client.post("/api/leads/", {"name": "Before"}, format="json")
+
+    with Reader() as reader:
+        wait_for_exact_summaries()
+        client.post("/api/leads/", {"name": "After"}, format="json")
+        wait_for_exact_summaries()
+        assert reader.thread.is_alive() and reader.failure is None
+
+    assert len(attempts) == 2
+    assert len(fresh_facts()) == 2
