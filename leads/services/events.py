@@ -168,6 +168,10 @@ class _Reader:
                     renewed = time.monotonic()
 
 
+# Soon: what the server refused (a killed query) usually succeeds when tried again.
+_RETRY_REFUSED_SECONDS = 1.0
+
+
 def read_events(
     *, stop: threading.Event, owner: str, stored: threading.Event | None = None
 ) -> None:
@@ -186,7 +190,7 @@ def read_events(
                     # (a value-field change swaps the board's). Nothing is lost: the reader
                     # starts again from its saved token, and rebuilds what it had not finished.
                     logger.exception("event reader: the server refused an operation")
-                    stop.wait(reader.lease / 3)
+                    stop.wait(_RETRY_REFUSED_SECONDS)
                     continue
                 # Down for longer than the oplog reaches back: what happened meanwhile cannot
                 # be told; clients resync when they see the gap in their stream's ids.

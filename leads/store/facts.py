@@ -46,6 +46,11 @@ REBUILD_BATCH = 1000
 
 FactOf = Callable[[Doc], Doc]
 
+# The reader's reads of leads name their index: a value-field change swaps the board's totals
+# index (store/indexes.py), and a query the planner was trying it for is killed
+# (QueryPlanKilled) when it is dropped, which would stop the reader's batch or rebuild.
+_NEVER_SWAPPED = "type_uid"
+
 
 def lead_facts() -> Collection[Doc]:
     return database()[LEAD_FACTS]
@@ -242,6 +247,7 @@ def apply_lead_facts(uids: list[str], fact_of: FactOf, session: Session | None =
                 ],
                 session=session,
                 batchSize=len(uids) + 1,
+                hint=_NEVER_SWAPPED,
             )
         }
         # index: _id
@@ -352,6 +358,7 @@ def rebuild(
         cursor = leads().aggregate(
             [{"$match": {"type": LEAD}}, {"$project": _SOURCE_PROJECTION}],
             batchSize=REBUILD_BATCH,
+            hint=_NEVER_SWAPPED,
         )
         batch: list[Doc] = []
         rollups: dict[str, Contribution] = {}
