@@ -164,31 +164,39 @@ def _rollup_update(change: RollupChange) -> UpdateOne:
         if change.latest is not None:
             update["$max"] = {"latest": change.latest}
         return UpdateOne({"_id": change.row_id}, update, upsert=True)
-    kept: Doc = {"$ifNull": ["$lengths", []]}
-    for length in change.removed:
-        kept = {
-            "$let": {
-                "vars": {"kept": kept, "at": {"$indexOfArray": [kept, {"$literal": length}]}},
-                "in": {
-                    "$cond": [
-                        {"$lt": ["$$at", 0]},
-                        "$$kept",
-                        {
-                            "$concatArrays": [
-                                {"$slice": ["$$kept", "$$at"]},
-                                {
-                                    "$slice": [
-                                        "$$kept",
-                                        {"$add": ["$$at", 1]},
-                                        {"$max": [1, {"$size": "$$kept"}]},
-                                    ]
-                                },
-                            ]
-                        },
-                    ]
-                },
-            }
+    # One of each removed length taken out, in ONE expression over the list: nesting an
+    # expression per removed length doubled the command's size with each (a batch of moves made
+    # a 26 MB update, refused).
+    taken_out = {
+        "$let": {
+            "vars": {"at": {"$indexOfArray": ["$$value", "$$this"]}},
+            "in": {
+                "$cond": [
+                    {"$lt": ["$$at", 0]},
+                    "$$value",
+                    {
+                        "$concatArrays": [
+                            {"$slice": ["$$value", "$$at"]},
+                            {
+                                "$slice": [
+                                    "$$value",
+                                    {"$add": ["$$at", 1]},
+                                    {"$max": [1, {"$size": "$$value"}]},
+                                ]
+                            },
+                        ]
+                    },
+                ]
+            },
         }
+    }
+    kept: Doc = {
+        "$reduce": {
+            "input": {"$literal": change.removed},
+            "initialValue": {"$ifNull": ["$lengths", []]},
+            "in": taken_out,
+        }
+    }
     fields: Doc = {name: {"$literal": value} for name, value in change.key.items()}
     latest: Doc = {"$ifNull": ["$latest", None]}
     if change.latest is not None:
